@@ -1,0 +1,53 @@
+package org.vrrp4j.core.fsm;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import org.vrrp4j.core.packet.DropReason;
+
+/**
+ * An immutable snapshot of a router's statistics, with RFC 6527 (VRRPv3 MIB) meanings.
+ *
+ * @param advertisementsReceived adverts accepted for processing (RcvdAdvertisements)
+ * @param advertisementsSent     adverts sent, priority 0 included
+ * @param priorityZeroReceived   priority-0 adverts accepted (RcvdPriZeroPackets)
+ * @param priorityZeroSent       priority-0 adverts sent (SentPriZeroPackets)
+ * @param masterTransitions      times this router became master (MasterTransitions)
+ * @param intervalMismatches     v3 adverts whose interval differs from ours (logged, not dropped)
+ * @param addressListMismatches  adverts whose address list differs from ours (AddressListErrors)
+ * @param lowerPriorityMasters   lower-priority masters heard while master (split brain healed)
+ * @param pseudoHeaderChecksums  v3/IPv4 adverts whose checksum included the IPv4 pseudo-header
+ * @param messageOnlyChecksums   v3/IPv4 adverts whose checksum covered the message only (RFC 9568)
+ * @param drops                  discarded packets by reason; every reason present, zero or more
+ */
+public record RouterCounters(
+        long advertisementsReceived,
+        long advertisementsSent,
+        long priorityZeroReceived,
+        long priorityZeroSent,
+        long masterTransitions,
+        long intervalMismatches,
+        long addressListMismatches,
+        long lowerPriorityMasters,
+        long pseudoHeaderChecksums,
+        long messageOnlyChecksums,
+        Map<DropReason, Long> drops) {
+
+    public RouterCounters {
+        EnumMap<DropReason, Long> all = new EnumMap<>(DropReason.class);
+        for (DropReason r : DropReason.values()) {
+            all.put(r, drops.getOrDefault(r, 0L));
+        }
+        drops = Collections.unmodifiableMap(all);
+    }
+
+    /** Discards for one reason. */
+    public long dropped(DropReason reason) {
+        return drops.get(reason);
+    }
+
+    /** Discards for all reasons. */
+    public long droppedTotal() {
+        return drops.values().stream().mapToLong(Long::longValue).sum();
+    }
+}
