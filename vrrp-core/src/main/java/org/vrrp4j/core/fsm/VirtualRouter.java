@@ -213,7 +213,8 @@ public final class VirtualRouter {
             if (config.version() == VrrpVersion.V2 && p.priority() != 255) {
                 return DropReason.ADDRESS_LIST_MISMATCH;
             }
-            out.add(new Action.ConfigMismatch("address list " + p.addresses() + " differs from ours", src));
+            out.add(new Action.ConfigMismatch("address list " + p.addresses().stream().map(InetAddress::getHostAddress).toList()
+                    + " differs from ours", src));
         }
         if (config.isUnicast() && !config.unicastPeers().contains(src)) {
             return DropReason.UNICAST_SOURCE_NOT_PEER;
