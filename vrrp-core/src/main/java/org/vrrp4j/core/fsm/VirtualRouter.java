@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -222,11 +221,22 @@ public final class VirtualRouter {
         return null;
     }
 
+    /** Same addresses in any order; no allocation (this runs for every received advert). */
     private boolean sameAddresses(List<InetAddress> received) {
-        if (received.size() != addressSet.size()) {
+        if (received.size() != addressList.size()) {
             return false;
         }
-        return addressSet.containsAll(received) && new HashSet<>(received).size() == received.size();
+        for (int i = 0; i < received.size(); i++) {
+            if (!addressSet.contains(received.get(i))) {
+                return false;
+            }
+        }
+        for (int i = 0; i < addressList.size(); i++) {
+            if (!received.contains(addressList.get(i))) {
+                return false; // received had a duplicate in place of one of ours
+            }
+        }
+        return true;
     }
 
     private void backupReceives(VrrpPacket p, InetAddress src, long now, List<Action> out) {
