@@ -1,0 +1,51 @@
+package org.vrrp4j.failover;
+
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/** Finds provider factories with {@link ServiceLoader}. */
+public final class FailoverProviders {
+    private final Map<String, FailoverProviderFactory> factories;
+
+    private FailoverProviders(Map<String, FailoverProviderFactory> factories) {
+        this.factories = factories;
+    }
+
+    /** The factories visible to this module's class loader or module layer. */
+    public static FailoverProviders discover() {
+        return discover(ServiceLoader.load(FailoverProviderFactory.class, FailoverProviders.class.getClassLoader()));
+    }
+
+    /** The factories a given loader finds (the first of each name wins, as slf4j does with bindings). */
+    public static FailoverProviders discover(ServiceLoader<FailoverProviderFactory> loader) {
+        Map<String, FailoverProviderFactory> found = new TreeMap<>();
+        for (FailoverProviderFactory f : loader) {
+            found.putIfAbsent(f.name(), f);
+        }
+        return new FailoverProviders(Map.copyOf(found));
+    }
+
+    /** The names found, sorted. */
+    public java.util.Set<String> names() {
+        return new java.util.TreeSet<>(factories.keySet());
+    }
+
+    /**
+     * The factory called {@code name}.
+     *
+     * @throws ProviderConfigException listing the known names when there is none
+     */
+    public FailoverProviderFactory factory(String name) {
+        FailoverProviderFactory f = factories.get(name);
+        if (f == null) {
+            throw new ProviderConfigException("provider", "unknown failover provider '" + name + "'; known: " + names());
+        }
+        return f;
+    }
+
+    /** Creates a provider called {@code name} from {@code config}. */
+    public FailoverProvider create(String name, ProviderConfig config) {
+        return factory(name).create(config);
+    }
+}

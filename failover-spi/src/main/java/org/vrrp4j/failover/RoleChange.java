@@ -1,0 +1,18 @@
+package org.vrrp4j.failover;
+
+import java.util.Objects;
+
+/**
+ * What changed, as a provider sees it: keepalived's notify arguments.
+ *
+ * @param router   the VRRP instance (or sync group) name
+ * @param group    true for a sync group (keepalived's {@code GROUP}), false for an instance
+ * @param state    the new state
+ * @param priority the router's effective priority
+ */
+public record RoleChange(String router, boolean group, RouterState state, int priority) {
+    public RoleChange {
+        Objects.requireNonNull(router, "router");
+        Objects.requireNonNull(state, "state");
+    }
+}

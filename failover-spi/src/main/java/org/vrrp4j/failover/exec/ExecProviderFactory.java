@@ -1,0 +1,28 @@
+package org.vrrp4j.failover.exec;
+
+import java.util.Set;
+import org.vrrp4j.failover.FailoverProvider;
+import org.vrrp4j.failover.FailoverProviderFactory;
+import org.vrrp4j.failover.ProviderConfig;
+
+/**
+ * The {@code exec} provider: keepalived's notify scripts. Keys: {@code notify_master},
+ * {@code notify_backup}, {@code notify_fault}, {@code notify_stop} (run without arguments),
+ * {@code notify} (run with {@code INSTANCE|GROUP name STATE priority}), {@code timeout} (default 60s),
+ * {@code kill_grace} (default 2s), {@code group} (true for a sync group's scripts).
+ */
+public final class ExecProviderFactory implements FailoverProviderFactory {
+    static final Set<String> KEYS = Set.of("notify_master", "notify_backup", "notify_fault", "notify_stop", "notify",
+            "timeout", "kill_grace", "group");
+
+    @Override
+    public String name() {
+        return "exec";
+    }
+
+    @Override
+    public FailoverProvider create(ProviderConfig config) {
+        config.requireOnly(KEYS);
+        return new ExecProvider(config);
+    }
+}

@@ -1,0 +1,74 @@
+package org.vrrp4j.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Typed accessors, secrets from env or file that never print, discovery by name. */
+class ProviderConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void typedAccessorsNameTheKeyOnError() {
+        ProviderConfig c = ProviderConfig.of("VI_1", Map.of("n", "7", "d", "250ms", "b", "yes", "e", "rest", "bad", "x"));
+        assertThat(c.integer("n", 1, 1, 10)).isEqualTo(7);
+        assertThat(c.duration("d", Duration.ZERO)).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.duration("missing", Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.bool("b", false)).isTrue();
+        assertThatThrownBy(() -> c.integer("bad", 1, 1, 10)).hasMessage("bad: must be an integer, got 'x'");
+        assertThatThrownBy(() -> c.integer("n", 1, 1, 5)).hasMessage("n: must be 1..5, got 7");
+        assertThatThrownBy(() -> c.string("missing")).hasMessage("missing: is required");
+        assertThatThrownBy(() -> c.bool("bad", true)).hasMessageStartingWith("bad: must be true or false");
+        assertThat(ProviderConfig.parseDuration("k", "5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(ProviderConfig.parseDuration("k", "1.5")).isEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void secretsComeFromTheEnvironmentOrAFileAndNeverPrint() throws Exception {
+        Path file = dir.resolve("pass");
+        Files.writeString(file, "s3cr3t-from-file\n");
+        ProviderConfig c = ProviderConfig.of("VI_1", Map.of("password_file", file.toString(), "token_env", "TOKEN"),
+                Map.of("TOKEN", "s3cr3t-from-env")::get);
+        Secret password = c.secret("password");
+        Secret token = c.secret("token");
+        assertThat(password.reveal()).isEqualTo("s3cr3t-from-file");
+        assertThat(token.reveal()).isEqualTo("s3cr3t-from-env");
+        assertThat(password.toString() + token + c).doesNotContain("s3cr3t").contains("****");
+    }
+
+    @Test
+    void inlineSecretsAndMissingSourcesAreRefusedWithoutEchoingTheValue() {
+        assertThatThrownBy(() -> ProviderConfig.of("x", Map.of("password", "hunter2")).secret("password"))
+                .hasMessageContaining("password_env or password_file").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> ProviderConfig.of("x", Map.of("password_env", "NOPE"), k -> null).secret("password"))
+                .hasMessage("password_env: environment variable NOPE is not set");
+        assertThatThrownBy(() -> ProviderConfig.of("x", Map.of()).secret("password"))
+                .hasMessageStartingWith("password: is required");
+        assertThatThrownBy(() -> ProviderConfig.of("x", Map.of("password_file", dir.resolve("none").toString())).secret("password"))
+                .hasMessageStartingWith("password_file: cannot read");
+    }
+
+    @Test
+    void providersAreFoundByNameAndAnUnknownNameListsTheKnownOnes() {
+        FailoverProviders p = FailoverProviders.discover();
+        assertThat(p.names()).contains("exec");
+        assertThatThrownBy(() -> p.factory("nope")).isInstanceOf(ProviderConfigException.class)
+                .hasMessageContaining("unknown failover provider 'nope'").hasMessageContaining("exec");
+    }
+
+    @Test
+    void theServicesFileAndModuleInfoBothDeclareTheExecProvider() throws Exception {
+        assertThat(Files.readString(Path.of("src/main/resources/META-INF/services/org.vrrp4j.failover.FailoverProviderFactory")))
+                .contains("org.vrrp4j.failover.exec.ExecProviderFactory");
+        assertThat(FailoverProviders.class.getModule().getDescriptor()).isNotNull()
+                .satisfies(d -> assertThat(d.provides()).anySatisfy(pr -> assertThat(pr.providers())
+                        .contains("org.vrrp4j.failover.exec.ExecProviderFactory")));
+    }
+}

@@ -1,0 +1,120 @@
+package org.vrrp4j.failover.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.vrrp4j.failover.Cancellation;
+import org.vrrp4j.failover.FailoverContext;
+import org.vrrp4j.failover.FailoverOutcome;
+import org.vrrp4j.failover.FailoverProvider;
+import org.vrrp4j.failover.Location;
+import org.vrrp4j.failover.RoleChange;
+import org.vrrp4j.failover.RouterState;
+
+/**
+ * What every provider must do, whatever it moves. A provider's test subclasses this and supplies a real
+ * (test) backend it can move the resource away on.
+ */
+public abstract class FailoverProviderContract {
+
+    /** A provider talking to the test backend. */
+    protected abstract FailoverProvider provider() throws Exception;
+
+    /** Routes the resource somewhere else on the backend. */
+    protected abstract void routeElsewhere() throws Exception;
+
+    /** Whether the backend has the resource routed to this provider's node. */
+    protected abstract boolean routedHere() throws Exception;
+
+    /** The secrets the provider was configured with: none may appear in {@link FailoverProvider#resource()}. */
+    protected abstract List<String> secrets();
+
+    /** A context for direct calls. */
+    protected static FailoverContext context(Cancellation cancellation) {
+        return new FailoverContext() {
+            @Override
+            public RoleChange change() {
+                return new RoleChange("VI_1", false, RouterState.MASTER, 254);
+            }
+
+            @Override
+            public Cancellation cancellation() {
+                return cancellation;
+            }
+
+            @Override
+            public int attempt() {
+                return 1;
+            }
+
+            @Override
+            public Instant now() {
+                return Instant.now();
+            }
+
+            @Override
+            public Instant deadline() {
+                return Instant.now().plusSeconds(30);
+            }
+
+            @Override
+            public void sleep(Duration d) throws InterruptedException {
+                Thread.sleep(d);
+                cancellation.throwIfCancelled();
+            }
+        };
+    }
+
+    @Test
+    void acquireRoutesTheResourceHereAndASecondAcquireFindsItInPlace() throws Exception {
+        routeElsewhere();
+        try (FailoverProvider p = provider()) {
+            assertThat(p.acquire(context(new Cancellation()))).isInstanceOf(FailoverOutcome.Done.class);
+            assertThat(routedHere()).isTrue();
+            assertThat(p.acquire(context(new Cancellation()))).isInstanceOf(FailoverOutcome.AlreadyInPlace.class);
+        }
+    }
+
+    @Test
+    void locateTellsHereFromElsewhere() throws Exception {
+        try (FailoverProvider p = provider()) {
+            if (!p.supportsLocate()) {
+                return;
+            }
+            routeElsewhere();
+            assertThat(p.locate(context(new Cancellation()))).isInstanceOf(Location.Elsewhere.class);
+            p.acquire(context(new Cancellation()));
+            assertThat(p.locate(context(new Cancellation()))).isInstanceOf(Location.Here.class);
+        }
+    }
+
+    @Test
+    void aCancelledCallChangesNothing() throws Exception {
+        routeElsewhere();
+        try (FailoverProvider p = provider()) {
+            Cancellation c = new Cancellation();
+            c.cancel();
+            FailoverOutcome o;
+            try {
+                o = p.acquire(context(c));
+            } catch (Cancellation.CancelledException e) {
+                o = new FailoverOutcome.Cancelled("threw");
+            }
+            assertThat(o).isInstanceOf(FailoverOutcome.Cancelled.class);
+            assertThat(routedHere()).isFalse();
+        }
+    }
+
+    @Test
+    void theResourceNameCarriesNoSecret() throws Exception {
+        try (FailoverProvider p = provider()) {
+            for (String s : secrets()) {
+                assertThat(p.resource()).doesNotContain(s);
+                assertThat(p.toString()).doesNotContain(s);
+            }
+        }
+    }
+}
