@@ -61,7 +61,7 @@ public final class Cancellation {
             hooks.clear();
             t = worker;
         }
-        for (Runnable h : run) {
+        for (Runnable h : run) { // hooks outside the lock: they may block briefly or call back
             try {
                 h.run();
             } catch (RuntimeException e) {
@@ -69,7 +69,11 @@ public final class Cancellation {
             }
         }
         if (t != null) {
-            t.interrupt();
+            synchronized (this) {
+                if (worker == t) { // still on this call: a pooled thread that moved on is left alone
+                    t.interrupt();
+                }
+            }
         }
     }
 

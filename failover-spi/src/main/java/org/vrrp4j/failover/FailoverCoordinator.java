@@ -107,6 +107,9 @@ public final class FailoverCoordinator implements AutoCloseable {
         Objects.requireNonNull(router, "router");
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(binding, "binding");
+        if (closing) {
+            return;
+        }
         Slot slot = new Slot(router, provider, binding);
         published.put(slot, new Published(slot.status(), true));
         scheduler.execute(() -> slots.computeIfAbsent(router, r -> new ArrayList<>()).add(slot));
@@ -115,7 +118,10 @@ public final class FailoverCoordinator implements AutoCloseable {
     /** The router's new role; supersedes whatever ran for the previous one. */
     public void update(RoleChange change) {
         Objects.requireNonNull(change, "change");
-        scheduler.execute(() -> {
+        if (closing) {
+            return; // the VRRP loop may still report a last change while the node stops
+        }
+        submit(() -> {
             for (Slot s : slots.getOrDefault(change.router(), List.of())) {
                 s.update(change);
             }
@@ -124,7 +130,10 @@ public final class FailoverCoordinator implements AutoCloseable {
 
     /** Check the routing now (a master heard a lower-priority master: a split brain just healed). */
     public void reassert(String router) {
-        scheduler.execute(() -> {
+        if (closing) {
+            return;
+        }
+        submit(() -> {
             for (Slot s : slots.getOrDefault(router, List.of())) {
                 s.requestVerify();
             }
@@ -201,6 +210,14 @@ public final class FailoverCoordinator implements AutoCloseable {
         }
     }
 
+    private void submit(Runnable task) {
+        try {
+            scheduler.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("failover coordinator closed; input dropped");
+        }
+    }
+
     private void emit(FailoverEvent e) {
         for (Listener l : listeners) {
             try {
@@ -228,6 +245,8 @@ public final class FailoverCoordinator implements AutoCloseable {
         RoleChange releasedFor;
         FailoverEvent lastEvent;
         boolean stopped;
+        /** Counts flips between master and not master: a same-state update (a priority change) keeps it. */
+        long epoch;
 
         Slot(String router, FailoverProvider provider, Binding binding) {
             this.router = router;
@@ -243,6 +262,7 @@ public final class FailoverCoordinator implements AutoCloseable {
             desired = change;
             boolean master = change.state().wantsResource();
             if (master != wasMaster) {
+                epoch++;
                 cancelTimers();
                 acquired = false;
                 gaveUp = false;
@@ -283,10 +303,11 @@ public final class FailoverCoordinator implements AutoCloseable {
                 } else if (verifyRequested && provider.supportsLocate() && retryTimer == null) {
                     verifyRequested = false;
                     start(FailoverEvent.Step.VERIFY);
-                } else if (verifyRequested && !provider.supportsLocate() && acquired) {
+                } else if (verifyRequested && !provider.supportsLocate() && (acquired || gaveUp)) {
                     // cannot look: re-acquire, which checks first (AlreadyInPlace when nothing moved)
                     verifyRequested = false;
                     acquired = false;
+                    gaveUp = false;
                     attempts = 0;
                     firstAttempt = null;
                     start(FailoverEvent.Step.ACQUIRE);
@@ -307,15 +328,29 @@ public final class FailoverCoordinator implements AutoCloseable {
             } else {
                 attempt = 1;
             }
-            Run run = new Run(step, attempt, desired, new Cancellation(), now,
-                    firstAttempt == null ? now.plus(binding.retry().deadline()) : firstAttempt.plus(binding.retry().deadline()));
+            Instant deadline = step == FailoverEvent.Step.ACQUIRE ? firstAttempt.plus(binding.retry().deadline())
+                    : now.plus(binding.retry().deadline());
+            Run run = new Run(step, attempt, desired, epoch, new Cancellation(), now, deadline);
             current = run;
+            // a provider that ignores its deadline must not hold the binding for ever
+            run.deadlineTimer = scheduler.schedule(Duration.between(now, deadline).plusSeconds(1), () -> {
+                if (current == run) {
+                    run.timedOut = true;
+                    run.cancellation.cancel();
+                }
+            });
             record(new FailoverEvent.Started(router, provider.resource(), now, step, attempt));
             workers.execute(() -> {
                 run.cancellation.bindWorker(Thread.currentThread());
-                Object result = call(run);
-                Thread.interrupted(); // a late cancel must not leak into the pool
-                scheduler.execute(() -> finished(run, result));
+                Object result = new FailoverOutcome.RetryableFailure("provider call did not return");
+                try {
+                    result = call(run);
+                } finally {
+                    run.cancellation.bindWorker(null);
+                    Thread.interrupted(); // a late cancel must not leak into the pool
+                    Object r = result;
+                    scheduler.execute(() -> finished(run, r));
+                }
             });
         }
 
@@ -334,7 +369,7 @@ public final class FailoverCoordinator implements AutoCloseable {
                 return run.cancellation.isCancelled()
                         ? new FailoverOutcome.Cancelled(run.step + " cancelled")
                         : new FailoverOutcome.RetryableFailure("interrupted");
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // an Error too (a missing class): the binding must go on
                 if (run.cancellation.isCancelled()) {
                     return new FailoverOutcome.Cancelled(run.step + " cancelled");
                 }
@@ -345,8 +380,12 @@ public final class FailoverCoordinator implements AutoCloseable {
 
         private void finished(Run run, Object result) {
             current = null;
+            run.deadlineTimer.cancel();
             Instant now = scheduler.now();
             Duration took = Duration.between(run.startedAt, now);
+            if (run.timedOut) {
+                result = new FailoverOutcome.RetryableFailure(run.step + " did not finish by its deadline " + run.deadline);
+            }
             FailoverOutcome outcome = switch (result) {
                 case FailoverOutcome o -> o;
                 case Location.Here h -> new FailoverOutcome.AlreadyInPlace(h.detail());
@@ -364,7 +403,7 @@ public final class FailoverCoordinator implements AutoCloseable {
                 run.done.complete(null);
                 return;
             }
-            boolean sameRole = run.role == desired;
+            boolean sameRole = run.epoch == epoch;
             switch (run.step) {
                 case ACQUIRE -> {
                     if (sameRole) {
@@ -500,11 +539,28 @@ public final class FailoverCoordinator implements AutoCloseable {
         }
     }
 
-    private record Run(FailoverEvent.Step step, int attempt, RoleChange role, Cancellation cancellation,
-            Instant startedAt, Instant deadline, CompletableFuture<Void> done) {
-        Run(FailoverEvent.Step step, int attempt, RoleChange role, Cancellation cancellation, Instant startedAt,
-                Instant deadline) {
-            this(step, attempt, role, cancellation, startedAt, deadline, new CompletableFuture<>());
+    /** One provider call. Fields other than the timer flags are fixed at start. */
+    private static final class Run {
+        final FailoverEvent.Step step;
+        final int attempt;
+        final RoleChange role;
+        final long epoch;
+        final Cancellation cancellation;
+        final Instant startedAt;
+        final Instant deadline;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        FailoverScheduler.Cancellable deadlineTimer = () -> { };
+        boolean timedOut; // control thread only
+
+        Run(FailoverEvent.Step step, int attempt, RoleChange role, long epoch, Cancellation cancellation,
+                Instant startedAt, Instant deadline) {
+            this.step = step;
+            this.attempt = attempt;
+            this.role = role;
+            this.epoch = epoch;
+            this.cancellation = cancellation;
+            this.startedAt = startedAt;
+            this.deadline = deadline;
         }
     }
 

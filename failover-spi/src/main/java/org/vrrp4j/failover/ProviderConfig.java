@@ -55,7 +55,7 @@ public final class ProviderConfig {
         Set<String> unknown = new TreeSet<>(values.keySet());
         unknown.removeAll(allowed);
         if (!unknown.isEmpty()) {
-            throw new ProviderConfigException(unknown.iterator().next(),
+            throw fail(unknown.iterator().next(),
                     "unknown key for " + name + "; known keys: " + new TreeSet<>(allowed));
         }
     }
@@ -68,7 +68,7 @@ public final class ProviderConfig {
 
     /** A required string. */
     public String string(String key) {
-        return optionalString(key).orElseThrow(() -> new ProviderConfigException(key, "is required"));
+        return optionalString(key).orElseThrow(() -> fail(key, "is required"));
     }
 
     /** A string with a default. */
@@ -85,11 +85,11 @@ public final class ProviderConfig {
         try {
             int i = Integer.parseInt(v.get());
             if (i < min || i > max) {
-                throw new ProviderConfigException(key, "must be " + min + ".." + max + ", got " + i);
+                throw fail(key, "must be " + min + ".." + max + ", got " + i);
             }
             return i;
         } catch (NumberFormatException e) {
-            throw new ProviderConfigException(key, "must be an integer, got '" + v.get() + "'");
+            throw fail(key, "must be an integer, got '" + v.get() + "'");
         }
     }
 
@@ -102,14 +102,18 @@ public final class ProviderConfig {
         return switch (v.get().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on", "1" -> true;
             case "false", "no", "off", "0" -> false;
-            default -> throw new ProviderConfigException(key, "must be true or false, got '" + v.get() + "'");
+            default -> throw fail(key, "must be true or false, got '" + v.get() + "'");
         };
     }
 
     /** A duration: {@code 250ms}, {@code 3s}, {@code 5m}, {@code 1h}, or a plain number of seconds. */
     public Duration duration(String key, Duration defaultValue) {
         Optional<String> v = optionalString(key);
-        return v.isEmpty() ? defaultValue : parseDuration(key, v.get());
+        try {
+            return v.isEmpty() ? defaultValue : parseDuration(key, v.get());
+        } catch (ProviderConfigException e) {
+            throw fail(key, e.getMessage().substring(key.length() + 2));
+        }
     }
 
     /** An enum constant, matched case-insensitively. */
@@ -127,7 +131,7 @@ public final class ProviderConfig {
         for (E e : type.getEnumConstants()) {
             names.add(e.name().toLowerCase(Locale.ROOT));
         }
-        throw new ProviderConfigException(key, "must be one of " + names + ", got '" + v.get() + "'");
+        throw fail(key, "must be one of " + names + ", got '" + v.get() + "'");
     }
 
     /** A path. */
@@ -142,17 +146,17 @@ public final class ProviderConfig {
      */
     public Optional<Secret> optionalSecret(String key) {
         if (values.containsKey(key)) {
-            throw new ProviderConfigException(key, "secrets are not written inline; use " + key + "_env or " + key + "_file");
+            throw fail(key, "secrets are not written inline; use " + key + "_env or " + key + "_file");
         }
         Optional<String> env = optionalString(key + "_env");
         Optional<String> file = optionalString(key + "_file");
         if (env.isPresent() && file.isPresent()) {
-            throw new ProviderConfigException(key, "give " + key + "_env or " + key + "_file, not both");
+            throw fail(key, "give " + key + "_env or " + key + "_file, not both");
         }
         if (env.isPresent()) {
             String value = environment.apply(env.get());
             if (value == null || value.isEmpty()) {
-                throw new ProviderConfigException(key + "_env", "environment variable " + env.get() + " is not set");
+                throw fail(key + "_env", "environment variable " + env.get() + " is not set");
             }
             return Optional.of(Secret.of(value, "env " + env.get()));
         }
@@ -162,11 +166,11 @@ public final class ProviderConfig {
                 String content = Files.readString(p, StandardCharsets.UTF_8);
                 String first = content.lines().findFirst().orElse("").strip();
                 if (first.isEmpty()) {
-                    throw new ProviderConfigException(key + "_file", p + " is empty");
+                    throw fail(key + "_file", p + " is empty");
                 }
                 return Optional.of(Secret.of(first, "file " + p));
             } catch (IOException e) {
-                throw new ProviderConfigException(key + "_file", "cannot read " + p + ": " + e.getClass().getSimpleName());
+                throw fail(key + "_file", "cannot read " + p + ": " + e.getClass().getSimpleName());
             }
         }
         return Optional.empty();
@@ -174,13 +178,24 @@ public final class ProviderConfig {
 
     /** A required secret. */
     public Secret secret(String key) {
-        return optionalSecret(key).orElseThrow(() -> new ProviderConfigException(key,
+        return optionalSecret(key).orElseThrow(() -> fail(key,
                 "is required: set " + key + "_env (an environment variable) or " + key + "_file (a file)"));
+    }
+
+    /** An error that names the key, the rule and this provider instance. */
+    private ProviderConfigException fail(String key, String rule) {
+        return new ProviderConfigException(key, rule + " (provider " + name + ")");
     }
 
     static Duration parseDuration(String key, String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         try {
+            if (t.startsWith("-")) {
+                throw new ProviderConfigException(key, "must not be negative, got '" + text + "'");
+            }
+            if (t.startsWith("pt")) {
+                return Duration.parse(t.toUpperCase(Locale.ROOT)); // ISO-8601, e.g. PT3S
+            }
             if (t.endsWith("ms")) {
                 return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
             }
@@ -194,7 +209,7 @@ public final class ProviderConfig {
                 return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
             }
             return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
             throw new ProviderConfigException(key, "must be a duration like 500ms, 3s, 5m, got '" + text + "'");
         }
     }

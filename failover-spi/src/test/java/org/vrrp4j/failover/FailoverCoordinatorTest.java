@@ -293,4 +293,74 @@ class FailoverCoordinatorTest {
         assertThat(RetryPolicy.seedScript().backoff(7, r)).isEqualTo(Duration.ofSeconds(3));
         assertThat(RetryPolicy.seedScript().maxAttempts()).isEqualTo(10);
     }
+
+    // found in review (helper probes): a same-state update (a priority change) must not lose the rules
+
+    @Test
+    void aPriorityChangeDuringVerificationDoesNotStopDriftRecovery() throws Exception {
+        bind(false, true, THREE_TRIES, Duration.ofSeconds(30));
+        role(RouterState.MASTER);
+        finish(next(), new FailoverOutcome.Done("routed"));
+        clock.advance(Duration.ofSeconds(30));
+        Call verify = next();
+        coordinator.update(new RoleChange("VI_1", false, RouterState.MASTER, 200)); // a tracker lowered it
+        clock.drain();
+        int before = finishedCount();
+        verify.locate(new Location.Elsewhere("routed to s2"));
+        clock.runUntil(() -> finishedCount() > before, WAIT);
+        Call reacquire = next();
+        assertThat(reacquire.step).isEqualTo(Step.ACQUIRE);
+    }
+
+    @Test
+    void aPriorityChangeDuringAcquisitionKeepsNotBeforeAndPermanentFailures() throws Exception {
+        bind(false, false, new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(1), 1.0, 0.0, Duration.ofMinutes(30)),
+                Duration.ZERO);
+        role(RouterState.MASTER);
+        Call a = next();
+        coordinator.update(new RoleChange("VI_1", false, RouterState.MASTER, 200));
+        clock.drain();
+        finish(a, new FailoverOutcome.RetryableFailure("only once every 5 minutes", Optional.of(T0.plus(Duration.ofMinutes(5)))));
+        clock.advance(Duration.ofMinutes(4));
+        assertThat(provider.pollCall()).as("no retry before notBefore").isNull();
+        clock.advance(Duration.ofMinutes(1));
+        Call b = next();
+        coordinator.update(new RoleChange("VI_1", false, RouterState.MASTER, 150));
+        clock.drain();
+        finish(b, new FailoverOutcome.PermanentFailure("Invalid credentials."));
+        clock.advance(Duration.ofMinutes(30));
+        assertThat(provider.pollCall()).as("no retry after a permanent failure").isNull();
+    }
+
+    @Test
+    void aCallStillRunningAtTheOverallDeadlineIsCancelledAndCountsAsFailed() throws Exception {
+        bind(false, false, THREE_TRIES, Duration.ZERO);
+        role(RouterState.MASTER);
+        Call a = next();
+        clock.advance(Duration.ofMinutes(11)); // the deadline is 10 min
+        assertThat(a.cancelled()).isTrue();
+        clock.runUntil(() -> !eventsOf(FailoverEvent.GaveUp.class).isEmpty(), WAIT);
+        assertThat(eventsOf(FailoverEvent.Finished.class)).singleElement().satisfies(f -> assertThat(f.outcome())
+                .isInstanceOfSatisfying(FailoverOutcome.RetryableFailure.class, r -> assertThat(r.message()).contains("deadline")));
+    }
+
+    @Test
+    void aProviderThrowingAnErrorDoesNotWedgeItsBinding() throws Exception {
+        FailoverProvider throwing = new FailoverProvider() {
+            @Override
+            public String resource() {
+                return "throws";
+            }
+
+            @Override
+            public FailoverOutcome acquire(FailoverContext c) {
+                throw new NoClassDefFoundError("com/sun/xml/ws/Missing");
+            }
+        };
+        coordinator.bind("VI_1", throwing, new FailoverCoordinator.Binding(THREE_TRIES, Duration.ZERO, false));
+        clock.drain();
+        role(RouterState.MASTER);
+        clock.runUntil(() -> finishedCount() > 0, WAIT);
+        assertThat(eventsOf(FailoverEvent.RetryScheduled.class)).hasSize(1);
+    }
 }

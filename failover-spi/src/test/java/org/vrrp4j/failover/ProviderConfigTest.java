@@ -22,12 +22,15 @@ class ProviderConfigTest {
         assertThat(c.duration("d", Duration.ZERO)).isEqualTo(Duration.ofMillis(250));
         assertThat(c.duration("missing", Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.bool("b", false)).isTrue();
-        assertThatThrownBy(() -> c.integer("bad", 1, 1, 10)).hasMessage("bad: must be an integer, got 'x'");
-        assertThatThrownBy(() -> c.integer("n", 1, 1, 5)).hasMessage("n: must be 1..5, got 7");
-        assertThatThrownBy(() -> c.string("missing")).hasMessage("missing: is required");
+        assertThatThrownBy(() -> c.integer("bad", 1, 1, 10)).hasMessage("bad: must be an integer, got 'x' (provider VI_1)");
+        assertThatThrownBy(() -> c.integer("n", 1, 1, 5)).hasMessage("n: must be 1..5, got 7 (provider VI_1)");
+        assertThatThrownBy(() -> c.string("missing")).hasMessage("missing: is required (provider VI_1)");
         assertThatThrownBy(() -> c.bool("bad", true)).hasMessageStartingWith("bad: must be true or false");
         assertThat(ProviderConfig.parseDuration("k", "5m")).isEqualTo(Duration.ofMinutes(5));
         assertThat(ProviderConfig.parseDuration("k", "1.5")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(ProviderConfig.parseDuration("k", "PT3S")).isEqualTo(Duration.ofSeconds(3));
+        assertThatThrownBy(() -> ProviderConfig.of("netcup[vip1]", Map.of("timeout", "-5s")).duration("timeout", Duration.ZERO))
+                .hasMessage("timeout: must not be negative, got '-5s' (provider netcup[vip1])");
     }
 
     @Test
@@ -48,11 +51,20 @@ class ProviderConfigTest {
         assertThatThrownBy(() -> ProviderConfig.of("x", Map.of("password", "hunter2")).secret("password"))
                 .hasMessageContaining("password_env or password_file").hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> ProviderConfig.of("x", Map.of("password_env", "NOPE"), k -> null).secret("password"))
-                .hasMessage("password_env: environment variable NOPE is not set");
+                .hasMessage("password_env: environment variable NOPE is not set (provider x)");
         assertThatThrownBy(() -> ProviderConfig.of("x", Map.of()).secret("password"))
                 .hasMessageStartingWith("password: is required");
         assertThatThrownBy(() -> ProviderConfig.of("x", Map.of("password_file", dir.resolve("none").toString())).secret("password"))
                 .hasMessageStartingWith("password_file: cannot read");
+    }
+
+    @Test
+    void inputsAfterCloseAreIgnoredRatherThanThrownIntoTheVrrpLoop() {
+        FailoverCoordinator c = FailoverCoordinator.builder().build();
+        c.close();
+        c.update(new RoleChange("VI_1", false, RouterState.MASTER, 100));
+        c.reassert("VI_1");
+        assertThat(c.status()).isEmpty();
     }
 
     @Test

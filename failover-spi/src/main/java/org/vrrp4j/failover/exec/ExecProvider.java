@@ -144,7 +144,7 @@ final class ExecProvider implements FailoverProvider {
         if (notify.isPresent()) {
             RoleChange c = ctx.change();
             List<String> cmd = new ArrayList<>(notify.get());
-            cmd.add(group ? "GROUP" : "INSTANCE");
+            cmd.add(group || c.group() ? "GROUP" : "INSTANCE");
             cmd.add(c.router());
             cmd.add(c.state().name());
             cmd.add(Integer.toString(c.priority()));
