@@ -1,0 +1,70 @@
+package org.vrrp4j.failover.netcup.rest;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.vrrp4j.failover.Cancellation;
+import org.vrrp4j.failover.netcup.NetcupException;
+
+/** One HTTP exchange that a {@link Cancellation} abandons at once, with transport errors mapped to kinds. */
+final class Http {
+    private Http() {
+    }
+
+    static HttpResponse<String> send(HttpClient client, HttpRequest request, Cancellation cancellation, String what)
+            throws NetcupException, InterruptedException {
+        cancellation.throwIfCancelled();
+        CompletableFuture<HttpResponse<String>> f = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        try (Cancellation.Registration r = cancellation.onCancel(() -> f.cancel(true))) {
+            return f.get();
+        } catch (CancellationException e) {
+            throw new Cancellation.CancelledException();
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            if (cancellation.isCancelled()) {
+                throw new Cancellation.CancelledException();
+            }
+            Throwable c = e.getCause();
+            if (c instanceof HttpTimeoutException) {
+                throw NetcupException.retryable(what + ": no answer within the request timeout");
+            }
+            if (c instanceof ConnectException) {
+                throw NetcupException.retryable(what + ": cannot connect to " + request.uri().getHost());
+            }
+            if (c instanceof javax.net.ssl.SSLException) {
+                throw NetcupException.permanent(what + ": TLS failed for " + request.uri().getHost() + " (" + c.getMessage() + ")");
+            }
+            if (c instanceof IOException) {
+                throw NetcupException.retryable(what + ": " + c.getClass().getSimpleName() + " " + c.getMessage());
+            }
+            throw NetcupException.retryable(what + ": " + c);
+        }
+    }
+
+    /** A Retry-After header: seconds or an HTTP date. */
+    static Optional<Instant> retryAfter(HttpResponse<?> response, Instant now) {
+        return response.headers().firstValue("Retry-After").flatMap(v -> {
+            try {
+                return Optional.of(now.plusSeconds(Long.parseLong(v.strip())));
+            } catch (NumberFormatException e) {
+                try {
+                    return Optional.of(ZonedDateTime.parse(v.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                } catch (RuntimeException e2) {
+                    return Optional.empty();
+                }
+            }
+        });
+    }
+}

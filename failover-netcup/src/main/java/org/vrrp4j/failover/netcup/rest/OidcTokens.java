@@ -1,0 +1,227 @@
+package org.vrrp4j.failover.netcup.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vrrp4j.failover.Cancellation;
+import org.vrrp4j.failover.Secret;
+import org.vrrp4j.failover.netcup.NetcupException;
+
+/**
+ * OpenID Connect tokens for netcup's SCP (Keycloak realm {@code scp}, public client {@code scp}): the
+ * device-flow login that stores the offline refresh token in a file only its owner can read, and access
+ * tokens refreshed before they expire. The user id of the API paths is the access token's {@code id} claim.
+ * Tokens are never logged.
+ */
+public final class OidcTokens {
+    private static final Logger LOG = LoggerFactory.getLogger(OidcTokens.class);
+    static final String CLIENT_ID = "scp";
+    private static final Duration EARLY = Duration.ofSeconds(30);
+
+    private final URI realm;
+    private final HttpClient http;
+    private final Path refreshTokenFile;
+    private final Duration requestTimeout;
+    private final Clock clock;
+    private final ObjectMapper json = new ObjectMapper();
+    private Secret accessToken;
+    private Instant expiresAt = Instant.MIN;
+    private String userId;
+
+    /**
+     * @param realm            e.g. {@code https://www.servercontrolpanel.de/realms/scp}
+     * @param refreshTokenFile where the offline refresh token lives (0600)
+     */
+    public OidcTokens(URI realm, HttpClient http, Path refreshTokenFile, Duration requestTimeout, Clock clock) {
+        this.realm = realm;
+        this.http = http;
+        this.refreshTokenFile = refreshTokenFile;
+        this.requestTimeout = requestTimeout;
+        this.clock = clock;
+    }
+
+    /** A valid access token, refreshed when it expires within 30 s. */
+    public synchronized Secret accessToken(Cancellation c) throws NetcupException, InterruptedException {
+        if (accessToken == null || clock.instant().isAfter(expiresAt.minus(EARLY))) {
+            refresh(c);
+        }
+        return accessToken;
+    }
+
+    /** The user id of the API paths (the access token's {@code id} claim). */
+    public synchronized String userId(Cancellation c) throws NetcupException, InterruptedException {
+        accessToken(c);
+        return userId;
+    }
+
+    /** Forget the access token (the API answered 401): the next call refreshes. */
+    public synchronized void invalidate() {
+        accessToken = null;
+    }
+
+    private void refresh(Cancellation c) throws NetcupException, InterruptedException {
+        String refreshToken = readRefreshToken();
+        JsonNode body = tokenRequest(Map.of("grant_type", "refresh_token", "client_id", CLIENT_ID,
+                "refresh_token", refreshToken), c);
+        accept(body);
+        LOG.debug("netcup access token refreshed, valid until {}", expiresAt);
+    }
+
+    private void accept(JsonNode body) throws NetcupException {
+        String access = body.path("access_token").asText("");
+        if (access.isEmpty()) {
+            throw NetcupException.retryable("token endpoint answered without an access token");
+        }
+        accessToken = Secret.of(access, "netcup access token");
+        expiresAt = clock.instant().plusSeconds(body.path("expires_in").asLong(300));
+        userId = claim(access, "id");
+        String rotated = body.path("refresh_token").asText("");
+        if (!rotated.isEmpty()) {
+            storeRefreshToken(rotated);
+        }
+    }
+
+    private JsonNode tokenRequest(Map<String, String> form, Cancellation c) throws NetcupException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(realm.resolve(realm.getPath() + "/protocol/openid-connect/token"))
+                .timeout(requestTimeout).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(form))).build();
+        HttpResponse<String> res = Http.send(http, req, c, "netcup token refresh");
+        JsonNode body = parse(res.body());
+        if (res.statusCode() == 200) {
+            return body;
+        }
+        String error = body.path("error").asText("HTTP " + res.statusCode());
+        if (res.statusCode() == 400 || res.statusCode() == 401) {
+            throw NetcupException.permanent("netcup login no longer valid (" + error
+                    + "); run `vrrp4j netcup login` again");
+        }
+        throw NetcupException.retryable("netcup token endpoint: " + error);
+    }
+
+    /**
+     * The device-flow login: prints where to confirm, polls until confirmed, stores the offline refresh
+     * token (0600).
+     */
+    public void deviceLogin(PrintStream out, Duration timeout) throws NetcupException, InterruptedException {
+        Cancellation c = new Cancellation();
+        HttpRequest req = HttpRequest.newBuilder(realm.resolve(realm.getPath() + "/protocol/openid-connect/auth/device"))
+                .timeout(requestTimeout).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("client_id", CLIENT_ID, "scope", "offline_access openid"))))
+                .build();
+        HttpResponse<String> res = Http.send(http, req, c, "netcup device authorization");
+        JsonNode device = parse(res.body());
+        if (res.statusCode() != 200 || device.path("device_code").asText("").isEmpty()) {
+            throw NetcupException.permanent("netcup device authorization failed: HTTP " + res.statusCode());
+        }
+        out.println("Open " + device.path("verification_uri_complete").asText(device.path("verification_uri").asText())
+                + " and confirm the code " + device.path("user_code").asText());
+        long interval = Math.max(1, device.path("interval").asLong(5));
+        Instant end = clock.instant().plus(timeout);
+        while (clock.instant().isBefore(end)) {
+            Thread.sleep(Duration.ofSeconds(interval));
+            HttpRequest poll = HttpRequest.newBuilder(realm.resolve(realm.getPath() + "/protocol/openid-connect/token"))
+                    .timeout(requestTimeout).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form(Map.of(
+                            "grant_type", "urn:ietf:params:oauth:grant-type:device_code",
+                            "client_id", CLIENT_ID, "device_code", device.path("device_code").asText())))).build();
+            HttpResponse<String> r = Http.send(http, poll, c, "netcup device token");
+            JsonNode body = parse(r.body());
+            if (r.statusCode() == 200) {
+                synchronized (this) {
+                    accept(body);
+                }
+                if (body.path("refresh_token").asText("").isEmpty()) {
+                    throw NetcupException.permanent("netcup login returned no refresh token");
+                }
+                out.println("Logged in; the offline refresh token is in " + refreshTokenFile);
+                return;
+            }
+            switch (body.path("error").asText("")) {
+                case "authorization_pending" -> { }
+                case "slow_down" -> interval += 5;
+                default -> throw NetcupException.permanent("netcup login failed: " + body.path("error").asText("HTTP " + r.statusCode()));
+            }
+        }
+        throw NetcupException.permanent("netcup login not confirmed within " + timeout);
+    }
+
+    private String readRefreshToken() throws NetcupException {
+        try {
+            String t = Files.readString(refreshTokenFile, StandardCharsets.UTF_8).strip();
+            if (t.isEmpty()) {
+                throw NetcupException.permanent("netcup refresh token file " + refreshTokenFile + " is empty; run `vrrp4j netcup login`");
+            }
+            return t;
+        } catch (IOException e) {
+            throw NetcupException.permanent("cannot read the netcup refresh token file " + refreshTokenFile
+                    + " (" + e.getClass().getSimpleName() + "); run `vrrp4j netcup login`");
+        }
+    }
+
+    /** Writes the token atomically into a file created 0600, so no other user can read it at any time. */
+    private void storeRefreshToken(String token) throws NetcupException {
+        try {
+            Path dir = refreshTokenFile.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, ".netcup-token", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, refreshTokenFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw NetcupException.permanent("cannot store the netcup refresh token in " + refreshTokenFile
+                    + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            return json.readTree(body == null || body.isBlank() ? "{}" : body);
+        } catch (IOException e) {
+            return json.createObjectNode();
+        }
+    }
+
+    /** A claim of a JWT's payload (no signature check: the token came from the issuer over TLS). */
+    private String claim(String jwt, String name) throws NetcupException {
+        String[] parts = jwt.split("\\.");
+        if (parts.length < 2) {
+            throw NetcupException.permanent("netcup access token is not a JWT");
+        }
+        try {
+            JsonNode payload = json.readTree(Base64.getUrlDecoder().decode(parts[1]));
+            String v = payload.path(name).asText("");
+            if (v.isEmpty()) {
+                throw NetcupException.permanent("netcup access token has no '" + name + "' claim");
+            }
+            return v;
+        } catch (IOException | IllegalArgumentException e) {
+            throw NetcupException.permanent("netcup access token payload is unreadable");
+        }
+    }
+
+    static String form(Map<String, String> values) {
+        return new LinkedHashMap<>(values).entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+}
