@@ -13,6 +13,7 @@ import org.vrrp4j.failover.ProviderConfig;
 import org.vrrp4j.failover.ProviderConfigException;
 import org.vrrp4j.failover.netcup.rest.NetcupRestClient;
 import org.vrrp4j.failover.netcup.rest.OidcTokens;
+import org.vrrp4j.failover.netcup.soap.NetcupSoapClient;
 
 /**
  * The {@code netcup} provider. Keys:
@@ -70,8 +71,12 @@ public final class NetcupProviderFactory implements FailoverProviderFactory {
                         request, config.duration("task_poll", Duration.ofSeconds(2)), Clock.systemUTC());
                 yield new NetcupProvider(new RestBackend(client, ip, server), resource);
             }
-            case SOAP -> throw new ProviderConfigException("api", "soap is not in this build yet; use api rest (provider "
-                    + config.name() + ")");
+            case SOAP -> {
+                NetcupSoapClient client = new NetcupSoapClient(url(config, "soap_url", DEFAULT_SOAP_URL),
+                        config.string("login"), config.secret("password"), connect, request, Clock.systemUTC());
+                yield new NetcupProvider(new SoapBackend(client, ip, server, config.optionalString("mac"),
+                        config.duration("verify_poll", Duration.ofSeconds(3))), resource);
+            }
         };
     }
 

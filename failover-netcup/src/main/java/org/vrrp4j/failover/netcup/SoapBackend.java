@@ -1,0 +1,71 @@
+package org.vrrp4j.failover.netcup;
+
+import java.util.List;
+import java.util.Optional;
+import org.vrrp4j.failover.FailoverContext;
+import org.vrrp4j.failover.Location;
+import org.vrrp4j.failover.netcup.soap.NetcupSoapClient;
+
+/**
+ * The failover IP through the SOAP webservice, as the seed's to_master.sh does it, but once and right:
+ * {@code getVServerIPs} first (listed: nothing to do), {@code changeIPRouting}, then {@code getVServerIPs}
+ * until the IP is listed or the deadline passes.
+ */
+final class SoapBackend implements Backend {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SoapBackend.class);
+    private final NetcupSoapClient client;
+    private final FailoverIp ip;
+    private final String server;
+    private final java.time.Duration verifyPoll;
+    private Optional<String> mac;
+
+    SoapBackend(NetcupSoapClient client, FailoverIp ip, String server, Optional<String> mac, java.time.Duration verifyPoll) {
+        this.client = client;
+        this.ip = ip;
+        this.server = server;
+        this.mac = mac;
+        this.verifyPoll = verifyPoll;
+    }
+
+    @Override
+    public Location locate(FailoverContext ctx) throws NetcupException, InterruptedException {
+        return listed(client.vServerIps(server, ctx.cancellation()))
+                ? new Location.Here(ip + " is listed for " + server)
+                : new Location.Elsewhere(ip + " is not listed for " + server);
+    }
+
+    @Override
+    public String route(FailoverContext ctx) throws NetcupException, InterruptedException {
+        if (mac.isEmpty()) {
+            mac = Optional.of(client.primaryMac(server, ctx.cancellation()));
+        }
+        ctx.cancellation().throwIfCancelled();
+        LOG.info("netcup: changeIPRouting {} to {} ({})", ip, server, mac.get());
+        if (!client.changeIpRouting(ip.text(), ip.prefixLength(), server, mac.get(), ctx.cancellation())) {
+            throw NetcupException.retryable("changeIPRouting answered false");
+        }
+        for (int checks = 1; ; checks++) {
+            if (listed(client.vServerIps(server, ctx.cancellation()))) {
+                return ip + " routed to " + server + ", listed after " + checks + (checks == 1 ? " check" : " checks");
+            }
+            if (!ctx.now().plus(verifyPoll).isBefore(ctx.deadline())) {
+                throw NetcupException.retryable(ip + " not yet listed for " + server + " at the deadline");
+            }
+            ctx.sleep(verifyPoll);
+        }
+    }
+
+    private boolean listed(List<String> ips) {
+        for (String s : ips) {
+            try {
+                FailoverIp listed = FailoverIp.parse(s);
+                if (listed.address().equals(ip.address())) {
+                    return true;
+                }
+            } catch (IllegalArgumentException e) {
+                // an entry we cannot read is not ours
+            }
+        }
+        return false;
+    }
+}
