@@ -50,6 +50,13 @@ public final class SyncGroup {
             throw new IllegalArgumentException("sync group " + name + " has no member " + member);
         }
         List<MemberAction> out = new ArrayList<>();
+        boolean faultBefore = anyOwnFault();
+        if (!(input instanceof Input.SyncGroupTransition) && router.state() == State.FAULT && ownFaultBesides(router)) {
+            // another member is still faulty: mark this member's FAULT as the group's too, so that clearing
+            // its own fault keeps it in FAULT (no actions: it is in FAULT already)
+            out.addAll(router.step(new Input.SyncGroupTransition(State.FAULT), nowNanos).stream()
+                    .map(a -> new MemberAction(router, a)).toList());
+        }
         State target = null;
         for (Action a : router.step(input, nowNanos)) {
             out.add(new MemberAction(router, a));
@@ -57,15 +64,40 @@ public final class SyncGroup {
                 target = sc.to();
             }
         }
-        if (target != null && !(input instanceof Input.SyncGroupTransition)) {
-            for (VirtualRouter other : members.values()) {
-                if (other != router && other.state() != target) {
-                    for (Action a : other.step(new Input.SyncGroupTransition(target), nowNanos)) {
-                        out.add(new MemberAction(other, a));
+        if (input instanceof Input.SyncGroupTransition) {
+            return Collections.unmodifiableList(out);
+        }
+        boolean faultAfter = anyOwnFault();
+        if (faultAfter) {
+            // keepalived counts faulty members: the group stays in FAULT until the last one clears, so a
+            // member whose own fault cleared, or that never had one, is held in FAULT
+            target = State.FAULT;
+        } else if (faultBefore) {
+            target = State.BACKUP; // the last fault cleared: every member leaves FAULT together
+        }
+        if (target != null) {
+            for (VirtualRouter m : members.values()) {
+                boolean follows = m != router || faultBefore || faultAfter;
+                if (follows && m.state() != target && m.state() != State.INITIALIZE) {
+                    for (Action a : m.step(new Input.SyncGroupTransition(target), nowNanos)) {
+                        out.add(new MemberAction(m, a));
                     }
                 }
             }
         }
         return Collections.unmodifiableList(out);
+    }
+
+    private boolean anyOwnFault() {
+        return ownFaultBesides(null);
+    }
+
+    private boolean ownFaultBesides(VirtualRouter except) {
+        for (VirtualRouter m : members.values()) {
+            if (m != except && m.state() != State.INITIALIZE && m.hasOwnFault()) {
+                return true;
+            }
+        }
+        return false;
     }
 }

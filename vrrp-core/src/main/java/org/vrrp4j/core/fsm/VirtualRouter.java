@@ -147,6 +147,7 @@ public final class VirtualRouter {
             case INITIALIZE -> { }
         }
         masterAddress = null;
+        syncGroupFault = false; // a stopped member is outside its group; the group re-imposes FAULT on Start
     }
 
     private void onAdvert(Input.AdvertReceived in, long now, List<Action> out) {
@@ -510,6 +511,14 @@ public final class VirtualRouter {
     /** The configuration this router runs. */
     public VirtualRouterConfig config() {
         return config;
+    }
+
+    /**
+     * Whether this router has a fault of its own (link down, or a weight-0 tracker down), as opposed to
+     * a FAULT imposed by its sync group. A {@link SyncGroup} stays in FAULT while any member has one.
+     */
+    public boolean hasOwnFault() {
+        return !linkUp || weightZeroTrackerDown();
     }
 
     /** The current state. */
