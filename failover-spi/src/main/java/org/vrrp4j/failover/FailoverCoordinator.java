@@ -61,6 +61,19 @@ public final class FailoverCoordinator implements AutoCloseable {
         public static Binding standard() {
             return new Binding(RetryPolicy.standard(), Duration.ofSeconds(60), true);
         }
+
+        /** The keys {@link #fromConfig} reads; provider factories accept them beside their own. */
+        public static final java.util.Set<String> KEYS = java.util.Set.of("retry", "reverify", "release");
+
+        /**
+         * A binding from a provider block: {@code retry} ({@code standard} or {@code seed}, the seed
+         * script's 10 tries 3 s apart), {@code reverify} (a duration, 0 for off; default 60 s),
+         * {@code release} (default true).
+         */
+        public static Binding fromConfig(ProviderConfig config) {
+            RetryPolicy retry = RetryPolicy.preset(config.string("retry", "standard"));
+            return new Binding(retry, config.duration("reverify", Duration.ofSeconds(60)), config.bool("release", true));
+        }
     }
 
     /** The latest state of one provider binding, for status pages. */

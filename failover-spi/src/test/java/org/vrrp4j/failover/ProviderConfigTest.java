@@ -68,6 +68,19 @@ class ProviderConfigTest {
     }
 
     @Test
+    void aBindingComesFromTheProviderBlockWithTheSeedPreset() {
+        FailoverCoordinator.Binding b = FailoverCoordinator.Binding.fromConfig(
+                ProviderConfig.of("VI_1", Map.of("retry", "seed", "reverify", "0", "release", "no")));
+        assertThat(b.retry()).isEqualTo(RetryPolicy.seedScript());
+        assertThat(b.reverifyEvery()).isZero();
+        assertThat(b.release()).isFalse();
+        assertThat(FailoverCoordinator.Binding.fromConfig(ProviderConfig.of("VI_1", Map.of())))
+                .isEqualTo(FailoverCoordinator.Binding.standard());
+        assertThatThrownBy(() -> FailoverCoordinator.Binding.fromConfig(ProviderConfig.of("VI_1", Map.of("retry", "forever"))))
+                .hasMessageStartingWith("retry: unknown preset");
+    }
+
+    @Test
     void providersAreFoundByNameAndAnUnknownNameListsTheKnownOnes() {
         FailoverProviders p = FailoverProviders.discover();
         assertThat(p.names()).contains("exec");

@@ -41,7 +41,7 @@ public final class NetcupProviderFactory implements FailoverProviderFactory {
 
     static final Set<String> KEYS = Set.of("api", "failover_ip", "server", "token_file", "api_url", "auth_url",
             "task_poll", "login", "password_env", "password_file", "soap_url", "mac", "verify_poll",
-            "connect_timeout", "request_timeout", "retry", "reverify");
+            "connect_timeout", "request_timeout", "retry", "reverify", "release");
 
     /** The API to speak. */
     public enum Api { REST, SOAP }

@@ -1,6 +1,7 @@
 package org.vrrp4j.failover.exec;
 
 import java.util.Set;
+import org.vrrp4j.failover.FailoverCoordinator;
 import org.vrrp4j.failover.FailoverProvider;
 import org.vrrp4j.failover.FailoverProviderFactory;
 import org.vrrp4j.failover.ProviderConfig;
@@ -12,8 +13,14 @@ import org.vrrp4j.failover.ProviderConfig;
  * {@code kill_grace} (default 2s), {@code group} (true for a sync group's scripts).
  */
 public final class ExecProviderFactory implements FailoverProviderFactory {
-    static final Set<String> KEYS = Set.of("notify_master", "notify_backup", "notify_fault", "notify_stop", "notify",
-            "timeout", "kill_grace", "group");
+    static final Set<String> KEYS = union(Set.of("notify_master", "notify_backup", "notify_fault", "notify_stop",
+            "notify", "timeout", "kill_grace", "group"), FailoverCoordinator.Binding.KEYS);
+
+    static Set<String> union(Set<String> a, Set<String> b) {
+        java.util.Set<String> u = new java.util.HashSet<>(a);
+        u.addAll(b);
+        return Set.copyOf(u);
+    }
 
     @Override
     public String name() {
