@@ -1,0 +1,522 @@
+package org.vrrp4j.netty;
+
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vrrp4j.core.config.VirtualAddress;
+import org.vrrp4j.core.config.VirtualRouterConfig;
+import org.vrrp4j.core.fsm.Action;
+import org.vrrp4j.core.fsm.Input;
+import org.vrrp4j.core.fsm.TimerKind;
+import org.vrrp4j.core.fsm.VirtualRouter;
+import org.vrrp4j.core.packet.DropReason;
+import org.vrrp4j.core.packet.IpFamily;
+import org.vrrp4j.core.packet.Ipv4Datagram;
+import org.vrrp4j.core.packet.PacketView;
+import org.vrrp4j.core.packet.VrrpCodec;
+import org.vrrp4j.netty.linux.ArpAnnouncer;
+import org.vrrp4j.netty.linux.Libc;
+import org.vrrp4j.netty.linux.Netlink;
+import org.vrrp4j.netty.linux.RawVrrpSocket;
+
+/**
+ * A VRRP node on a Linux host: the core's virtual routers driven by raw IP sockets on a Netty epoll
+ * loop, with their virtual addresses added and removed through rtnetlink and announced by gratuitous
+ * ARP. The handler does three things: decode, step, execute. Timers are the loop's scheduled tasks at
+ * the absolute deadlines the core asks for. Sockets and netlink are opened in the network namespace of
+ * the thread that calls {@link Builder#build()}.
+ *
+ * <p>IPv4 (VRRPv2 and v3, multicast and unicast peers) in this version.
+ */
+public final class VrrpNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VrrpNode.class);
+    private static final byte[] GROUP = VrrpCodec.IPV4_GROUP.getAddress();
+
+    private final IoEventLoopGroup group;
+    private final boolean ownsGroup;
+    private final IoEventLoop loop;
+    private final List<NodeListener> listeners;
+    private final Executor listenerExecutor;
+    private final int garpRepeat;
+    private final Duration garpDelay;
+    private final Map<String, Iface> interfaces = new LinkedHashMap<>();
+    private final Map<String, Slot> routers = new LinkedHashMap<>();
+    private final Netlink netlink;
+    private volatile boolean closed;
+
+    /** One interface: its socket, announcer and routers by VRID. Loop thread only after build. */
+    private final class Iface {
+        final String name;
+        final int ifindex;
+        final InetAddress primary;
+        final RawVrrpSocket socket;
+        final ArpAnnouncer arp;
+        final Map<Integer, Slot> byVrid = new LinkedHashMap<>();
+        final RawVrrpSocket.Received rx = new RawVrrpSocket.Received();
+        final Ipv4Datagram ip = new Ipv4Datagram();
+        final PacketView view = new PacketView();
+        final Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+        IoRegistration registration;
+
+        Iface(String name, int ifindex, InetAddress primary, RawVrrpSocket socket, ArpAnnouncer arp) {
+            this.name = name;
+            this.ifindex = ifindex;
+            this.primary = primary;
+            this.socket = socket;
+            this.arp = arp;
+        }
+    }
+
+    /** One router and what the node holds for it. */
+    private static final class Slot {
+        final VirtualRouter router;
+        final Iface iface;
+        final Map<TimerKind, ScheduledFuture<?>> timers = new EnumMap<>(TimerKind.class);
+        final Set<VirtualAddress> added = new LinkedHashSet<>();
+        final Map<String, Integer> deviceIndex;
+        long sendErrors;
+
+        Slot(VirtualRouter router, Iface iface, Map<String, Integer> deviceIndex) {
+            this.router = router;
+            this.iface = iface;
+            this.deviceIndex = deviceIndex;
+        }
+    }
+
+    private VrrpNode(Builder b) throws Libc.NativeException {
+        Epoll.ensureAvailability();
+        this.ownsGroup = b.group == null;
+        this.group = b.group != null ? b.group : new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        this.loop = group.next();
+        this.listeners = new CopyOnWriteArrayList<>(b.listeners);
+        this.listenerExecutor = b.listenerExecutor;
+        this.garpRepeat = b.garpRepeat;
+        this.garpDelay = b.garpDelay;
+        Netlink nl = null;
+        try {
+            nl = Netlink.open();
+            for (VirtualRouterConfig cfg : b.configs) {
+                if (cfg.family() != IpFamily.IPV4) {
+                    throw new IllegalArgumentException(cfg.name() + ": IPv6 routers are not supported by this version of vrrp-netty");
+                }
+                if (cfg.interfaceName().isEmpty()) {
+                    throw new IllegalArgumentException(cfg.name() + ": interfaceName is required on a node");
+                }
+                Iface iface = interfaces.get(cfg.interfaceName());
+                if (iface == null) {
+                    iface = openInterface(cfg.interfaceName());
+                    interfaces.put(iface.name, iface);
+                }
+                if (iface.byVrid.containsKey(cfg.vrid())) {
+                    throw new IllegalArgumentException(cfg.name() + ": VRID " + cfg.vrid() + " is already used on " + iface.name);
+                }
+                if (cfg.unicastSource().isPresent()) {
+                    requireLocal(cfg.unicastSource().get(), cfg);
+                }
+                Map<String, Integer> devices = new LinkedHashMap<>();
+                devices.put(iface.name, iface.ifindex);
+                for (VirtualAddress va : cfg.virtualAddresses()) {
+                    if (va.device().isPresent() && !devices.containsKey(va.device().get())) {
+                        devices.put(va.device().get(), Libc.ifindex(va.device().get()));
+                    }
+                }
+                Slot slot = new Slot(new VirtualRouter(cfg), iface, devices);
+                iface.byVrid.put(cfg.vrid(), slot);
+                routers.put(cfg.name(), slot);
+            }
+        } catch (Libc.NativeException | RuntimeException e) {
+            interfaces.values().forEach(i -> {
+                i.socket.close();
+                i.arp.close();
+            });
+            if (nl != null) {
+                nl.close();
+            }
+            if (ownsGroup) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
+            throw e;
+        }
+        this.netlink = nl;
+        start();
+    }
+
+    private Iface openInterface(String name) throws Libc.NativeException {
+        int ifindex = Libc.ifindex(name);
+        InetAddress primary = Netlink.primaryIpv4(name).orElseThrow(() ->
+                new IllegalArgumentException("interface " + name + " has no IPv4 address to send adverts from"));
+        byte[] mac = Netlink.macAddress(name);
+        RawVrrpSocket socket = RawVrrpSocket.open(name);
+        try {
+            return new Iface(name, ifindex, primary, socket, ArpAnnouncer.open(name, mac));
+        } catch (Libc.NativeException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** keepalived refuses a unicast_src_ip the host does not have; so do we, by binding to it. */
+    private static void requireLocal(InetAddress source, VirtualRouterConfig cfg) {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new java.net.InetSocketAddress(source, 0))) {
+            // bound: the address is local
+        } catch (java.net.SocketException e) {
+            throw new IllegalArgumentException(cfg.name() + ": unicast source " + source.getHostAddress()
+                    + " is not an address of this host (" + e.getMessage() + ")");
+        }
+    }
+
+    private void start() {
+        try {
+            loop.submit(() -> {
+                for (Iface i : interfaces.values()) {
+                    i.registration = loop.register(new VrrpIoHandle(i.socket.fd(), () -> onReadable(i))).sync().getNow();
+                    i.registration.submit(EpollIoOps.EPOLLIN);
+                }
+                for (Slot s : routers.values()) {
+                    execute(s, s.router.step(new Input.Start(s.iface.primary), System.nanoTime()));
+                }
+                return null;
+            }).sync();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the node", e);
+        }
+    }
+
+    // ---- receive: decode, dispatch, step ------------------------------------------------------------
+
+    private void onReadable(Iface i) {
+        try {
+            for (int n = 0; n < 64 && i.socket.receive(i.rx); n++) { // bounded: other work gets its turn
+                DropReason reason = i.ip.decode(i.rx.datagram, 0, i.rx.length, i.view);
+                int rawVrid = i.rx.length > 21 ? i.rx.datagram.get((i.rx.datagram.get(0) & 0x0f) * 4 + 1) & 0xff : -1;
+                Slot slot = i.byVrid.get(reason == null ? i.view.vrid() : rawVrid);
+                InetAddress src = address(i.ip.source());
+                long now = System.nanoTime();
+                if (reason != null) {
+                    if (slot != null) {
+                        execute(slot, slot.router.step(new Input.PacketRejected(reason, src), now));
+                    } else {
+                        i.drops.merge(reason, 1L, Long::sum);
+                    }
+                    continue;
+                }
+                if (slot == null) {
+                    i.drops.merge(DropReason.VRID_NOT_CONFIGURED, 1L, Long::sum);
+                    continue;
+                }
+                Input in = new Input.AdvertReceived(i.view.toPacket(), src, address(i.ip.destination()), i.view.checksumForm());
+                execute(slot, slot.router.step(in, now));
+            }
+        } catch (Libc.NativeException e) {
+            LOG.warn("receive on {} failed: {}", i.name, e.getMessage());
+        }
+    }
+
+    private static InetAddress address(byte[] b) {
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    // ---- execute the core's actions -------------------------------------------------------------
+
+    private void execute(Slot s, List<Action> actions) {
+        for (Action a : actions) {
+            switch (a) {
+                case Action.SendAdvert sa -> send(s, sa);
+                case Action.ArmTimer t -> arm(s, t.kind(), t.deadlineNanos());
+                case Action.CancelTimer t -> {
+                    ScheduledFuture<?> f = s.timers.remove(t.kind());
+                    if (f != null) {
+                        f.cancel(false);
+                    }
+                }
+                case Action.AddAddresses add -> add.addresses().forEach(va -> addAddress(s, va));
+                case Action.RemoveAddresses rm -> rm.addresses().forEach(va -> removeAddress(s, va));
+                case Action.Announce an -> announce(s, an.addresses(), garpRepeat, true);
+                case Action.StateChanged sc -> {
+                    LOG.info("{}: {} -> {} ({})", s.router.config().name(), sc.from(), sc.to(), sc.reason());
+                    notifyListeners(l -> l.stateChanged(s.router.config().name(), sc.from(), sc.to(), sc.reason()));
+                }
+                case Action.PacketDiscarded d -> LOG.debug("{}: dropped packet from {}: {}", s.router.config().name(),
+                        d.source() == null ? "?" : d.source().getHostAddress(), d.reason().description());
+                case Action.ConfigMismatch m -> LOG.debug("{}: {} from {}", s.router.config().name(), m.what(),
+                        m.source().getHostAddress());
+                case Action.LowerPriorityMasterHeard l -> notifyListeners(x -> x.lowerPriorityMasterHeard(
+                        s.router.config().name(), l.source(), l.priority()));
+            }
+        }
+    }
+
+    private void send(Slot s, Action.SendAdvert sa) {
+        VirtualRouterConfig cfg = s.router.config();
+        byte[] src = sa.source().getAddress();
+        List<byte[]> destinations = new ArrayList<>(1);
+        if (cfg.isUnicast()) {
+            cfg.unicastPeers().forEach(p -> destinations.add(p.getAddress()));
+        } else {
+            destinations.add(GROUP);
+        }
+        for (byte[] dst : destinations) {
+            int len = VrrpCodec.encode(sa.packet(), src, dst, cfg.ipv4ChecksumForm(), s.iface.socket.sendBuffer(), 0);
+            int errno = s.iface.socket.send(len, src, dst);
+            if (errno != 0) {
+                s.sendErrors++;
+                LOG.debug("{}: advert not sent (errno {})", cfg.name(), errno);
+            }
+        }
+    }
+
+    private void arm(Slot s, TimerKind kind, long deadline) {
+        ScheduledFuture<?> old = s.timers.remove(kind);
+        if (old != null) {
+            old.cancel(false);
+        }
+        long delay = Math.max(0, deadline - System.nanoTime());
+        s.timers.put(kind, loop.schedule(() -> {
+            s.timers.remove(kind);
+            execute(s, s.router.step(new Input.TimerFired(kind), System.nanoTime()));
+        }, delay, TimeUnit.NANOSECONDS));
+    }
+
+    private void addAddress(Slot s, VirtualAddress va) {
+        int ifindex = s.deviceIndex.get(va.device().orElse(s.iface.name));
+        try {
+            if (netlink.addAddress(ifindex, va.address(), va.prefixLength(), va.label(), va.scope().rtScope())) {
+                s.added.add(va);
+            } else {
+                LOG.warn("{}: {} was already on the host; it will not be removed by vrrp4j", s.router.config().name(), va);
+            }
+        } catch (Libc.NativeException e) {
+            LOG.error("{}: cannot add {}: {}", s.router.config().name(), va, e.getMessage());
+        }
+    }
+
+    private void removeAddress(Slot s, VirtualAddress va) {
+        if (!s.added.remove(va)) {
+            return; // never remove an address this node did not add
+        }
+        int ifindex = s.deviceIndex.get(va.device().orElse(s.iface.name));
+        try {
+            netlink.removeAddress(ifindex, va.address(), va.prefixLength());
+        } catch (Libc.NativeException e) {
+            LOG.error("{}: cannot remove {}: {}", s.router.config().name(), va, e.getMessage());
+        }
+    }
+
+    /** keepalived's cadence: a burst at once, another burst after garp_master_delay while still master. */
+    private void announce(Slot s, List<VirtualAddress> addresses, int repeat, boolean again) {
+        for (int r = 0; r < repeat; r++) {
+            for (VirtualAddress va : addresses) {
+                if (va.address() instanceof Inet4Address v4) {
+                    int errno = s.iface.arp.announce(v4);
+                    if (errno != 0) {
+                        LOG.debug("{}: gratuitous ARP for {} failed (errno {})", s.router.config().name(), va, errno);
+                    }
+                }
+            }
+        }
+        if (again && !garpDelay.isZero()) {
+            loop.schedule(() -> {
+                if (s.router.state() == org.vrrp4j.core.fsm.State.MASTER && !closed) {
+                    announce(s, addresses, repeat, false);
+                }
+            }, garpDelay.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void notifyListeners(java.util.function.Consumer<NodeListener> call) {
+        for (NodeListener l : listeners) {
+            Runnable r = () -> {
+                try {
+                    call.accept(l);
+                } catch (RuntimeException e) {
+                    LOG.warn("node listener failed: {}", e.toString());
+                }
+            };
+            if (listenerExecutor != null) {
+                listenerExecutor.execute(r);
+            } else {
+                r.run();
+            }
+        }
+    }
+
+    // ---- observation and lifecycle -------------------------------------------------------------------
+
+    /** A snapshot of every router, taken on the loop. */
+    public List<RouterStatus> status() {
+        try {
+            return loop.submit(() -> routers.values().stream().map(s -> new RouterStatus(s.router.config().name(),
+                    s.router.config().vrid(), s.iface.name, s.router.state(), s.router.effectivePriority(),
+                    s.router.masterAddress(), s.router.counters(), s.sendErrors)).toList()).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("node status unavailable", e);
+        }
+    }
+
+    /** Drops counted per interface for packets no router could be charged with (unknown VRID, bad header). */
+    public Map<String, Map<DropReason, Long>> interfaceDrops() {
+        try {
+            return loop.submit(() -> {
+                Map<String, Map<DropReason, Long>> out = new LinkedHashMap<>();
+                interfaces.values().forEach(i -> out.put(i.name, Map.copyOf(i.drops)));
+                return out;
+            }).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("node status unavailable", e);
+        }
+    }
+
+    /** Feeds an input to a router on the loop (link changes, trackers, priority changes). */
+    public void input(String router, Input input) {
+        Slot s = Objects.requireNonNull(routers.get(router), () -> "no router " + router);
+        loop.execute(() -> execute(s, s.router.step(input, System.nanoTime())));
+    }
+
+    /**
+     * Stops: each master sends priority 0 (hand-over within Skew_Time), the node's addresses are removed,
+     * sockets closed. Returns within a few seconds whatever happens.
+     */
+    @Override
+    public void close() {
+        stop(true);
+    }
+
+    /** What kill -9 leaves: no priority 0, timers gone, sockets closed; addresses stay. For tests. */
+    void crash() {
+        stop(false);
+    }
+
+    private void stop(boolean graceful) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            loop.submit(() -> {
+                for (Slot s : routers.values()) {
+                    if (graceful) {
+                        execute(s, s.router.step(new Input.Shutdown(), System.nanoTime()));
+                        for (VirtualAddress va : List.copyOf(s.added)) {
+                            removeAddress(s, va);
+                        }
+                    }
+                    s.timers.values().forEach(f -> f.cancel(false));
+                    s.timers.clear();
+                }
+                for (Iface i : interfaces.values()) {
+                    if (i.registration != null) {
+                        i.registration.cancel();
+                    }
+                    i.socket.close();
+                    i.arp.close();
+                }
+                netlink.close();
+                return null;
+            }).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("node did not stop cleanly: {}", e.toString());
+        } finally {
+            if (ownsGroup) {
+                group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** A builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link VrrpNode}; sockets open in the namespace of the thread calling {@link #build()}. */
+    public static final class Builder {
+        private final List<VirtualRouterConfig> configs = new ArrayList<>();
+        private final List<NodeListener> listeners = new ArrayList<>();
+        private IoEventLoopGroup group;
+        private Executor listenerExecutor;
+        private int garpRepeat = 5;
+        private Duration garpDelay = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        /** Adds a router; its {@code interfaceName} says where it runs. */
+        public Builder addRouter(VirtualRouterConfig config) {
+            configs.add(Objects.requireNonNull(config));
+            return this;
+        }
+
+        /** Runs on the application's epoll loop group (created with {@code EpollIoHandler.newFactory()}). */
+        public Builder eventLoopGroup(IoEventLoopGroup group) {
+            this.group = group;
+            return this;
+        }
+
+        /** A listener, called on the loop unless {@link #listenerExecutor} is set. */
+        public Builder listener(NodeListener listener) {
+            listeners.add(Objects.requireNonNull(listener));
+            return this;
+        }
+
+        /** Calls listeners on this executor instead of the loop. */
+        public Builder listenerExecutor(Executor executor) {
+            this.listenerExecutor = executor;
+            return this;
+        }
+
+        /** keepalived's garp_master_repeat (default 5) and garp_master_delay (default 5 s; 0 = no second burst). */
+        public Builder gratuitousArp(int repeat, Duration delay) {
+            if (repeat < 0 || delay.isNegative()) {
+                throw new IllegalArgumentException("garp repeat and delay must not be negative");
+            }
+            this.garpRepeat = repeat;
+            this.garpDelay = delay;
+            return this;
+        }
+
+        /**
+         * Opens sockets and starts every router.
+         *
+         * @throws java.io.IOException naming the missing capability or the unknown interface
+         */
+        public VrrpNode build() throws java.io.IOException {
+            if (configs.isEmpty()) {
+                throw new IllegalStateException("a node needs at least one router");
+            }
+            return new VrrpNode(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "VrrpNode" + routers.keySet();
+    }
+
+}

@@ -1,0 +1,167 @@
+package org.vrrp4j.netty.linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * rtnetlink (NETLINK_ROUTE) through FFM: adds and removes addresses with prefix length, label and scope,
+ * and reads an interface's MAC and primary IPv4. Adding uses NLM_F_EXCL, so the caller learns whether
+ * it added the address or found it there already (and then must never remove it). One thread at a time.
+ */
+public final class Netlink implements AutoCloseable {
+    private static final int NETLINK_ROUTE = 0;
+    private static final short RTM_NEWADDR = 20;
+    private static final short RTM_DELADDR = 21;
+    private static final short NLMSG_ERROR = 2;
+    private static final short NLM_F_REQUEST = 0x1;
+    private static final short NLM_F_ACK = 0x4;
+    private static final short NLM_F_EXCL = 0x200;
+    private static final short NLM_F_CREATE = 0x400;
+    private static final short IFA_ADDRESS = 1;
+    private static final short IFA_LOCAL = 2;
+    private static final short IFA_LABEL = 3;
+
+    private final int fd;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment buf = arena.allocate(1024, 8);
+    private final MemorySegment kernel = arena.allocate(12, 4);
+    private final Libc.Call call = new Libc.Call();
+    private int seq = (int) (System.nanoTime() & 0xffff);
+
+    private Netlink(int fd) {
+        this.fd = fd;
+    }
+
+    /** A route netlink socket in the calling thread's namespace. */
+    public static Netlink open() throws Libc.NativeException {
+        int fd = Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, NETLINK_ROUTE, "rtnetlink socket");
+        Netlink n = new Netlink(fd);
+        n.kernel.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
+        return n;
+    }
+
+    /**
+     * Adds an address.
+     *
+     * @return true when this call added it; false when it was there already (so it is not ours to remove)
+     */
+    public boolean addAddress(int ifindex, InetAddress address, int prefixLength, Optional<String> label, int scope)
+            throws Libc.NativeException {
+        int errno = request(RTM_NEWADDR, (short) (NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL), ifindex,
+                address, prefixLength, label, scope);
+        if (errno == Libc.EEXIST) {
+            return false;
+        }
+        if (errno != 0) {
+            throw new Libc.NativeException("RTM_NEWADDR " + address.getHostAddress() + "/" + prefixLength, errno, "");
+        }
+        return true;
+    }
+
+    /** Removes an address; an address already gone is not an error. */
+    public void removeAddress(int ifindex, InetAddress address, int prefixLength) throws Libc.NativeException {
+        int errno = request(RTM_DELADDR, (short) (NLM_F_REQUEST | NLM_F_ACK), ifindex, address, prefixLength,
+                Optional.empty(), 0);
+        if (errno != 0 && errno != Libc.EADDRNOTAVAIL && errno != 19) {
+            throw new Libc.NativeException("RTM_DELADDR " + address.getHostAddress() + "/" + prefixLength, errno, "");
+        }
+    }
+
+    private int request(short type, short flags, int ifindex, InetAddress address, int prefixLength,
+            Optional<String> label, int scope) throws Libc.NativeException {
+        byte[] a = address.getAddress();
+        buf.fill((byte) 0);
+        int off = 16;
+        buf.set(ValueLayout.JAVA_BYTE, off, (byte) (address instanceof Inet4Address ? Libc.AF_INET : Libc.AF_INET6));
+        buf.set(ValueLayout.JAVA_BYTE, off + 1, (byte) prefixLength);
+        buf.set(ValueLayout.JAVA_BYTE, off + 3, (byte) scope);
+        buf.set(ValueLayout.JAVA_INT, off + 4, ifindex);
+        off += 8;
+        off = attribute(off, IFA_LOCAL, a);
+        off = attribute(off, IFA_ADDRESS, a);
+        if (label.isPresent()) {
+            byte[] l = (label.get() + "\0").getBytes(StandardCharsets.US_ASCII);
+            off = attribute(off, IFA_LABEL, l);
+        }
+        int s = ++seq;
+        buf.set(ValueLayout.JAVA_INT, 0, off);
+        buf.set(ValueLayout.JAVA_SHORT, 4, type);
+        buf.set(ValueLayout.JAVA_SHORT, 6, flags);
+        buf.set(ValueLayout.JAVA_INT, 8, s);
+        long n = Libc.sendto(fd, buf, off, 0, kernel, call);
+        if (n < 0) {
+            throw new Libc.NativeException("netlink sendto", (int) -n, "");
+        }
+        while (true) {
+            long r = Libc.recv(fd, buf, buf.byteSize(), 0, call);
+            if (r == -Libc.EINTR) {
+                continue;
+            }
+            if (r < 0) {
+                throw new Libc.NativeException("netlink recv", (int) -r, "");
+            }
+            for (long at = 0; at + 16 <= r; ) {
+                int len = buf.get(ValueLayout.JAVA_INT, at);
+                short t = buf.get(ValueLayout.JAVA_SHORT, at + 4);
+                int rs = buf.get(ValueLayout.JAVA_INT, at + 8);
+                if (t == NLMSG_ERROR && rs == s) {
+                    return -buf.get(ValueLayout.JAVA_INT, at + 16); // 0 = ACK
+                }
+                if (len < 16) {
+                    break;
+                }
+                at += (len + 3) & ~3;
+            }
+        }
+    }
+
+    private int attribute(int off, short type, byte[] value) {
+        int len = 4 + value.length;
+        buf.set(ValueLayout.JAVA_SHORT, off, (short) len);
+        buf.set(ValueLayout.JAVA_SHORT, off + 2, type);
+        MemorySegment.copy(value, 0, buf, ValueLayout.JAVA_BYTE, off + 4, value.length);
+        return off + ((len + 3) & ~3);
+    }
+
+    /** An interface's MAC address (SIOCGIFHWADDR), in the calling thread's namespace. */
+    public static byte[] macAddress(String ifname) throws Libc.NativeException {
+        int s = Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0, "ioctl socket");
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment ifr = Libc.ifreq(s, Libc.SIOCGIFHWADDR, ifname, a);
+            byte[] mac = new byte[6];
+            MemorySegment.copy(ifr, ValueLayout.JAVA_BYTE, 18, mac, 0, 6);
+            return mac;
+        } finally {
+            Libc.close(s);
+        }
+    }
+
+    /** An interface's primary IPv4 address (SIOCGIFADDR), in the calling thread's namespace. */
+    public static Optional<InetAddress> primaryIpv4(String ifname) {
+        try {
+            int s = Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0, "ioctl socket");
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment ifr = Libc.ifreq(s, Libc.SIOCGIFADDR, ifname, a);
+                byte[] ip = new byte[4];
+                MemorySegment.copy(ifr, ValueLayout.JAVA_BYTE, 20, ip, 0, 4);
+                return Optional.of(InetAddress.getByAddress(ip));
+            } finally {
+                Libc.close(s);
+            }
+        } catch (Libc.NativeException | java.net.UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void close() {
+        Libc.close(fd);
+        call.close();
+        arena.close();
+    }
+}

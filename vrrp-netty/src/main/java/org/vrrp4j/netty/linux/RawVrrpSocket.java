@@ -1,0 +1,187 @@
+package org.vrrp4j.netty.linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * An IPv4 raw socket for protocol 112 on one interface, as keepalived sets it up (checked against it in
+ * namespaces, DESIGN.md): bound to the device, multicast loop off, IP_MULTICAST_ALL off, TTL 255 for
+ * multicast and unicast, TOS 0xc0, IP_PKTINFO on receive (ifindex, destination) and send (source).
+ * Non-blocking; the receive buffers are reused so reading a packet allocates nothing. One thread at a
+ * time (the node's event loop).
+ */
+public final class RawVrrpSocket implements AutoCloseable {
+    /** IP protocol number of VRRP. */
+    public static final int PROTOCOL = 112;
+    private static final int BUFFER = 4096;
+    private static final int CONTROL = 256;
+
+    private final int fd;
+    private final int ifindex;
+    private final String ifname;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment data = arena.allocate(BUFFER, 8);
+    private final ByteBuffer dataView = data.asByteBuffer().order(ByteOrder.BIG_ENDIAN);
+    private final MemorySegment control = arena.allocate(CONTROL, 8);
+    private final MemorySegment name = arena.allocate(16, 8);
+    private final MemorySegment iov = arena.allocate(16, 8);
+    private final MemorySegment msg = arena.allocate(56, 8);
+    private final MemorySegment sendData = arena.allocate(BUFFER, 8);
+    private final ByteBuffer sendView = sendData.asByteBuffer().order(ByteOrder.BIG_ENDIAN);
+    private final MemorySegment sendControl = arena.allocate(32, 8);
+    private final MemorySegment sendName = arena.allocate(16, 8);
+    private final MemorySegment sendIov = arena.allocate(16, 8);
+    private final MemorySegment sendMsg = arena.allocate(56, 8);
+    private final Libc.Call call = new Libc.Call();
+    private volatile boolean closed;
+
+    private RawVrrpSocket(int fd, int ifindex, String ifname) {
+        this.fd = fd;
+        this.ifindex = ifindex;
+        this.ifname = ifname;
+    }
+
+    /** Opens the socket on {@code ifname} in the calling thread's namespace and joins 224.0.0.18 there. */
+    public static RawVrrpSocket open(String ifname) throws Libc.NativeException {
+        int ifindex = Libc.ifindex(ifname);
+        int fd = Libc.socket(Libc.AF_INET, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, PROTOCOL,
+                "raw IPv4 socket for VRRP on " + ifname);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment dev = a.allocateFrom(ifname);
+            Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, dev, "SO_BINDTODEVICE " + ifname);
+            Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL");
+            Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP");
+            Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_PKTINFO, 1, "IP_PKTINFO");
+            Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_TTL, 255, "IP_MULTICAST_TTL");
+            Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_TTL, 255, "IP_TTL");
+            Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_TOS, 0xc0, "IP_TOS");
+            MemorySegment mreqn = a.allocate(12, 4);
+            mreqn.set(ValueLayout.JAVA_INT, 8, ifindex);
+            Libc.setsockopt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_IF, mreqn, "IP_MULTICAST_IF " + ifname);
+            mreqn.set(ValueLayout.JAVA_BYTE, 0, (byte) 224);
+            mreqn.set(ValueLayout.JAVA_BYTE, 3, (byte) 18);
+            Libc.setsockopt(fd, Libc.IPPROTO_IP, Libc.IP_ADD_MEMBERSHIP, mreqn, "join 224.0.0.18 on " + ifname);
+        } catch (Libc.NativeException | RuntimeException e) {
+            Libc.close(fd);
+            throw e;
+        }
+        return new RawVrrpSocket(fd, ifindex, ifname);
+    }
+
+    /** The file descriptor (for epoll). */
+    public int fd() {
+        return fd;
+    }
+
+    /** The interface index. */
+    public int ifindex() {
+        return ifindex;
+    }
+
+    /** The interface name. */
+    public String ifname() {
+        return ifname;
+    }
+
+    /** What {@link #receive} read; the buffer view is reused by the next receive. */
+    public static final class Received {
+        /** The IPv4 datagram (header included), positions 0..length. */
+        public ByteBuffer datagram;
+        /** Bytes read. */
+        public int length;
+        /** Receiving interface from IP_PKTINFO (0 when absent). */
+        public int ifindex;
+    }
+
+    /**
+     * Reads one datagram without blocking.
+     *
+     * @return false when nothing is waiting
+     * @throws Libc.NativeException for errors other than EAGAIN/EINTR
+     */
+    public boolean receive(Received out) throws Libc.NativeException {
+        msg.fill((byte) 0);
+        iov.set(ValueLayout.ADDRESS, 0, data);
+        iov.set(ValueLayout.JAVA_LONG, 8, BUFFER);
+        msg.set(ValueLayout.ADDRESS, 0, name);
+        msg.set(ValueLayout.JAVA_INT, 8, 16);
+        msg.set(ValueLayout.ADDRESS, 16, iov);
+        msg.set(ValueLayout.JAVA_LONG, 24, 1);
+        msg.set(ValueLayout.ADDRESS, 32, control);
+        msg.set(ValueLayout.JAVA_LONG, 40, CONTROL);
+        long n = Libc.recvmsg(fd, msg, Libc.MSG_DONTWAIT, call);
+        if (n == -Libc.EAGAIN || n == -Libc.EINTR) {
+            return false;
+        }
+        if (n < 0) {
+            throw new Libc.NativeException("recvmsg on " + ifname, (int) -n, "");
+        }
+        out.datagram = dataView;
+        out.length = (int) n;
+        out.ifindex = 0;
+        long clen = msg.get(ValueLayout.JAVA_LONG, 40);
+        for (long off = 0; off + 16 <= clen; ) {
+            long len = control.get(ValueLayout.JAVA_LONG, off);
+            int level = control.get(ValueLayout.JAVA_INT, off + 8);
+            int type = control.get(ValueLayout.JAVA_INT, off + 12);
+            if (len < 16) {
+                break;
+            }
+            if (level == Libc.IPPROTO_IP && type == Libc.IP_PKTINFO && len >= 16 + 12) {
+                out.ifindex = control.get(ValueLayout.JAVA_INT, off + 16);
+            }
+            off += (len + 7) & ~7L;
+        }
+        return true;
+    }
+
+    /** The reusable send buffer: encode the VRRP message at position 0, then call {@link #send}. */
+    public ByteBuffer sendBuffer() {
+        return sendView;
+    }
+
+    /**
+     * Sends {@code length} bytes of the send buffer to {@code dst} with source address {@code src}
+     * (IP_PKTINFO) out of this interface.
+     *
+     * @return 0 on success, else errno (the caller counts it; a send error must not stop the router)
+     */
+    public int send(int length, byte[] src, byte[] dst) {
+        if (closed) {
+            return Libc.EPERM;
+        }
+        sendName.fill((byte) 0);
+        sendName.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET);
+        MemorySegment.copy(dst, 0, sendName, ValueLayout.JAVA_BYTE, 4, 4);
+        sendIov.set(ValueLayout.ADDRESS, 0, sendData);
+        sendIov.set(ValueLayout.JAVA_LONG, 8, length);
+        sendControl.fill((byte) 0);
+        sendControl.set(ValueLayout.JAVA_LONG, 0, 16 + 12); // CMSG_LEN(sizeof(in_pktinfo))
+        sendControl.set(ValueLayout.JAVA_INT, 8, Libc.IPPROTO_IP);
+        sendControl.set(ValueLayout.JAVA_INT, 12, Libc.IP_PKTINFO);
+        sendControl.set(ValueLayout.JAVA_INT, 16, ifindex);
+        MemorySegment.copy(src, 0, sendControl, ValueLayout.JAVA_BYTE, 20, 4); // ipi_spec_dst: the source
+        sendMsg.fill((byte) 0);
+        sendMsg.set(ValueLayout.ADDRESS, 0, sendName);
+        sendMsg.set(ValueLayout.JAVA_INT, 8, 16);
+        sendMsg.set(ValueLayout.ADDRESS, 16, sendIov);
+        sendMsg.set(ValueLayout.JAVA_LONG, 24, 1);
+        sendMsg.set(ValueLayout.ADDRESS, 32, sendControl);
+        sendMsg.set(ValueLayout.JAVA_LONG, 40, 32); // CMSG_SPACE(12)
+        long n = Libc.sendmsg(fd, sendMsg, 0, call);
+        return n < 0 ? (int) -n : 0;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            Libc.close(fd);
+            call.close();
+            arena.close();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.vrrp4j.netty;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Assumptions;
+import org.vrrp4j.netty.linux.Libc;
+
+/**
+ * Network namespaces for a test: unique names per run, veth links, addresses from 198.18.0.0/15 only,
+ * deleted on {@link #close()} and by a shutdown hook even when the test fails. Without root (or
+ * CAP_NET_ADMIN + CAP_NET_RAW) tests skip with the reason; with CI=true they fail instead.
+ */
+final class Netns implements AutoCloseable {
+    private final String prefix = "vt" + ProcessHandle.current().pid() % 100000 + "x" + Long.toString(System.nanoTime() % 46656, 36);
+    private final List<String> names = Collections.synchronizedList(new ArrayList<>());
+    private final Thread hook = new Thread(this::deleteAll);
+
+    Netns() {
+        requireRoot();
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    static void requireRoot() {
+        String why = null;
+        if (!"root".equals(System.getProperty("user.name"))) {
+            why = "network namespace tests need root (or CAP_NET_ADMIN + CAP_NET_RAW)";
+        } else {
+            try {
+                if (new ProcessBuilder("ip", "-V").start().waitFor() != 0) {
+                    why = "iproute2's ip does not run";
+                }
+            } catch (IOException | InterruptedException e) {
+                why = "iproute2's ip is not installed";
+            }
+        }
+        if (why != null) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(why + "; CI=true, so this is a failure, not a skip");
+            }
+            Assumptions.abort(why);
+        }
+    }
+
+    /** Creates a namespace; returns its full name. */
+    String add(String name) throws IOException, InterruptedException {
+        String ns = prefix + name;
+        run("ip", "netns", "add", ns);
+        names.add(ns);
+        run("ip", "-n", ns, "link", "set", "lo", "up");
+        return ns;
+    }
+
+    /** A veth pair eth0 (in a) — eth0 (in b), with the given addresses, up. */
+    void link(String a, String cidrA, String b, String cidrB) throws IOException, InterruptedException {
+        for (String c : new String[] {cidrA, cidrB}) {
+            if (!c.startsWith("198.18.") && !c.startsWith("198.19.")) {
+                throw new IllegalArgumentException("test addresses come from 198.18.0.0/15: " + c);
+            }
+        }
+        run("ip", "-n", a, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", b);
+        run("ip", "-n", a, "addr", "add", cidrA, "dev", "eth0");
+        run("ip", "-n", b, "addr", "add", cidrB, "dev", "eth0");
+        run("ip", "-n", a, "link", "set", "eth0", "up");
+        run("ip", "-n", b, "link", "set", "eth0", "up");
+    }
+
+    /** Runs {@code work} on a thread inside namespace {@code ns} (sockets it opens stay there). */
+    static <T> T inside(String ns, Callable<T> work) throws Exception {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().name("in-" + ns).start(() -> {
+            try {
+                Libc.enterNetworkNamespace("/var/run/netns/" + ns);
+                result.set(work.call());
+            } catch (Exception e) {
+                failure.set(e);
+            }
+        });
+        t.join();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return result.get();
+    }
+
+    static String run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        }
+        return out;
+    }
+
+    private void deleteAll() {
+        List<String> copy;
+        synchronized (names) {
+            copy = new ArrayList<>(names);
+            names.clear();
+        }
+        for (String ns : copy) {
+            try {
+                run("ip", "netns", "pids", ns).lines().map(String::strip).filter(s -> !s.isEmpty())
+                        .forEach(pid -> ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly));
+                run("ip", "netns", "del", ns);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                System.err.println("could not delete namespace " + ns + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        deleteAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down: the hook runs
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.vrrp4j.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.vrrp4j.core.config.VirtualRouterConfig;
+import org.vrrp4j.core.fsm.State;
+import org.vrrp4j.core.packet.VrrpAuthKey;
+import org.vrrp4j.core.packet.VrrpVersion;
+
+/** Two vrrp4j nodes in two network namespaces joined by a veth pair, on real raw sockets. */
+class TwoNodeTest {
+    private static final String VIP = "198.18.1.100";
+    private Netns lab;
+    private String a;
+    private String b;
+    private VrrpNode nodeA;
+    private VrrpNode nodeB;
+    private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+
+    @BeforeEach
+    void lab() throws Exception {
+        lab = new Netns();
+        a = lab.add("a");
+        b = lab.add("b");
+        lab.link(a, "198.18.1.1/24", b, "198.18.1.2/24");
+    }
+
+    @AfterEach
+    void cleanup() {
+        if (nodeA != null) {
+            nodeA.close();
+        }
+        if (nodeB != null) {
+            nodeB.close();
+        }
+        lab.close();
+    }
+
+    private VrrpNode node(String ns, String name, int priority, VrrpVersion version, Duration interval) throws Exception {
+        VirtualRouterConfig.Builder cfg = VirtualRouterConfig.builder().name("VI_1").interfaceName("eth0").vrid(51)
+                .priority(priority).version(version).advertInterval(interval)
+                .addVirtualAddress(InetAddress.ofLiteral(VIP));
+        if (version == VrrpVersion.V2) {
+            cfg.authKey(VrrpAuthKey.ofPassword("CUSTOM_PASSWORD"));
+        }
+        return Netns.inside(ns, () -> VrrpNode.builder().addRouter(cfg.build())
+                .gratuitousArp(1, Duration.ZERO)
+                .listener(new NodeListener() {
+                    @Override
+                    public void stateChanged(String router, State from, State to, org.vrrp4j.core.fsm.TransitionReason r) {
+                        events.add(name + " " + to);
+                    }
+                }).build());
+    }
+
+    private void await(String event, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String e = events.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (e == null) {
+                throw new AssertionError("no '" + event + "' within " + timeout);
+            }
+            if (e.equals(event)) {
+                return;
+            }
+        }
+    }
+
+    private boolean hasVip(String ns) throws Exception {
+        return Netns.run("ip", "-n", ns, "-4", "addr", "show", "dev", "eth0").contains(VIP + "/32");
+    }
+
+    @Test
+    void electionFailoverHandoverAndPreemptionWithTheVipOnTheMasterOnly() throws Exception {
+        Duration interval = Duration.ofMillis(100);
+        nodeA = node(a, "a", 200, VrrpVersion.V3, interval);
+        nodeB = node(b, "b", 100, VrrpVersion.V3, interval);
+        await("a MASTER", Duration.ofSeconds(5));
+        Thread.sleep(300);
+        assertThat(nodeB.status().getFirst().state()).isEqualTo(State.BACKUP);
+        assertThat(hasVip(a)).isTrue();
+        assertThat(hasVip(b)).isFalse();
+        assertThat(nodeB.status().getFirst().counters().advertisementsReceived()).isPositive();
+        assertThat(nodeB.status().getFirst().counters().droppedTotal()).isZero();
+
+        // the master crashes (no priority 0): b takes over after Master_Down_Interval
+        long t0 = System.nanoTime();
+        nodeA.crash();
+        await("b MASTER", Duration.ofSeconds(5));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(250));
+        assertThat(hasVip(b)).isTrue();
+
+        // a returns with the higher priority and preempts
+        Netns.run("ip", "-n", a, "addr", "del", VIP + "/32", "dev", "eth0"); // what the crash left behind
+        nodeA = node(a, "a", 200, VrrpVersion.V3, interval);
+        await("a MASTER", Duration.ofSeconds(5));
+        await("b BACKUP", Duration.ofSeconds(5));
+        assertThat(hasVip(a)).isTrue();
+        assertThat(hasVip(b)).isFalse();
+
+        // a planned stop hands over within Skew_Time (b: 156/256 of 100 ms) plus a delivery, far below MDI
+        long t1 = System.nanoTime();
+        nodeA.close();
+        nodeA = null;
+        await("b MASTER", Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(Duration.ofMillis(250));
+        assertThat(hasVip(a)).as("close() removes what the node added").isFalse();
+    }
+
+    @Test
+    void vrrpv2WithKeepalivedsPassAuthentication() throws Exception {
+        nodeA = node(a, "a", 255, VrrpVersion.V2, Duration.ofSeconds(1));
+        nodeB = node(b, "b", 254, VrrpVersion.V2, Duration.ofSeconds(1));
+        await("a MASTER", Duration.ofSeconds(5));
+        Thread.sleep(2500);
+        List<RouterStatus> s = nodeB.status();
+        assertThat(s.getFirst().state()).isEqualTo(State.BACKUP);
+        assertThat(s.getFirst().counters().advertisementsReceived()).isGreaterThanOrEqualTo(2);
+        assertThat(s.getFirst().counters().droppedTotal()).isZero();
+    }
+}
