@@ -1,0 +1,99 @@
+package org.vrrp4j.netty;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/** keepalived (Debian's 2.2.7) as a peer in a namespace, VRRP only, logging to a file. */
+final class Keepalived implements AutoCloseable {
+    private final Path dir;
+    private final String name;
+    private Process process;
+
+    Keepalived(Path dir, String name) {
+        this.dir = dir;
+        this.name = name;
+    }
+
+    static void require() {
+        if (!Files.isExecutable(Path.of("/usr/sbin/keepalived"))) {
+            String why = "keepalived is not installed (apt-get install -y keepalived)";
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(why + "; CI=true, so this is a failure, not a skip");
+            }
+            Assumptions.abort(why);
+        }
+    }
+
+    void start(String ns, String config) throws IOException {
+        Path conf = dir.resolve(name + ".conf");
+        Files.writeString(conf, config);
+        process = new ProcessBuilder("ip", "netns", "exec", ns, "keepalived", "-n", "-l", "-D", "-P", "-f", conf.toString(),
+                "-p", dir.resolve(name + ".pid").toString(), "-r", dir.resolve(name + ".vrrp.pid").toString(),
+                "-c", dir.resolve(name + ".chk.pid").toString(), "-i", name)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
+    }
+
+    Path log() {
+        return dir.resolve(name + ".log");
+    }
+
+    String logText() throws IOException {
+        return Files.exists(log()) ? Files.readString(log()) : "";
+    }
+
+    /** Waits until keepalived's log has {@code text} after {@code from} characters. */
+    int awaitLog(String text, int from, Duration timeout) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            String l = logText();
+            int at = l.indexOf(text, from);
+            if (at >= 0) {
+                return at + text.length();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("keepalived " + name + " never logged '" + text + "'; log:\n" + logText());
+    }
+
+    /** kill -9 of the VRRP child and the parent: no priority 0. */
+    void kill() throws Exception {
+        Path vrrp = dir.resolve(name + ".vrrp.pid");
+        List<String> cmd = new java.util.ArrayList<>(List.of("kill", "-9"));
+        long child = -1;
+        if (Files.exists(vrrp)) {
+            child = Long.parseLong(Files.readString(vrrp).strip());
+            cmd.add(Long.toString(child));
+        }
+        cmd.add(Long.toString(process.pid()));
+        new ProcessBuilder(cmd).start().waitFor(5, TimeUnit.SECONDS);
+        process.waitFor(5, TimeUnit.SECONDS);
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (child > 0 && ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        // a killed keepalived leaves its pid files; a restart would take them for a running daemon
+        for (String f : new String[] {".pid", ".vrrp.pid", ".chk.pid"}) {
+            Files.deleteIfExists(dir.resolve(name + f));
+        }
+    }
+
+    /** SIGTERM: keepalived sends priority 0 and stops. */
+    void stop() throws Exception {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop();
+    }
+}
