@@ -20,7 +20,7 @@ import org.vrrp4j.examples.lab.NetnsLab;
  * <pre>
  * ./mvnw -q -pl examples -am package -DskipTests
  * java -cp "examples/target/classes:$(cat examples/target/classpath)" org.vrrp4j.examples.bench.TakeoverBenchmark \
- *      [--kills 20] [--intervals 1000,100,10] [--impl keepalived]
+ *      [--kills 20] [--intervals 1000,100,10] [--impl keepalived,vrrp4j]
  * </pre>
  * Needs root, iproute2, tcpdump and keepalived. Everything runs in namespaces it creates and deletes.
  */
@@ -33,7 +33,7 @@ public final class TakeoverBenchmark {
     public static void main(String[] args) throws Exception {
         int kills = 20;
         List<Integer> intervals = List.of(1000, 100, 10);
-        List<String> impls = List.of("keepalived");
+        List<String> impls = List.of("keepalived", "vrrp4j");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--kills" -> kills = Integer.parseInt(args[++i]);
@@ -77,7 +77,8 @@ public final class TakeoverBenchmark {
             Path confB = writeConfig(dir, "b", 100, intervalMs);
             Function<String, Peer> peers = n -> switch (impl) {
                 case "keepalived" -> new KeepalivedPeer(lab, dir);
-                default -> throw new IllegalArgumentException("unknown implementation " + impl + " (known: keepalived)");
+                case "vrrp4j" -> new Vrrp4jPeer(lab);
+                default -> throw new IllegalArgumentException("unknown implementation " + impl + " (known: keepalived, vrrp4j)");
             };
             Peer peerA = peers.apply("a");
             Peer peerB = peers.apply("b");
