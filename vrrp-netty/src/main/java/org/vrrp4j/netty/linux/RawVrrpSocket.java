@@ -71,6 +71,11 @@ public final class RawVrrpSocket implements AutoCloseable {
         return new RawVrrpSocket(fd, ifindex, ifname);
     }
 
+    /** Sets the TTL of multicast sends (255 unless a tool or test wants otherwise). */
+    public void multicastTtl(int ttl) throws Libc.NativeException {
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_TTL, ttl, "IP_MULTICAST_TTL");
+    }
+
     /** The file descriptor (for epoll). */
     public int fd() {
         return fd;
