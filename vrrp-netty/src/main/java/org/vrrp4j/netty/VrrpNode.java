@@ -39,6 +39,7 @@ import org.vrrp4j.core.packet.PacketView;
 import org.vrrp4j.core.packet.VrrpCodec;
 import org.vrrp4j.netty.linux.ArpAnnouncer;
 import org.vrrp4j.netty.linux.Libc;
+import org.vrrp4j.netty.linux.LinkMonitor;
 import org.vrrp4j.netty.linux.Netlink;
 import org.vrrp4j.netty.linux.RawVrrpSocket;
 
@@ -65,6 +66,8 @@ public final class VrrpNode implements AutoCloseable {
     private final Map<String, Iface> interfaces = new LinkedHashMap<>();
     private final Map<String, Slot> routers = new LinkedHashMap<>();
     private final Netlink netlink;
+    private final LinkMonitor links;
+    private IoRegistration linksRegistration;
     private volatile boolean closed;
 
     /** One interface: its socket, announcer and routers by VRID. Loop thread only after build. */
@@ -80,6 +83,8 @@ public final class VrrpNode implements AutoCloseable {
         final PacketView view = new PacketView();
         final Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
         IoRegistration registration;
+        InetAddress currentPrimary;
+        boolean linkUp = true;
 
         Iface(String name, int ifindex, InetAddress primary, RawVrrpSocket socket, ArpAnnouncer arp) {
             this.name = name;
@@ -116,8 +121,10 @@ public final class VrrpNode implements AutoCloseable {
         this.garpRepeat = b.garpRepeat;
         this.garpDelay = b.garpDelay;
         Netlink nl = null;
+        LinkMonitor lm = null;
         try {
             nl = Netlink.open();
+            lm = LinkMonitor.open();
             for (VirtualRouterConfig cfg : b.configs) {
                 if (cfg.family() != IpFamily.IPV4) {
                     throw new IllegalArgumentException(cfg.name() + ": IPv6 routers are not supported by this version of vrrp-netty");
@@ -155,12 +162,16 @@ public final class VrrpNode implements AutoCloseable {
             if (nl != null) {
                 nl.close();
             }
+            if (lm != null) {
+                lm.close();
+            }
             if (ownsGroup) {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             }
             throw e;
         }
         this.netlink = nl;
+        this.links = lm;
         start();
     }
 
@@ -195,8 +206,18 @@ public final class VrrpNode implements AutoCloseable {
                     i.registration = loop.register(new VrrpIoHandle(i.socket.fd(), () -> onReadable(i))).sync().getNow();
                     i.registration.submit(EpollIoOps.EPOLLIN);
                 }
+                linksRegistration = loop.register(new VrrpIoHandle(links.fd(), this::onLinkEvents)).sync().getNow();
+                linksRegistration.submit(EpollIoOps.EPOLLIN);
+                for (Iface i : interfaces.values()) {
+                    i.currentPrimary = i.primary;
+                    i.linkUp = linkIsUp(i.name);
+                }
                 for (Slot s : routers.values()) {
-                    execute(s, s.router.step(new Input.Start(s.iface.primary), System.nanoTime()));
+                    long now = System.nanoTime();
+                    if (!s.iface.linkUp) {
+                        execute(s, s.router.step(new Input.LinkChanged(false), now)); // start straight in FAULT
+                    }
+                    execute(s, s.router.step(new Input.Start(s.iface.primary), now));
                 }
                 return null;
             }).sync();
@@ -234,6 +255,43 @@ public final class VrrpNode implements AutoCloseable {
         } catch (Libc.NativeException e) {
             LOG.warn("receive on {} failed: {}", i.name, e.getMessage());
         }
+    }
+
+    /** Link and address notifications: link down feeds FAULT; a changed primary address is picked up. */
+    private void onLinkEvents() {
+        links.drain((ifindex, up) -> {
+            for (Iface i : interfaces.values()) {
+                if (i.ifindex == ifindex && i.linkUp != up) {
+                    i.linkUp = up;
+                    LOG.info("link {} is {}", i.name, up ? "up" : "down");
+                    for (Slot s : i.byVrid.values()) {
+                        execute(s, s.router.step(new Input.LinkChanged(up), System.nanoTime()));
+                    }
+                }
+            }
+        }, ifindex -> {
+            for (Iface i : interfaces.values()) {
+                if (i.ifindex == ifindex) {
+                    Optional<InetAddress> p = primaryOf(i);
+                    if (p.isPresent() && !p.get().equals(i.currentPrimary)) {
+                        i.currentPrimary = p.get();
+                        LOG.info("primary address of {} is now {}", i.name, p.get().getHostAddress());
+                        for (Slot s : i.byVrid.values()) {
+                            execute(s, s.router.step(new Input.PrimaryAddressChanged(p.get()), System.nanoTime()));
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** The primary IPv4 of an interface, read through a socket of the node's namespace (the netlink one). */
+    private Optional<InetAddress> primaryOf(Iface i) {
+        return netlink.primaryIpv4In(i.name);
+    }
+
+    private boolean linkIsUp(String ifname) {
+        return netlink.linkUp(ifname);
     }
 
     private static InetAddress address(byte[] b) {
@@ -438,6 +496,10 @@ public final class VrrpNode implements AutoCloseable {
                     i.socket.close();
                     i.arp.close();
                 }
+                if (linksRegistration != null) {
+                    linksRegistration.cancel();
+                }
+                links.close();
                 netlink.close();
                 return null;
             }).get(5, TimeUnit.SECONDS);

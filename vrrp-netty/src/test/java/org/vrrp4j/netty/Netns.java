@@ -70,6 +70,27 @@ final class Netns implements AutoCloseable {
         run("ip", "-n", b, "link", "set", "eth0", "up");
     }
 
+    /** A switch: namespace {@code sw} with bridge br0; hosts join it with {@link #attach}. */
+    String addSwitch(String name) throws IOException, InterruptedException {
+        String sw = add(name);
+        run("ip", "-n", sw, "link", "add", "br0", "type", "bridge");
+        run("ip", "-n", sw, "link", "set", "br0", "up");
+        return sw;
+    }
+
+    /** Connects host namespace {@code ns} (its eth0, holding {@code cidr}) to the switch. */
+    void attach(String sw, String ns, String cidr) throws IOException, InterruptedException {
+        if (!cidr.startsWith("198.18.") && !cidr.startsWith("198.19.")) {
+            throw new IllegalArgumentException("test addresses come from 198.18.0.0/15: " + cidr);
+        }
+        String port = "p" + Integer.toHexString(ns.hashCode() & 0xfffffff);
+        run("ip", "-n", sw, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        run("ip", "-n", sw, "link", "set", port, "master", "br0");
+        run("ip", "-n", sw, "link", "set", port, "up");
+        run("ip", "-n", ns, "addr", "add", cidr, "dev", "eth0");
+        run("ip", "-n", ns, "link", "set", "eth0", "up");
+    }
+
     /** Runs {@code work} on a thread inside namespace {@code ns} (sockets it opens stay there). */
     static <T> T inside(String ns, Callable<T> work) throws Exception {
         AtomicReference<T> result = new AtomicReference<>();

@@ -27,20 +27,30 @@ public final class Netlink implements AutoCloseable {
     private static final short IFA_LABEL = 3;
 
     private final int fd;
+    private final int ioctlFd;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment buf = arena.allocate(1024, 8);
     private final MemorySegment kernel = arena.allocate(12, 4);
     private final Libc.Call call = new Libc.Call();
     private int seq = (int) (System.nanoTime() & 0xffff);
 
-    private Netlink(int fd) {
+    private Netlink(int fd, int ioctlFd) {
         this.fd = fd;
+        this.ioctlFd = ioctlFd;
     }
 
     /** A route netlink socket in the calling thread's namespace. */
     public static Netlink open() throws Libc.NativeException {
         int fd = Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, NETLINK_ROUTE, "rtnetlink socket");
-        Netlink n = new Netlink(fd);
+        int ioctlFd;
+        try {
+            // interface queries from the loop thread must see this namespace: keep a socket of it
+            ioctlFd = Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0, "ioctl socket");
+        } catch (Libc.NativeException e) {
+            Libc.close(fd);
+            throw e;
+        }
+        Netlink n = new Netlink(fd, ioctlFd);
         n.kernel.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
         return n;
     }
@@ -158,8 +168,32 @@ public final class Netlink implements AutoCloseable {
         }
     }
 
+    /** The primary IPv4 of an interface of this socket's namespace (from any thread). */
+    public Optional<InetAddress> primaryIpv4In(String ifname) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment ifr = Libc.ifreq(ioctlFd, Libc.SIOCGIFADDR, ifname, a);
+            byte[] ip = new byte[4];
+            MemorySegment.copy(ifr, ValueLayout.JAVA_BYTE, 20, ip, 0, 4);
+            return Optional.of(InetAddress.getByAddress(ip));
+        } catch (Libc.NativeException | java.net.UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether an interface of this socket's namespace is up with carrier (SIOCGIFFLAGS: IFF_UP and IFF_RUNNING). */
+    public boolean linkUp(String ifname) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment ifr = Libc.ifreq(ioctlFd, 0x8913, ifname, a);
+            short flags = ifr.get(ValueLayout.JAVA_SHORT, 16);
+            return (flags & 0x1) != 0 && (flags & 0x40) != 0;
+        } catch (Libc.NativeException e) {
+            return false;
+        }
+    }
+
     @Override
     public void close() {
+        Libc.close(ioctlFd);
         Libc.close(fd);
         call.close();
         arena.close();
