@@ -68,6 +68,19 @@ final class Netns implements AutoCloseable {
         run("ip", "-n", b, "addr", "add", cidrB, "dev", "eth0");
         run("ip", "-n", a, "link", "set", "eth0", "up");
         run("ip", "-n", b, "link", "set", "eth0", "up");
+        awaitOperUp(a);
+        awaitOperUp(b);
+    }
+
+    /** Waits until eth0 in {@code ns} is operationally up (the kernel's linkwatch sets it a moment later). */
+    static void awaitOperUp(String ns) throws IOException, InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!run("ip", "-n", ns, "link", "show", "eth0").contains("state UP")) {
+            if (System.nanoTime() > end) {
+                throw new IOException("eth0 in " + ns + " did not come up");
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** A switch: namespace {@code sw} with bridge br0; hosts join it with {@link #attach}. */
@@ -89,6 +102,7 @@ final class Netns implements AutoCloseable {
         run("ip", "-n", sw, "link", "set", port, "up");
         run("ip", "-n", ns, "addr", "add", cidr, "dev", "eth0");
         run("ip", "-n", ns, "link", "set", "eth0", "up");
+        awaitOperUp(ns);
     }
 
     /** Runs {@code work} on a thread inside namespace {@code ns} (sockets it opens stay there). */
