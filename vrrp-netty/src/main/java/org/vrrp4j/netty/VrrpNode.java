@@ -112,6 +112,12 @@ public final class VrrpNode implements AutoCloseable {
     }
 
     private VrrpNode(Builder b) throws Libc.NativeException {
+        Module self = VrrpNode.class.getModule();
+        if (!self.isNativeAccessEnabled()) {
+            throw new IllegalStateException("native access is not enabled for " + (self.isNamed() ? self.getName()
+                    : "the class path") + ": start the JVM with --enable-native-access="
+                    + (self.isNamed() ? self.getName() : "ALL-UNNAMED") + " (raw sockets go through the FFM API)");
+        }
         Epoll.ensureAvailability();
         this.ownsGroup = b.group == null;
         this.group = b.group != null ? b.group : new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
@@ -356,11 +362,25 @@ public final class VrrpNode implements AutoCloseable {
         if (old != null) {
             old.cancel(false);
         }
-        long delay = Math.max(0, deadline - System.nanoTime());
+        aim(s, kind, deadline);
+    }
+
+    /**
+     * Schedules the timer at its absolute deadline. Linux adds 0.1 % slack to epoll_wait timeouts
+     * (select_estimate_accuracy), 3.6 ms on a 3.6 s Master_Down_Interval, so a far deadline is aimed at
+     * twice: a wake-up a little early, then the short rest, whose slack is negligible.
+     */
+    private void aim(Slot s, TimerKind kind, long deadline) {
+        long delay = deadline - System.nanoTime();
+        if (delay > 2_000_000L) {
+            long lead = delay / 250 + 100_000L;
+            s.timers.put(kind, loop.schedule(() -> aim(s, kind, deadline), delay - lead, TimeUnit.NANOSECONDS));
+            return;
+        }
         s.timers.put(kind, loop.schedule(() -> {
             s.timers.remove(kind);
             execute(s, s.router.step(new Input.TimerFired(kind), System.nanoTime()));
-        }, delay, TimeUnit.NANOSECONDS));
+        }, Math.max(0, delay), TimeUnit.NANOSECONDS));
     }
 
     private void addAddress(Slot s, VirtualAddress va) {

@@ -76,6 +76,20 @@ public final class NetnsLab implements AutoCloseable {
         return ns;
     }
 
+    /** Adds another interface {@code ifname} holding {@code cidr} to host namespace {@code ns}, on the switch. */
+    public void addInterface(String ns, String ifname, String cidr) throws IOException, InterruptedException {
+        if (!cidr.startsWith("198.18.") && !cidr.startsWith("198.19.")) {
+            throw new IllegalArgumentException("lab addresses come from 198.18.0.0/15, got " + cidr);
+        }
+        int n = ++hosts;
+        String outside = "vb" + n + "p" + ProcessHandle.current().pid() % 100000;
+        ip(switchNs, "link", "add", outside, "type", "veth", "peer", "name", ifname, "netns", ns);
+        ip(switchNs, "link", "set", outside, "master", "br0");
+        ip(switchNs, "link", "set", outside, "up");
+        ip(ns, "addr", "add", cidr, "dev", ifname);
+        ip(ns, "link", "set", ifname, "up");
+    }
+
     /** The namespace holding the bridge {@code br0} (capture adverts there). */
     public String switchNamespace() {
         return switchNs;
