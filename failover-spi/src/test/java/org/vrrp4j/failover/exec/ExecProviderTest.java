@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,6 +25,7 @@ import org.vrrp4j.failover.ProviderConfigException;
 import org.vrrp4j.failover.RetryPolicy;
 import org.vrrp4j.failover.RoleChange;
 import org.vrrp4j.failover.RouterState;
+import org.vrrp4j.failover.testing.DirectContext;
 
 /** The exec provider with real processes: arguments, per-state scripts, timeouts, group kills, logging. */
 class ExecProviderTest {
@@ -43,31 +43,9 @@ class ExecProviderTest {
         return FailoverProviders.discover().create("exec", ProviderConfig.of("VI_1", keys));
     }
 
-    /** A context for calling a provider directly, without the coordinator. */
-    record Ctx(RoleChange change, Cancellation cancellation) implements FailoverContext {
-        Ctx(RouterState state) {
-            this(new RoleChange("VI_1", false, state, state == RouterState.MASTER ? 254 : 100), new Cancellation());
-        }
-
-        @Override
-        public int attempt() {
-            return 1;
-        }
-
-        @Override
-        public Instant now() {
-            return Instant.now();
-        }
-
-        @Override
-        public Instant deadline() {
-            return Instant.now().plusSeconds(60);
-        }
-
-        @Override
-        public void sleep(Duration d) throws InterruptedException {
-            Thread.sleep(d);
-        }
+    /** A context for calling the provider directly, without the coordinator. */
+    private static FailoverContext ctx(RouterState state) {
+        return DirectContext.of(new RoleChange("VI_1", false, state, state == RouterState.MASTER ? 254 : 100), new Cancellation());
     }
 
     @Test
@@ -75,8 +53,8 @@ class ExecProviderTest {
         Path out = dir.resolve("args");
         Path notify = script("notify.sh", "echo \"$@\" >> " + out);
         FailoverProvider p = exec(Map.of("notify", notify.toString()));
-        assertThat(p.acquire(new Ctx(RouterState.MASTER))).isInstanceOf(FailoverOutcome.Done.class);
-        assertThat(p.release(new Ctx(RouterState.FAULT))).isInstanceOf(FailoverOutcome.Done.class);
+        assertThat(p.acquire(ctx(RouterState.MASTER))).isInstanceOf(FailoverOutcome.Done.class);
+        assertThat(p.release(ctx(RouterState.FAULT))).isInstanceOf(FailoverOutcome.Done.class);
         assertThat(Files.readAllLines(out)).containsExactly("INSTANCE VI_1 MASTER 254", "INSTANCE VI_1 FAULT 100");
     }
 
@@ -89,10 +67,10 @@ class ExecProviderTest {
                 "notify_backup", s + " \"to backup\"",
                 "notify_fault", s + " fault",
                 "notify_stop", s + " stop"));
-        p.acquire(new Ctx(RouterState.MASTER));
-        p.release(new Ctx(RouterState.BACKUP));
-        p.release(new Ctx(RouterState.FAULT));
-        p.release(new Ctx(RouterState.STOP));
+        p.acquire(ctx(RouterState.MASTER));
+        p.release(ctx(RouterState.BACKUP));
+        p.release(ctx(RouterState.FAULT));
+        p.release(ctx(RouterState.STOP));
         assertThat(Files.readAllLines(out)).containsExactly("1 master", "1 to backup", "1 fault", "1 stop");
     }
 
@@ -109,13 +87,13 @@ class ExecProviderTest {
                 """);
         Files.setPosixFilePermissions(toBackup, PosixFilePermissions.fromString("rwx------"));
         FailoverProvider p = exec(Map.of("notify_backup", toBackup.toString(), "notify_fault", toBackup.toString()));
-        assertThat(p.release(new Ctx(RouterState.BACKUP))).isInstanceOf(FailoverOutcome.Done.class);
+        assertThat(p.release(ctx(RouterState.BACKUP))).isInstanceOf(FailoverOutcome.Done.class);
     }
 
     @Test
     void aFailingScriptIsAPermanentFailureLikeKeepalivedsNoRetry() throws Exception {
         FailoverProvider p = exec(Map.of("notify_master", script("fail.sh", "exit 3").toString()));
-        assertThat(p.acquire(new Ctx(RouterState.MASTER)))
+        assertThat(p.acquire(ctx(RouterState.MASTER)))
                 .isEqualTo(new FailoverOutcome.PermanentFailure("notify_master exited 3"));
     }
 
@@ -125,7 +103,7 @@ class ExecProviderTest {
         Path s = script("slow.sh", "sleep 300 & echo $! > " + pid + "; wait");
         FailoverProvider p = exec(Map.of("notify_master", s.toString(), "timeout", "500ms", "kill_grace", "1s"));
         long start = System.nanoTime();
-        assertThat(p.acquire(new Ctx(RouterState.MASTER))).isInstanceOfSatisfying(FailoverOutcome.PermanentFailure.class,
+        assertThat(p.acquire(ctx(RouterState.MASTER))).isInstanceOfSatisfying(FailoverOutcome.PermanentFailure.class,
                 f -> assertThat(f.message()).contains("timed out"));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         awaitGone(Long.parseLong(Files.readString(pid).strip()));
@@ -163,7 +141,7 @@ class ExecProviderTest {
     @Test
     void scriptOutputGoesToTheLog() throws Exception {
         FailoverProvider p = exec(Map.of("notify_master", script("hello.sh", "echo hello from the script; echo oops >&2").toString()));
-        p.acquire(new Ctx(RouterState.MASTER));
+        p.acquire(ctx(RouterState.MASTER));
         String log = Files.readString(Path.of("target/test.log"));
         assertThat(log).contains("[VI_1 notify_master] hello from the script").contains("[VI_1 notify_master] oops");
     }
@@ -182,7 +160,7 @@ class ExecProviderTest {
     @Test
     void aMissingScriptIsAPermanentFailure() throws Exception {
         FailoverProvider p = exec(Map.of("notify_master", dir.resolve("absent.sh").toString()));
-        assertThat(p.acquire(new Ctx(RouterState.MASTER))).isInstanceOf(FailoverOutcome.PermanentFailure.class);
+        assertThat(p.acquire(ctx(RouterState.MASTER))).isInstanceOf(FailoverOutcome.PermanentFailure.class);
     }
 
     private static void awaitGone(long pid) throws InterruptedException {

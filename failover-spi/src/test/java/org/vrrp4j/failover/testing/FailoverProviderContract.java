@@ -2,8 +2,6 @@ package org.vrrp4j.failover.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.vrrp4j.failover.Cancellation;
@@ -32,40 +30,9 @@ public abstract class FailoverProviderContract {
     /** The secrets the provider was configured with: none may appear in {@link FailoverProvider#resource()}. */
     protected abstract List<String> secrets();
 
-    /** A context for direct calls. */
+    /** A context for direct calls: MASTER, priority 254, real time. */
     protected static FailoverContext context(Cancellation cancellation) {
-        return new FailoverContext() {
-            @Override
-            public RoleChange change() {
-                return new RoleChange("VI_1", false, RouterState.MASTER, 254);
-            }
-
-            @Override
-            public Cancellation cancellation() {
-                return cancellation;
-            }
-
-            @Override
-            public int attempt() {
-                return 1;
-            }
-
-            @Override
-            public Instant now() {
-                return Instant.now();
-            }
-
-            @Override
-            public Instant deadline() {
-                return Instant.now().plusSeconds(30);
-            }
-
-            @Override
-            public void sleep(Duration d) throws InterruptedException {
-                Thread.sleep(d);
-                cancellation.throwIfCancelled();
-            }
-        };
+        return DirectContext.of(new RoleChange("VI_1", false, RouterState.MASTER, 254), cancellation);
     }
 
     @Test
