@@ -49,7 +49,7 @@ final class ExecProvider implements FailoverProvider {
         this.fault = command(config, "notify_fault");
         this.stop = command(config, "notify_stop");
         this.notify = command(config, "notify");
-        this.timeout = config.duration("timeout", Duration.ofSeconds(60));
+        this.timeout = config.duration("timeout", Duration.ofMinutes(5)); // the seed's to_master.sh may loop for a minute or more
         this.killGrace = config.duration("kill_grace", Duration.ofSeconds(2));
         this.group = config.bool("group", false);
         if (master.isEmpty() && backup.isEmpty() && fault.isEmpty() && stop.isEmpty() && notify.isEmpty()) {

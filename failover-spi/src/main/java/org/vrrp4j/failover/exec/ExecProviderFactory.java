@@ -9,7 +9,7 @@ import org.vrrp4j.failover.ProviderConfig;
 /**
  * The {@code exec} provider: keepalived's notify scripts. Keys: {@code notify_master},
  * {@code notify_backup}, {@code notify_fault}, {@code notify_stop} (run without arguments),
- * {@code notify} (run with {@code INSTANCE|GROUP name STATE priority}), {@code timeout} (default 60s),
+ * {@code notify} (run with {@code INSTANCE|GROUP name STATE priority}), {@code timeout} (default 5m),
  * {@code kill_grace} (default 2s), {@code group} (true for a sync group's scripts).
  */
 public final class ExecProviderFactory implements FailoverProviderFactory {
