@@ -186,14 +186,48 @@ public final class FailoverCoordinator implements AutoCloseable {
             return;
         }
         closing = true;
+        stopSlots(null);
+        if (ownsWorkers) {
+            workers.shutdownNow();
+        }
+        if (ownsScheduler) {
+            scheduler.close();
+        }
+    }
+
+    /**
+     * Unbinds every provider of {@code router} (a reload removed or changed it): cancels its calls in
+     * flight and its timers, waits for them (at most the shutdown timeout), and closes its providers.
+     * The router's state is not changed: what the providers did stays done.
+     */
+    public void unbind(String router) {
+        Objects.requireNonNull(router, "router");
+        if (!closing) {
+            stopSlots(router);
+        }
+    }
+
+    /** Stops the slots of one router, or of all ({@code router} null). */
+    private void stopSlots(String router) {
         CountDownLatch cancelled = new CountDownLatch(1);
         List<CompletableFuture<Void>> running = new ArrayList<>();
         List<FailoverProvider> providers = new ArrayList<>();
         scheduler.execute(() -> {
-            for (List<Slot> l : slots.values()) {
-                for (Slot s : l) {
+            for (var it = slots.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (router != null && !router.equals(e.getKey())) {
+                    continue;
+                }
+                for (Slot s : e.getValue()) {
                     running.add(s.shutdown());
                     providers.add(s.provider);
+                    if (router != null) {
+                        s.unbound = true; // its status leaves with it
+                        published.remove(s);
+                    }
+                }
+                if (router != null) {
+                    it.remove();
                 }
             }
             cancelled.countDown();
@@ -214,12 +248,6 @@ public final class FailoverCoordinator implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("closing {} failed: {}", p.resource(), e.toString());
             }
-        }
-        if (ownsWorkers) {
-            workers.shutdownNow();
-        }
-        if (ownsScheduler) {
-            scheduler.close();
         }
     }
 
@@ -258,6 +286,7 @@ public final class FailoverCoordinator implements AutoCloseable {
         RoleChange releasedFor;
         FailoverEvent lastEvent;
         boolean stopped;
+        boolean unbound;
         /** Counts flips between master and not master: a same-state update (a priority change) keeps it. */
         long epoch;
 
@@ -303,7 +332,9 @@ public final class FailoverCoordinator implements AutoCloseable {
         /** Starts the call the desired role needs, if none runs; then publishes the status. */
         void reconcile() {
             decide();
-            published.put(this, new Published(status(), idle()));
+            if (!unbound) {
+                published.put(this, new Published(status(), idle()));
+            }
         }
 
         private void decide() {
@@ -412,7 +443,9 @@ public final class FailoverCoordinator implements AutoCloseable {
             }
             record(new FailoverEvent.Finished(router, provider.resource(), now, run.step, run.attempt, outcome, took));
             if (stopped) {
-                published.put(this, new Published(status(), true));
+                if (!unbound) {
+                    published.put(this, new Published(status(), true));
+                }
                 run.done.complete(null);
                 return;
             }

@@ -100,6 +100,21 @@ class FailoverCoordinatorTest {
     }
 
     @Test
+    void unbindingCancelsTheRunningCallAndForgetsTheRouter() throws Exception {
+        bind(false, false, THREE_TRIES, Duration.ZERO);
+        role(RouterState.MASTER);
+        Call call = next();
+        Thread unbinder = Thread.ofVirtual().start(() -> coordinator.unbind("VI_1"));
+        clock.runUntil(() -> !unbinder.isAlive(), WAIT);
+        assertThat(call.cancelled()).as("a reload that drops the router cancels its call").isTrue();
+        assertThat(coordinator.status()).as("its status leaves with it").isEmpty();
+        role(RouterState.BACKUP);
+        role(RouterState.MASTER);
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(provider.pollCall()).as("an unbound router's role changes run nothing").isNull();
+    }
+
+    @Test
     void retryableFailuresAreRetriedWithExponentialBackoff() throws Exception {
         bind(false, false, THREE_TRIES, Duration.ZERO);
         role(RouterState.MASTER);

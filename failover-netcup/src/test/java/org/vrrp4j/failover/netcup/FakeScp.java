@@ -27,12 +27,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A stand-in for netcup's SCP on 127.0.0.1, behaving as ../shared/netcup/FACTS.md describes: the
  * Keycloak token endpoint (device flow, refresh with rotation), servers, failover IPs (v4 and v6),
  * PATCH answered with an asynchronous task, task polling, 429 with Retry-After, 400/401/404. Knobs
- * let tests inject the faults they need.
+ * let tests inject the faults they need. Public, in this module's test-jar, because the launcher's demo
+ * and end-to-end tests run it as the netcup stand-in inside a network namespace.
  */
-final class FakeScp implements AutoCloseable {
+public final class FakeScp implements AutoCloseable {
     static final String USER_ID = "4711";
-    static final String FAILOVER_V4 = "198.18.200.7";
+    /** The failover IPv4 this SCP knows. */
+    public static final String FAILOVER_V4 = "198.18.200.7";
     static final String FAILOVER_V6 = "2001:db8:4:5::";
+    /** The refresh token it accepts at first; put it in a provider's token file. */
+    public static final String INITIAL_REFRESH_TOKEN = "refresh-token-initial-SECRET";
+    /** The two servers' ids (names v2201901234567890 and v2201909876543210); the IPs start routed to the first. */
+    public static final long SERVER_1 = 101;
+    /** The second server's id. */
+    public static final long SERVER_2 = 102;
 
     record Request(String method, String path, String body, String authorization) {
     }
@@ -57,23 +65,41 @@ final class FakeScp implements AutoCloseable {
     volatile int expiresIn = 300;
 
     FakeScp() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /** Serves on {@code bind}, in the network namespace of the calling thread. */
+    public FakeScp(InetSocketAddress bind) throws IOException {
+        server = HttpServer.create(bind, 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::handle);
         server.start();
-        validRefreshTokens.add("refresh-token-initial-SECRET");
+        validRefreshTokens.add(INITIAL_REFRESH_TOKEN);
     }
 
-    URI base() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    /** The base URL. */
+    public URI base() {
+        return URI.create("http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort());
     }
 
-    URI api() {
+    /** The {@code api_url} for a provider. */
+    public URI api() {
         return URI.create(base() + "/scp-core");
     }
 
-    URI realm() {
+    /** The {@code auth_url} for a provider. */
+    public URI realm() {
         return URI.create(base() + "/realms/scp");
+    }
+
+    /** Accepts one more refresh token (each node of a pair logs in on its own). */
+    public void acceptRefreshToken(String token) {
+        validRefreshTokens.add(token);
+    }
+
+    /** The server id the failover IPv4 is routed to now. */
+    public long routedServerV4() {
+        return routedTo.get(FAILOVER_V4);
     }
 
     long patches() {
@@ -283,6 +309,7 @@ final class FakeScp implements AutoCloseable {
         return m;
     }
 
+    /** Stops serving. */
     @Override
     public void close() {
         server.stop(0);

@@ -22,9 +22,21 @@ import org.vrrp4j.failover.netcup.soap.generated.WSEndUser;
         serviceName = "WSEndUserService", portName = "WSEndUserPort",
         targetNamespace = "http://enduser.service.web.vcp.netcup.de/")
 public class FakeWsEndUser implements WSEndUser {
-    static final String LOGIN = "123456";
-    static final String PASSWORD = "webservice-PASSWORD-SECRET";
-    static final String FAILOVER = "198.18.200.7";
+    /** The customer number it accepts. */
+    public static final String LOGIN = "123456";
+    /** The webservice password it accepts. */
+    public static final String PASSWORD = "webservice-PASSWORD-SECRET";
+    /** The failover IPv4 it knows, routed to {@link #SERVER_1} at first. */
+    public static final String FAILOVER = "198.18.200.7";
+    /** The first vServer's name. */
+    public static final String SERVER_1 = "v2201901234567890";
+    /** The second vServer's name. */
+    public static final String SERVER_2 = "v2201909876543210";
+
+    /** The vServer the failover IP is routed to now. */
+    public String routedServer() {
+        return routedTo.get(FAILOVER);
+    }
 
     final Map<String, String> routedTo = new ConcurrentHashMap<>(Map.of(FAILOVER, "v2201901234567890"));
     final Map<String, String> macs = Map.of("v2201901234567890", "da:88:7b:d4:35:5f", "v2201909876543210", "da:88:7b:00:00:02");
