@@ -132,33 +132,7 @@ public final class VrrpNode implements AutoCloseable {
             nl = Netlink.open();
             lm = LinkMonitor.open();
             for (VirtualRouterConfig cfg : b.configs) {
-                if (cfg.family() != IpFamily.IPV4) {
-                    throw new IllegalArgumentException(cfg.name() + ": IPv6 routers are not supported by this version of vrrp-netty");
-                }
-                if (cfg.interfaceName().isEmpty()) {
-                    throw new IllegalArgumentException(cfg.name() + ": interfaceName is required on a node");
-                }
-                Iface iface = interfaces.get(cfg.interfaceName());
-                if (iface == null) {
-                    iface = openInterface(cfg.interfaceName());
-                    interfaces.put(iface.name, iface);
-                }
-                if (iface.byVrid.containsKey(cfg.vrid())) {
-                    throw new IllegalArgumentException(cfg.name() + ": VRID " + cfg.vrid() + " is already used on " + iface.name);
-                }
-                if (cfg.unicastSource().isPresent()) {
-                    requireLocal(cfg.unicastSource().get(), cfg);
-                }
-                Map<String, Integer> devices = new LinkedHashMap<>();
-                devices.put(iface.name, iface.ifindex);
-                for (VirtualAddress va : cfg.virtualAddresses()) {
-                    if (va.device().isPresent() && !devices.containsKey(va.device().get())) {
-                        devices.put(va.device().get(), Libc.ifindex(va.device().get()));
-                    }
-                }
-                Slot slot = new Slot(new VirtualRouter(cfg), iface, devices);
-                iface.byVrid.put(cfg.vrid(), slot);
-                routers.put(cfg.name(), slot);
+                attach(cfg);
             }
         } catch (Libc.NativeException | RuntimeException e) {
             interfaces.values().forEach(i -> {
@@ -202,6 +176,116 @@ public final class VrrpNode implements AutoCloseable {
         } catch (java.net.SocketException e) {
             throw new IllegalArgumentException(cfg.name() + ": unicast source " + source.getHostAddress()
                     + " is not an address of this host (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Creates a router's slot, opening its interface's socket if it is the first router there. */
+    private Slot attach(VirtualRouterConfig cfg) throws Libc.NativeException {
+        if (cfg.family() != IpFamily.IPV4) {
+            throw new IllegalArgumentException(cfg.name() + ": IPv6 routers are not supported by this version of vrrp-netty");
+        }
+        if (cfg.interfaceName().isEmpty()) {
+            throw new IllegalArgumentException(cfg.name() + ": interfaceName is required on a node");
+        }
+        if (routers.containsKey(cfg.name())) {
+            throw new IllegalArgumentException(cfg.name() + ": a router of that name is already on the node");
+        }
+        Iface iface = interfaces.get(cfg.interfaceName());
+        if (iface != null && iface.byVrid.containsKey(cfg.vrid())) {
+            throw new IllegalArgumentException(cfg.name() + ": VRID " + cfg.vrid() + " is already used on " + iface.name);
+        }
+        if (cfg.unicastSource().isPresent()) {
+            requireLocal(cfg.unicastSource().get(), cfg);
+        }
+        Map<String, Integer> devices = new LinkedHashMap<>();
+        devices.put(cfg.interfaceName(), Libc.ifindex(cfg.interfaceName()));
+        for (VirtualAddress va : cfg.virtualAddresses()) {
+            if (va.device().isPresent() && !devices.containsKey(va.device().get())) {
+                devices.put(va.device().get(), Libc.ifindex(va.device().get()));
+            }
+        }
+        if (iface == null) {
+            iface = openInterface(cfg.interfaceName());
+            interfaces.put(iface.name, iface);
+        }
+        Slot slot = new Slot(new VirtualRouter(cfg), iface, devices);
+        iface.byVrid.put(cfg.vrid(), slot);
+        routers.put(cfg.name(), slot);
+        return slot;
+    }
+
+    /**
+     * Adds and starts a router on the running node (a reload added or changed it). Sockets open in the
+     * namespace of the node's loop thread, which is where the node was built.
+     *
+     * @throws IllegalArgumentException for a name or VRID already used, an unknown interface, ...
+     */
+    public void addRouter(VirtualRouterConfig config) {
+        Objects.requireNonNull(config, "config");
+        onLoop(() -> {
+            if (closed) {
+                throw new IllegalStateException("the node is closed");
+            }
+            Slot s;
+            try {
+                s = attach(config);
+            } catch (Libc.NativeException e) {
+                throw new IllegalArgumentException(config.name() + ": " + e.getMessage(), e);
+            }
+            Iface i = s.iface;
+            if (i.registration == null) {
+                i.registration = loop.register(new VrrpIoHandle(i.socket.fd(), () -> onReadable(i))).sync().getNow();
+                i.registration.submit(EpollIoOps.EPOLLIN);
+                i.currentPrimary = i.primary;
+                i.linkUp = linkIsUp(i.name);
+            }
+            long now = System.nanoTime();
+            if (!i.linkUp) {
+                execute(s, s.router.step(new Input.LinkChanged(false), now));
+            }
+            execute(s, s.router.step(new Input.Start(i.currentPrimary), now));
+            return null;
+        });
+    }
+
+    /**
+     * Stops and removes one router as {@link #close()} stops all: a master sends priority 0, the
+     * router's addresses are removed; its interface's socket closes with its last router.
+     *
+     * @return whether the node had that router
+     */
+    public boolean removeRouter(String name) {
+        Objects.requireNonNull(name, "name");
+        return onLoop(() -> {
+            Slot s = routers.get(name);
+            if (s == null || closed) {
+                return false;
+            }
+            stopRouter(s, true);
+            routers.remove(name);
+            s.iface.byVrid.remove(s.router.config().vrid());
+            if (s.iface.byVrid.isEmpty()) {
+                closeInterface(s.iface);
+                interfaces.remove(s.iface.name);
+            }
+            return true;
+        });
+    }
+
+    /** Runs on the loop and waits; a failure there is thrown here. */
+    private <T> T onLoop(java.util.concurrent.Callable<T> task) {
+        try {
+            return loop.submit(task).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the node's loop did not answer within 10 s", e);
         }
     }
 
@@ -474,8 +558,16 @@ public final class VrrpNode implements AutoCloseable {
 
     /** Feeds an input to a router on the loop (link changes, trackers, priority changes). */
     public void input(String router, Input input) {
-        Slot s = Objects.requireNonNull(routers.get(router), () -> "no router " + router);
-        loop.execute(() -> execute(s, s.router.step(input, System.nanoTime())));
+        Objects.requireNonNull(router, "router");
+        Objects.requireNonNull(input, "input");
+        loop.execute(() -> { // routers change on the loop only (addRouter, removeRouter)
+            Slot s = routers.get(router);
+            if (s == null) {
+                LOG.debug("input {} for {}: no such router (removed?)", input, router);
+                return;
+            }
+            execute(s, s.router.step(input, System.nanoTime()));
+        });
     }
 
     /**
@@ -500,21 +592,10 @@ public final class VrrpNode implements AutoCloseable {
         try {
             loop.submit(() -> {
                 for (Slot s : routers.values()) {
-                    if (graceful) {
-                        execute(s, s.router.step(new Input.Shutdown(), System.nanoTime()));
-                        for (VirtualAddress va : List.copyOf(s.added)) {
-                            removeAddress(s, va);
-                        }
-                    }
-                    s.timers.values().forEach(f -> f.cancel(false));
-                    s.timers.clear();
+                    stopRouter(s, graceful);
                 }
                 for (Iface i : interfaces.values()) {
-                    if (i.registration != null) {
-                        i.registration.cancel();
-                    }
-                    i.socket.close();
-                    i.arp.close();
+                    closeInterface(i);
                 }
                 if (linksRegistration != null) {
                     linksRegistration.cancel();
@@ -530,6 +611,25 @@ public final class VrrpNode implements AutoCloseable {
                 group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             }
         }
+    }
+
+    private void stopRouter(Slot s, boolean graceful) {
+        if (graceful) {
+            execute(s, s.router.step(new Input.Shutdown(), System.nanoTime()));
+            for (VirtualAddress va : List.copyOf(s.added)) {
+                removeAddress(s, va);
+            }
+        }
+        s.timers.values().forEach(f -> f.cancel(false));
+        s.timers.clear();
+    }
+
+    private static void closeInterface(Iface i) {
+        if (i.registration != null) {
+            i.registration.cancel();
+        }
+        i.socket.close();
+        i.arp.close();
     }
 
     /** A builder. */

@@ -1,6 +1,7 @@
 package org.vrrp4j.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -126,5 +127,38 @@ class TwoNodeTest {
         assertThat(s.getFirst().state()).isEqualTo(State.BACKUP);
         assertThat(s.getFirst().counters().advertisementsReceived()).isGreaterThanOrEqualTo(2);
         assertThat(s.getFirst().counters().droppedTotal()).isZero();
+    }
+
+    @Test
+    void routersAreAddedAndRemovedOnARunningNode() throws Exception {
+        Duration interval = Duration.ofMillis(100);
+        nodeA = node(a, "a", 200, VrrpVersion.V3, interval);
+        nodeB = node(b, "b", 100, VrrpVersion.V3, interval);
+        await("a MASTER", Duration.ofSeconds(5));
+
+        // a reload removes VI_1 from a: it hands over as close() would, and its address goes
+        long t0 = System.nanoTime();
+        assertThat(nodeA.removeRouter("VI_1")).isTrue();
+        await("b MASTER", Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("priority 0, not Master_Down_Interval")
+                .isLessThan(Duration.ofMillis(250));
+        assertThat(hasVip(a)).isFalse();
+        assertThat(nodeA.status()).isEmpty();
+        assertThat(nodeA.removeRouter("VI_1")).isFalse();
+
+        // ... and adds it back: the interface's socket reopens and a preempts
+        nodeA.addRouter(VirtualRouterConfig.builder().name("VI_1").interfaceName("eth0").vrid(51).priority(200)
+                .version(VrrpVersion.V3).advertInterval(interval).addVirtualAddress(InetAddress.ofLiteral(VIP)).build());
+        await("a MASTER", Duration.ofSeconds(5));
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos(); // b's event may come before a's
+        while (nodeB.status().getFirst().state() != State.BACKUP && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(nodeB.status().getFirst().state()).isEqualTo(State.BACKUP);
+        assertThat(hasVip(a)).isTrue();
+        assertThat(hasVip(b)).isFalse();
+        assertThatThrownBy(() -> nodeA.addRouter(VirtualRouterConfig.builder().name("VI_2").interfaceName("eth0")
+                .vrid(51).addVirtualAddress(InetAddress.ofLiteral("198.18.1.101")).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("VRID 51 is already used on eth0");
     }
 }
