@@ -249,7 +249,7 @@ final class ConfigLexer {
     }
 
     /** keepalived's {@code read_line} brace handling: every brace outside quotes becomes its own line. */
-    private void splitAtBraces(String text, SourceLocation where) throws ConfigFileException {
+    private void splitAtBraces(String text, SourceLocation where) {
         String rest = text;
         while (!rest.isEmpty()) {
             char c = rest.charAt(0);
@@ -285,15 +285,15 @@ final class ConfigLexer {
         return -1;
     }
 
-    private void emit(String segment, SourceLocation where) throws ConfigFileException {
+    private void emit(String segment, SourceLocation where) {
         if (segment.isEmpty()) {
             return;
         }
-        out.add(new Line(where, segment, words(segment, where)));
+        out.add(new Line(where, segment, words(segment)));
     }
 
     /** keepalived's {@code alloc_strvec}: whitespace-separated words; "..." is one word without the quotes. */
-    static List<String> words(String s, SourceLocation where) throws ConfigFileException {
+    static List<String> words(String s) {
         List<String> words = new ArrayList<>();
         int i = 0;
         int n = s.length();
@@ -307,7 +307,10 @@ final class ConfigLexer {
             if (s.charAt(i) == '"') {
                 int close = s.indexOf('"', i + 1);
                 if (close < 0) {
-                    throw new ConfigFileException(where, "unterminated double quote");
+                    // decomment() already refused lines with an odd number of unescaped quotes; what is left
+                    // is an escaped quote that only script lines (quotedEscapedWords) give a meaning to
+                    words.add(s.substring(i + 1));
+                    break;
                 }
                 words.add(s.substring(i + 1, close));
                 i = close + 1;

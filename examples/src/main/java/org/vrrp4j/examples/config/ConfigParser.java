@@ -522,7 +522,7 @@ final class ConfigParser {
             if (v.size() < 3) {
                 throw error(v, what + " " + name + ": 'weight' needs a value");
             }
-            weight = signed(v, 2, -254, 254);
+            weight = signed(v, 2, -254, 254, what + " " + name + ": weight");
             if (weight == 254 || weight == -254) {
                 warn(v, what + " " + name + ": weight cannot be +/-254; using +/-253 (as keepalived does)");
                 weight = weight > 0 ? 253 : -253;
@@ -563,11 +563,13 @@ final class ConfigParser {
         }
         Map<String, String> values = new LinkedHashMap<>();
         for (Line v : valueBlock(l)) {
-            String key = v.keyword();
+            // vrrp4j's own block: values may be quoted with ' or " and use backslash escapes, like scripts
+            List<String> w = ConfigLexer.quotedEscapedWords(v.text(), v.where());
+            String key = w.getFirst();
             if (values.containsKey(key)) {
                 throw error(v, "failover_provider " + l.words().get(1) + ": duplicate key '" + key + "'");
             }
-            values.put(key, String.join(" ", v.words().subList(1, v.size())));
+            values.put(key, String.join(" ", w.subList(1, w.size())));
         }
         return new ProviderBlock(l.words().get(1), values, l.where());
     }
@@ -607,7 +609,7 @@ final class ConfigParser {
                 case "interval" -> interval = atLeastOne(l, "interval");
                 case "timeout" -> timeout = atLeastOne(l, "timeout");
                 case "weight" -> {
-                    weight = signed(l, 1, -253, 253);
+                    weight = signed(l, 1, -253, 253, "'weight'");
                     if (l.size() > 2) {
                         throw error(l, "weight option '" + l.words().get(2) + "' is not supported by vrrp4j");
                     }
@@ -906,10 +908,10 @@ final class ConfigParser {
         return Integer.parseInt(v);
     }
 
-    private int signed(Line l, int i, int min, int max) throws ConfigFileException {
+    private int signed(Line l, int i, int min, int max, String what) throws ConfigFileException {
         String v = arg(l, i);
         if (!SIGNED.matcher(v).matches() || Long.parseLong(v) < min || Long.parseLong(v) > max) {
-            throw error(l, "'" + l.keyword() + "' weight must be an integer " + min + ".." + max + ", got '" + v + "'");
+            throw error(l, what + " must be an integer " + min + ".." + max + ", got '" + v + "'");
         }
         return Integer.parseInt(v);
     }

@@ -34,7 +34,7 @@ public final class EffectiveConfig {
         sb.append("\nglobal_defs {\n");
         kv(sb, 1, "router_id", quote(g.routerId()));
         kv(sb, 1, "vrrp_version", String.valueOf(g.vrrpVersion().wireValue()));
-        g.scriptUser().ifPresent(u -> kv(sb, 1, "script_user", quote(u.replace(':', ' '))));
+        g.scriptUser().ifPresent(u -> kv(sb, 1, "script_user", u.replace(':', ' ')));
         if (g.enableScriptSecurity()) {
             kv(sb, 1, "enable_script_security", null);
         }
@@ -49,13 +49,13 @@ public final class EffectiveConfig {
 
         for (VrrpScript s : c.scripts().values()) {
             sb.append("\nvrrp_script ").append(s.name()).append(" {    # ").append(s.where()).append('\n');
-            kv(sb, 1, "script", quote(s.script()));
+            kv(sb, 1, "script", quoteEscaped(s.script()));
             kv(sb, 1, "interval", secs(s.interval()));
             kv(sb, 1, "timeout", secs(s.timeout()));
             kv(sb, 1, "weight", String.valueOf(s.weight()));
             kv(sb, 1, "rise", String.valueOf(s.rise()));
             kv(sb, 1, "fall", String.valueOf(s.fall()));
-            s.user().ifPresent(u -> kv(sb, 1, "user", quote(u.replace(':', ' '))));
+            s.user().ifPresent(u -> kv(sb, 1, "user", u.replace(':', ' ')));
             sb.append("}\n");
         }
 
@@ -73,7 +73,7 @@ public final class EffectiveConfig {
             for (ProviderBlock p : sg.providers()) {
                 p.values().forEach((k, v) -> {
                     if (!k.equals("group")) {
-                        kv(sb, 1, k, quote(v));
+                        kv(sb, 1, k, quoteEscaped(v));
                     }
                 });
             }
@@ -137,7 +137,7 @@ public final class EffectiveConfig {
         for (ProviderBlock p : i.providers()) {
             indent(sb, 1).append("failover_provider ").append(p.type()).append(" {    # ").append(p.where()).append('\n');
             for (Map.Entry<String, String> e : p.values().entrySet()) {
-                kv(sb, 2, e.getKey(), ProviderBlock.isSecretKey(e.getKey()) ? MASK : quote(e.getValue()));
+                kv(sb, 2, e.getKey(), ProviderBlock.isSecretKey(e.getKey()) ? MASK : quoteEscaped(e.getValue()));
             }
             indent(sb, 1).append("}\n");
         }
@@ -173,9 +173,30 @@ public final class EffectiveConfig {
         if (v.isEmpty()) {
             return "\"\"";
         }
-        boolean plain = v.chars().noneMatch(ch -> Character.isWhitespace(ch) || ch == '"' || ch == '#' || ch == '!'
-                || ch == '{' || ch == '}');
-        return plain || v.indexOf('"') >= 0 ? v : "\"" + v + "\"";
+        boolean plain = v.chars().noneMatch(ch -> Character.isWhitespace(ch) || ch == '"' || ch == '\'' || ch == '\\'
+                || ch == '#' || ch == '!' || ch == '{' || ch == '}');
+        return plain ? v : "\"" + v + "\"";
+    }
+
+    /**
+     * Quotes a script command line or a provider value for keepalived's quoted-and-escaped reading:
+     * inside double quotes, {@code "} and {@code \} are escaped.
+     */
+    private static String quoteEscaped(String v) {
+        boolean plain = !v.isEmpty() && v.chars().noneMatch(ch -> Character.isWhitespace(ch) || ch == '"'
+                || ch == '\'' || ch == '\\' || ch == '#' || ch == '!' || ch == '{' || ch == '}');
+        if (plain) {
+            return v;
+        }
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        return sb.append('"').toString();
     }
 
     private static String secs(Duration d) {
