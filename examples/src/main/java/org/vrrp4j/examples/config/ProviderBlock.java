@@ -30,10 +30,14 @@ public record ProviderBlock(String type, Map<String, String> values, SourceLocat
 
     /**
      * Whether a key's value is a secret by its name (password, token, secret, key, ...):
-     * {@link #toString()} and {@link EffectiveConfig} print such values as {@code ****}.
+     * {@link #toString()} and {@link EffectiveConfig} print such values as {@code ****}. Keys that say
+     * where a secret is ({@code *_file}, {@code *_env}, {@code *_path}) are not secrets themselves.
      */
     public static boolean isSecretKey(String key) {
         String k = key.toLowerCase(Locale.ROOT);
+        if (k.endsWith("_file") || k.endsWith("_env") || k.endsWith("_path")) {
+            return false;
+        }
         return k.contains("pass") || k.contains("secret") || k.contains("token") || k.contains("key")
                 || k.contains("credential") || k.contains("auth");
     }

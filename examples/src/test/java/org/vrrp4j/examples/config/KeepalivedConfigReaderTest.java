@@ -247,8 +247,13 @@ class KeepalivedConfigReaderTest {
                 Map.entry("server_name", "v2202400000000000000"),
                 Map.entry("mac", "00:00:5e:00:01:65"),
                 Map.entry("api_token_file", "/etc/vrrp4j/netcup token"),
-                Map.entry("retry", "seed"));
-        assertThat(netcup.toString()).contains("api_token_file=****").doesNotContain("netcup token");
+                Map.entry("retry", "seed"),
+                Map.entry("customer_password", "not in any output"));
+        // where a secret is stays visible, the secret itself does not
+        assertThat(netcup.toString()).contains("api_token_file=/etc/vrrp4j/netcup token")
+                .contains("customer_password=****").doesNotContain("not in any output");
+        assertThat(EffectiveConfig.render(c)).contains("customer_password ****").doesNotContain("not in any output");
+        assertThat(c.toString()).doesNotContain("not in any output");
         assertThat(i.providers().get(1).values()).containsExactly(Map.entry("notify_master", "/etc/keepalived/to_master.sh"));
         assertThat(c.warnings()).isEmpty();
     }
@@ -373,6 +378,27 @@ class KeepalivedConfigReaderTest {
             assertThat(back.syncGroups()).extracting(SyncGroup::name, SyncGroup::members)
                     .isEqualTo(c.syncGroups().stream().map(g -> org.assertj.core.groups.Tuple.tuple(g.name(), g.members())).toList());
         }
+    }
+
+    @Test
+    void relativePathsStayRelativeInLocations() throws Exception {
+        // surefire runs in the module directory
+        Path main = Path.of("target/test-classes/keepalived-conf/include-main.conf");
+        KeepalivedConfig c = KeepalivedConfigReader.read(main, n -> null);
+        assertThat(c.instance("VI_INC").orElseThrow().where().toString())
+                .isEqualTo("target/test-classes/keepalived-conf/conf.d/20-instance.conf:2");
+        assertThat(c.warnings().getLast().toString()).isEqualTo("target/test-classes/keepalived-conf/conf.d/"
+                + "20-instance.conf:11: unknown keyword 'bogus_included_keyword' in vrrp_instance; ignored");
+    }
+
+    @Test
+    void aDirectoryOrANamelessInstanceIsRefused() throws Exception {
+        assertThatThrownBy(() -> KeepalivedConfigReader.read(tmp))
+                .isInstanceOf(ConfigFileException.class).hasMessage(tmp + ":0: not a regular file");
+        Path f = tmp.resolve("nameless.conf");
+        Files.writeString(f, "\nvrrp_instance {\n}\n");
+        assertThatThrownBy(() -> KeepalivedConfigReader.read(f))
+                .isInstanceOf(ConfigFileException.class).hasMessage(f + ":2: vrrp_instance needs exactly one name");
     }
 
     @Test
