@@ -8,7 +8,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -37,9 +37,11 @@ import org.vrrp4j.core.packet.IpFamily;
 import org.vrrp4j.core.packet.Ipv4Datagram;
 import org.vrrp4j.core.packet.PacketView;
 import org.vrrp4j.core.packet.VrrpCodec;
+import org.vrrp4j.netty.linux.AddressAnnouncer;
 import org.vrrp4j.netty.linux.ArpAnnouncer;
 import org.vrrp4j.netty.linux.Libc;
 import org.vrrp4j.netty.linux.LinkMonitor;
+import org.vrrp4j.netty.linux.NeighborAnnouncer;
 import org.vrrp4j.netty.linux.Netlink;
 import org.vrrp4j.netty.linux.RawVrrpSocket;
 
@@ -50,11 +52,15 @@ import org.vrrp4j.netty.linux.RawVrrpSocket;
  * the absolute deadlines the core asks for. Sockets and netlink are opened in the network namespace of
  * the thread that calls {@link Builder#build()}.
  *
- * <p>IPv4 (VRRPv2 and v3, multicast and unicast peers) in this version.
+ * <p>IPv4 (VRRPv2 and v3) and IPv6 (VRRPv3), multicast and unicast peers. One raw socket per
+ * (interface, family), shared by the routers on it. IPv6 adverts leave from the interface's own
+ * link-local address (RFC 9568 §5.1.2.1); IPv6 virtual addresses are added without DAD and announced
+ * by unsolicited Neighbor Advertisements with the gratuitous-ARP cadence.
  */
 public final class VrrpNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VrrpNode.class);
     private static final byte[] GROUP = VrrpCodec.IPV4_GROUP.getAddress();
+    private static final byte[] GROUP6 = VrrpCodec.IPV6_GROUP.getAddress();
 
     private final IoEventLoopGroup group;
     private final boolean ownsGroup;
@@ -70,13 +76,19 @@ public final class VrrpNode implements AutoCloseable {
     private IoRegistration linksRegistration;
     private volatile boolean closed;
 
-    /** One interface: its socket, announcer and routers by VRID. Loop thread only after build. */
+    /**
+     * One interface and family: its socket, announcer and routers by VRID. Keyed by {@link #key}. Loop
+     * thread only after build.
+     */
     private final class Iface {
         final String name;
+        final IpFamily family;
         final int ifindex;
         final InetAddress primary;
         final RawVrrpSocket socket;
-        final ArpAnnouncer arp;
+        final AddressAnnouncer announcer;
+        /** IPv6: the routers' virtual addresses, never taken for the interface's own link-local. */
+        final Set<InetAddress> virtuals = new java.util.HashSet<>();
         final Map<Integer, Slot> byVrid = new LinkedHashMap<>();
         final RawVrrpSocket.Received rx = new RawVrrpSocket.Received();
         final Ipv4Datagram ip = new Ipv4Datagram();
@@ -86,13 +98,20 @@ public final class VrrpNode implements AutoCloseable {
         InetAddress currentPrimary;
         boolean linkUp = true;
 
-        Iface(String name, int ifindex, InetAddress primary, RawVrrpSocket socket, ArpAnnouncer arp) {
+        Iface(String name, IpFamily family, int ifindex, InetAddress primary, RawVrrpSocket socket,
+                AddressAnnouncer announcer) {
             this.name = name;
+            this.family = family;
             this.ifindex = ifindex;
             this.primary = primary;
             this.socket = socket;
-            this.arp = arp;
+            this.announcer = announcer;
         }
+    }
+
+    /** The key of an {@link Iface}: the routers of one family on one interface share a socket. */
+    private static String key(String ifname, IpFamily family) {
+        return ifname + (family == IpFamily.IPV6 ? "/6" : "/4");
     }
 
     /** One router and what the node holds for it. */
@@ -132,19 +151,18 @@ public final class VrrpNode implements AutoCloseable {
             nl = Netlink.open();
             lm = LinkMonitor.open();
             for (VirtualRouterConfig cfg : b.configs) {
-                if (cfg.family() != IpFamily.IPV4) {
-                    throw new IllegalArgumentException(cfg.name() + ": IPv6 routers are not supported by this version of vrrp-netty");
-                }
                 if (cfg.interfaceName().isEmpty()) {
                     throw new IllegalArgumentException(cfg.name() + ": interfaceName is required on a node");
                 }
-                Iface iface = interfaces.get(cfg.interfaceName());
+                String ifname = cfg.interfaceName();
+                Iface iface = interfaces.get(key(ifname, cfg.family()));
                 if (iface == null) {
-                    iface = openInterface(cfg.interfaceName());
-                    interfaces.put(iface.name, iface);
+                    iface = cfg.family() == IpFamily.IPV6 ? openInterface6(ifname, nl, b.configs) : openInterface(ifname);
+                    interfaces.put(key(ifname, cfg.family()), iface);
                 }
                 if (iface.byVrid.containsKey(cfg.vrid())) {
-                    throw new IllegalArgumentException(cfg.name() + ": VRID " + cfg.vrid() + " is already used on " + iface.name);
+                    throw new IllegalArgumentException(cfg.name() + ": VRID " + cfg.vrid() + " is already used on "
+                            + iface.name + " for " + cfg.family());
                 }
                 if (cfg.unicastSource().isPresent()) {
                     requireLocal(cfg.unicastSource().get(), cfg);
@@ -163,7 +181,7 @@ public final class VrrpNode implements AutoCloseable {
         } catch (Libc.NativeException | RuntimeException e) {
             interfaces.values().forEach(i -> {
                 i.socket.close();
-                i.arp.close();
+                i.announcer.close();
             });
             if (nl != null) {
                 nl.close();
@@ -188,7 +206,34 @@ public final class VrrpNode implements AutoCloseable {
         byte[] mac = Netlink.macAddress(name);
         RawVrrpSocket socket = RawVrrpSocket.open(name);
         try {
-            return new Iface(name, ifindex, primary, socket, ArpAnnouncer.open(name, mac));
+            return new Iface(name, IpFamily.IPV4, ifindex, primary, socket, ArpAnnouncer.open(name, mac));
+        } catch (Libc.NativeException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The IPv6 side of an interface: the raw socket, the NA announcer, and the interface's own
+     * link-local address as advert source (never one of the routers' virtual addresses).
+     */
+    private Iface openInterface6(String name, Netlink nl, List<VirtualRouterConfig> all) throws Libc.NativeException {
+        int ifindex = Libc.ifindex(name);
+        Set<InetAddress> virtuals = new java.util.HashSet<>();
+        for (VirtualRouterConfig c : all) {
+            if (c.family() == IpFamily.IPV6 && c.interfaceName().equals(name)) {
+                c.virtualAddresses().forEach(va -> virtuals.add(va.address()));
+            }
+        }
+        InetAddress primary = nl.linkLocalIpv6(ifindex, virtuals).orElseThrow(() -> new IllegalArgumentException(
+                "interface " + name + " has no IPv6 link-local address to send adverts from (is IPv6 disabled on it?)"));
+        byte[] mac = Netlink.macAddress(name);
+        RawVrrpSocket socket = RawVrrpSocket.openIpv6(name);
+        try {
+            Iface i = new Iface(name, IpFamily.IPV6, ifindex, primary, socket,
+                    NeighborAnnouncer.open(name, mac, NeighborAnnouncer.ipv6Forwarding(name)));
+            i.virtuals.addAll(virtuals);
+            return i;
         } catch (Libc.NativeException | RuntimeException e) {
             socket.close();
             throw e;
@@ -197,7 +242,15 @@ public final class VrrpNode implements AutoCloseable {
 
     /** keepalived refuses a unicast_src_ip the host does not have; so do we, by binding to it. */
     private static void requireLocal(InetAddress source, VirtualRouterConfig cfg) {
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new java.net.InetSocketAddress(source, 0))) {
+        InetAddress bindable = source;
+        if (source instanceof Inet6Address v6 && v6.isLinkLocalAddress() && v6.getScopeId() == 0) {
+            try {
+                bindable = Inet6Address.getByAddress(null, v6.getAddress(), Libc.ifindex(cfg.interfaceName()));
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException(cfg.name() + ": " + e.getMessage());
+            }
+        }
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new java.net.InetSocketAddress(bindable, 0))) {
             // bound: the address is local
         } catch (java.net.SocketException e) {
             throw new IllegalArgumentException(cfg.name() + ": unicast source " + source.getHostAddress()
@@ -238,10 +291,27 @@ public final class VrrpNode implements AutoCloseable {
     private void onReadable(Iface i) {
         try {
             for (int n = 0; n < 64 && i.socket.receive(i.rx); n++) { // bounded: other work gets its turn
-                DropReason reason = i.ip.decode(i.rx.datagram, 0, i.rx.length, i.view);
-                int rawVrid = i.rx.length > 21 ? i.rx.datagram.get((i.rx.datagram.get(0) & 0x0f) * 4 + 1) & 0xff : -1;
+                DropReason reason;
+                int rawVrid;
+                byte[] srcBytes;
+                byte[] dstBytes;
+                if (i.family == IpFamily.IPV6) {
+                    // no IP header: addresses and hop limit came as control messages. The kernel verified
+                    // the checksum already (IPV6_CHECKSUM); the codec verifies it again, which a packet the
+                    // kernel passed always survives: a failure there would mean these addresses are wrong.
+                    reason = i.view.decode(i.rx.datagram, 0, i.rx.length, IpFamily.IPV6, i.rx.source, i.rx.destination,
+                            i.rx.hopLimit);
+                    rawVrid = i.rx.length > 1 ? i.rx.datagram.get(1) & 0xff : -1;
+                    srcBytes = i.rx.source;
+                    dstBytes = i.rx.destination;
+                } else {
+                    reason = i.ip.decode(i.rx.datagram, 0, i.rx.length, i.view);
+                    rawVrid = i.rx.length > 21 ? i.rx.datagram.get((i.rx.datagram.get(0) & 0x0f) * 4 + 1) & 0xff : -1;
+                    srcBytes = i.ip.source();
+                    dstBytes = i.ip.destination();
+                }
                 Slot slot = i.byVrid.get(reason == null ? i.view.vrid() : rawVrid);
-                InetAddress src = address(i.ip.source());
+                InetAddress src = address(srcBytes);
                 long now = System.nanoTime();
                 if (reason != null) {
                     if (slot != null) {
@@ -255,7 +325,7 @@ public final class VrrpNode implements AutoCloseable {
                     i.drops.merge(DropReason.VRID_NOT_CONFIGURED, 1L, Long::sum);
                     continue;
                 }
-                Input in = new Input.AdvertReceived(i.view.toPacket(), src, address(i.ip.destination()), i.view.checksumForm());
+                Input in = new Input.AdvertReceived(i.view.toPacket(), src, address(dstBytes), i.view.checksumForm());
                 execute(slot, slot.router.step(in, now));
             }
         } catch (Libc.NativeException e) {
@@ -291,9 +361,12 @@ public final class VrrpNode implements AutoCloseable {
         });
     }
 
-    /** The primary IPv4 of an interface, read through a socket of the node's namespace (the netlink one). */
+    /**
+     * The primary address of an interface for its family, read through a socket of the node's namespace
+     * (the netlink one): IPv4's primary, IPv6's own link-local.
+     */
     private Optional<InetAddress> primaryOf(Iface i) {
-        return netlink.primaryIpv4In(i.name);
+        return i.family == IpFamily.IPV6 ? netlink.linkLocalIpv6(i.ifindex, i.virtuals) : netlink.primaryIpv4In(i.name);
     }
 
     private boolean linkIsUp(String ifname) {
@@ -345,7 +418,7 @@ public final class VrrpNode implements AutoCloseable {
         if (cfg.isUnicast()) {
             cfg.unicastPeers().forEach(p -> destinations.add(p.getAddress()));
         } else {
-            destinations.add(GROUP);
+            destinations.add(s.iface.family == IpFamily.IPV6 ? GROUP6 : GROUP);
         }
         for (byte[] dst : destinations) {
             int len = VrrpCodec.encode(sa.packet(), src, dst, cfg.ipv4ChecksumForm(), s.iface.socket.sendBuffer(), 0);
@@ -412,10 +485,10 @@ public final class VrrpNode implements AutoCloseable {
     private void announce(Slot s, List<VirtualAddress> addresses, int repeat, boolean again) {
         for (int r = 0; r < repeat; r++) {
             for (VirtualAddress va : addresses) {
-                if (va.address() instanceof Inet4Address v4) {
-                    int errno = s.iface.arp.announce(v4);
+                if (va.family() == s.iface.family) {
+                    int errno = s.iface.announcer.announce(va.address()); // GARP (IPv4) or unsolicited NA (IPv6)
                     if (errno != 0) {
-                        LOG.debug("{}: gratuitous ARP for {} failed (errno {})", s.router.config().name(), va, errno);
+                        LOG.debug("{}: announcing {} failed (errno {})", s.router.config().name(), va, errno);
                     }
                 }
             }
@@ -514,7 +587,7 @@ public final class VrrpNode implements AutoCloseable {
                         i.registration.cancel();
                     }
                     i.socket.close();
-                    i.arp.close();
+                    i.announcer.close();
                 }
                 if (linksRegistration != null) {
                     linksRegistration.cancel();
@@ -573,7 +646,10 @@ public final class VrrpNode implements AutoCloseable {
             return this;
         }
 
-        /** keepalived's garp_master_repeat (default 5) and garp_master_delay (default 5 s; 0 = no second burst). */
+        /**
+         * keepalived's garp_master_repeat (default 5) and garp_master_delay (default 5 s; 0 = no second
+         * burst). IPv6 routers send unsolicited Neighbor Advertisements with the same cadence, as keepalived.
+         */
         public Builder gratuitousArp(int repeat, Duration delay) {
             if (repeat < 0 || delay.isNegative()) {
                 throw new IllegalArgumentException("garp repeat and delay must not be negative");

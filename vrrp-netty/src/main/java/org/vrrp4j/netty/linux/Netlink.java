@@ -25,11 +25,20 @@ public final class Netlink implements AutoCloseable {
     private static final short IFA_ADDRESS = 1;
     private static final short IFA_LOCAL = 2;
     private static final short IFA_LABEL = 3;
+    private static final short IFA_FLAGS = 8;
+    private static final short RTM_GETADDR = 22;
+    private static final short NLMSG_DONE = 3;
+    private static final short NLM_F_DUMP = 0x300;
+    private static final int IFA_F_NODAD = 0x02;
+    private static final int IFA_F_DADFAILED = 0x08;
+    private static final int IFA_F_TENTATIVE = 0x40;
+    private static final int RT_SCOPE_LINK = 253;
 
     private final int fd;
     private final int ioctlFd;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment buf = arena.allocate(1024, 8);
+    private final MemorySegment dump = arena.allocate(32768, 8);
     private final MemorySegment kernel = arena.allocate(12, 4);
     private final Libc.Call call = new Libc.Call();
     private int seq = (int) (System.nanoTime() & 0xffff);
@@ -89,6 +98,11 @@ public final class Netlink implements AutoCloseable {
         int off = 16;
         buf.set(ValueLayout.JAVA_BYTE, off, (byte) (address instanceof Inet4Address ? Libc.AF_INET : Libc.AF_INET6));
         buf.set(ValueLayout.JAVA_BYTE, off + 1, (byte) prefixLength);
+        if (type == RTM_NEWADDR && !(address instanceof Inet4Address)) {
+            // no duplicate address detection for a virtual address (keepalived does the same): VRRP already
+            // decided that we own it, and a tentative address could not be used for seconds
+            buf.set(ValueLayout.JAVA_BYTE, off + 2, (byte) IFA_F_NODAD);
+        }
         buf.set(ValueLayout.JAVA_BYTE, off + 3, (byte) scope);
         buf.set(ValueLayout.JAVA_INT, off + 4, ifindex);
         off += 8;
@@ -127,6 +141,86 @@ public final class Netlink implements AutoCloseable {
                 }
                 at += (len + 3) & ~3;
             }
+        }
+    }
+
+    /**
+     * The interface's own IPv6 link-local address (the source of its IPv6 adverts, RFC 9568 §5.1.2.1),
+     * read with an RTM_GETADDR dump in this socket's namespace. Addresses in {@code virtual} (the
+     * routers' virtual addresses, fe80::… included) are never taken for it. A usable (not tentative)
+     * address is preferred; a tentative one is returned when nothing else exists yet (DAD running:
+     * sends fail until it ends and the address notification brings the change).
+     */
+    public Optional<InetAddress> linkLocalIpv6(int ifindex, java.util.Set<InetAddress> virtual) {
+        try {
+            dump.fill((byte) 0);
+            dump.set(ValueLayout.JAVA_INT, 0, 16 + 8);
+            dump.set(ValueLayout.JAVA_SHORT, 4, RTM_GETADDR);
+            dump.set(ValueLayout.JAVA_SHORT, 6, (short) (NLM_F_REQUEST | NLM_F_DUMP));
+            int s = ++seq;
+            dump.set(ValueLayout.JAVA_INT, 8, s);
+            dump.set(ValueLayout.JAVA_BYTE, 16, (byte) Libc.AF_INET6);
+            long n = Libc.sendto(fd, dump, 16 + 8, 0, kernel, call);
+            if (n < 0) {
+                return Optional.empty();
+            }
+            InetAddress usable = null;
+            InetAddress tentative = null;
+            while (true) {
+                long r = Libc.recv(fd, dump, dump.byteSize(), 0, call);
+                if (r == -Libc.EINTR) {
+                    continue;
+                }
+                if (r < 0) {
+                    return Optional.empty();
+                }
+                for (long at = 0; at + 16 <= r; ) {
+                    int len = dump.get(ValueLayout.JAVA_INT, at);
+                    short t = dump.get(ValueLayout.JAVA_SHORT, at + 4);
+                    int rs = dump.get(ValueLayout.JAVA_INT, at + 8);
+                    if (len < 16 || at + len > r) {
+                        break;
+                    }
+                    if (rs == s && (t == NLMSG_DONE || t == NLMSG_ERROR)) {
+                        return Optional.ofNullable(usable != null ? usable : tentative);
+                    }
+                    if (rs == s && t == RTM_NEWADDR && len >= 24
+                            && dump.get(ValueLayout.JAVA_BYTE, at + 16) == Libc.AF_INET6
+                            && dump.get(ValueLayout.JAVA_INT, at + 20) == ifindex
+                            && Byte.toUnsignedInt(dump.get(ValueLayout.JAVA_BYTE, at + 19)) == RT_SCOPE_LINK) {
+                        int flags = Byte.toUnsignedInt(dump.get(ValueLayout.JAVA_BYTE, at + 18));
+                        byte[] addr = null;
+                        for (long a = at + 24; a + 4 <= at + len; ) {
+                            int alen = Short.toUnsignedInt(dump.get(ValueLayout.JAVA_SHORT, a));
+                            short atype = dump.get(ValueLayout.JAVA_SHORT, a + 2);
+                            if (alen < 4) {
+                                break;
+                            }
+                            if ((atype == IFA_ADDRESS || atype == IFA_LOCAL) && alen == 20 && addr == null) {
+                                addr = new byte[16];
+                                MemorySegment.copy(dump, ValueLayout.JAVA_BYTE, a + 4, addr, 0, 16);
+                            } else if (atype == IFA_FLAGS && alen == 8) {
+                                flags = dump.get(ValueLayout.JAVA_INT, a + 4); // the full 32 bits
+                            }
+                            a += (alen + 3) & ~3;
+                        }
+                        if (addr != null && (addr[0] & 0xff) == 0xfe && (addr[1] & 0xc0) == 0x80
+                                && (flags & IFA_F_DADFAILED) == 0) {
+                            InetAddress ll = InetAddress.getByAddress(addr);
+                            if (!virtual.contains(ll)) {
+                                if ((flags & IFA_F_TENTATIVE) == 0 && usable == null) {
+                                    usable = ll;
+                                } else if (tentative == null) {
+                                    tentative = ll;
+                                }
+                            }
+                        }
+                    }
+                    at += (len + 3) & ~3;
+                }
+            }
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
         }
     }
 
