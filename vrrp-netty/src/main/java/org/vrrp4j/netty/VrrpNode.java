@@ -71,6 +71,8 @@ public final class VrrpNode implements AutoCloseable {
     private final Duration garpDelay;
     private final Map<String, Iface> interfaces = new LinkedHashMap<>();
     private final Map<String, Slot> routers = new LinkedHashMap<>();
+    /** Indexes of the virtual MAC interfaces this node created (or took over); deleted on close. */
+    private final List<Integer> virtualMacLinks = new ArrayList<>();
     private final Netlink netlink;
     private final LinkMonitor links;
     private IoRegistration linksRegistration;
@@ -87,6 +89,9 @@ public final class VrrpNode implements AutoCloseable {
         final InetAddress primary;
         final RawVrrpSocket socket;
         final AddressAnnouncer announcer;
+        /** IPv4: the interface whose primary address is the advert source (the base of a virtual MAC). */
+        String primaryFrom;
+        int primaryIndex;
         /** IPv6: the routers' virtual addresses, never taken for the interface's own link-local. */
         final Set<InetAddress> virtuals = new java.util.HashSet<>();
         final Map<Integer, Slot> byVrid = new LinkedHashMap<>();
@@ -106,6 +111,8 @@ public final class VrrpNode implements AutoCloseable {
             this.primary = primary;
             this.socket = socket;
             this.announcer = announcer;
+            this.primaryFrom = name;
+            this.primaryIndex = ifindex;
         }
     }
 
@@ -155,10 +162,13 @@ public final class VrrpNode implements AutoCloseable {
                     throw new IllegalArgumentException(cfg.name() + ": interfaceName is required on a node");
                 }
                 String ifname = cfg.interfaceName();
-                Iface iface = interfaces.get(key(ifname, cfg.family()));
+                String device = b.virtualMacs.containsKey(cfg.name())
+                        ? createVirtualMac(cfg, b.virtualMacs.get(cfg.name()), nl, b.configs, b.virtualMacs) : ifname;
+                Iface iface = interfaces.get(key(device, cfg.family()));
                 if (iface == null) {
-                    iface = cfg.family() == IpFamily.IPV6 ? openInterface6(ifname, nl, b.configs) : openInterface(ifname);
-                    interfaces.put(key(ifname, cfg.family()), iface);
+                    iface = cfg.family() == IpFamily.IPV6 ? openInterface6(device, ifname, nl, b.configs)
+                            : openInterface(device, ifname);
+                    interfaces.put(key(device, cfg.family()), iface);
                 }
                 if (iface.byVrid.containsKey(cfg.vrid())) {
                     throw new IllegalArgumentException(cfg.name() + ": VRID " + cfg.vrid() + " is already used on "
@@ -184,6 +194,13 @@ public final class VrrpNode implements AutoCloseable {
                 i.announcer.close();
             });
             if (nl != null) {
+                for (int link : virtualMacLinks) {
+                    try {
+                        nl.deleteLink(link);
+                    } catch (Libc.NativeException x) {
+                        e.addSuppressed(x);
+                    }
+                }
                 nl.close();
             }
             if (lm != null) {
@@ -199,14 +216,18 @@ public final class VrrpNode implements AutoCloseable {
         start();
     }
 
-    private Iface openInterface(String name) throws Libc.NativeException {
+    /** The IPv4 side of {@code name}; adverts leave from {@code base}'s primary (the same unless a virtual MAC). */
+    private Iface openInterface(String name, String base) throws Libc.NativeException {
         int ifindex = Libc.ifindex(name);
-        InetAddress primary = Netlink.primaryIpv4(name).orElseThrow(() ->
-                new IllegalArgumentException("interface " + name + " has no IPv4 address to send adverts from"));
+        InetAddress primary = Netlink.primaryIpv4(base).orElseThrow(() ->
+                new IllegalArgumentException("interface " + base + " has no IPv4 address to send adverts from"));
         byte[] mac = Netlink.macAddress(name);
         RawVrrpSocket socket = RawVrrpSocket.open(name);
         try {
-            return new Iface(name, IpFamily.IPV4, ifindex, primary, socket, ArpAnnouncer.open(name, mac));
+            Iface i = new Iface(name, IpFamily.IPV4, ifindex, primary, socket, ArpAnnouncer.open(name, mac));
+            i.primaryFrom = base;
+            i.primaryIndex = Libc.ifindex(base);
+            return i;
         } catch (Libc.NativeException | RuntimeException e) {
             socket.close();
             throw e;
@@ -217,14 +238,10 @@ public final class VrrpNode implements AutoCloseable {
      * The IPv6 side of an interface: the raw socket, the NA announcer, and the interface's own
      * link-local address as advert source (never one of the routers' virtual addresses).
      */
-    private Iface openInterface6(String name, Netlink nl, List<VirtualRouterConfig> all) throws Libc.NativeException {
+    private Iface openInterface6(String name, String base, Netlink nl, List<VirtualRouterConfig> all)
+            throws Libc.NativeException {
         int ifindex = Libc.ifindex(name);
-        Set<InetAddress> virtuals = new java.util.HashSet<>();
-        for (VirtualRouterConfig c : all) {
-            if (c.family() == IpFamily.IPV6 && c.interfaceName().equals(name)) {
-                c.virtualAddresses().forEach(va -> virtuals.add(va.address()));
-            }
-        }
+        Set<InetAddress> virtuals = virtualAddressesOn(base, all);
         InetAddress primary = nl.linkLocalIpv6(ifindex, virtuals).orElseThrow(() -> new IllegalArgumentException(
                 "interface " + name + " has no IPv6 link-local address to send adverts from (is IPv6 disabled on it?)"));
         byte[] mac = Netlink.macAddress(name);
@@ -238,6 +255,48 @@ public final class VrrpNode implements AutoCloseable {
             socket.close();
             throw e;
         }
+    }
+
+    private static Set<InetAddress> virtualAddressesOn(String ifname, List<VirtualRouterConfig> all) {
+        Set<InetAddress> virtuals = new java.util.HashSet<>();
+        for (VirtualRouterConfig c : all) {
+            if (c.family() == IpFamily.IPV6 && c.interfaceName().equals(ifname)) {
+                c.virtualAddresses().forEach(va -> virtuals.add(va.address()));
+            }
+        }
+        return virtuals;
+    }
+
+    /**
+     * keepalived's {@code use_vmac}: a macvlan (private mode) on the router's interface with the
+     * virtual router MAC 00:00:5e:00:01:{VRID} (IPv4) or 00:00:5e:00:02:{VRID} (IPv6) (RFC 9568
+     * §7.3), no automatic IPv6 link-local (§7.4); an IPv6 router's gets the base interface's link-local
+     * to send from, as keepalived does. Named {@code vrrp.<VRID>} unless configured (an IPv6 router
+     * whose IPv4 twin of the same VRID took that name gets {@code vrrp6.<VRID>}, keepalived's second
+     * choice). Returns the macvlan's name: the router's socket, addresses and announcements live there.
+     */
+    private String createVirtualMac(VirtualRouterConfig cfg, Optional<String> configured, Netlink nl,
+            List<VirtualRouterConfig> all, Map<String, Optional<String>> vmacs) throws Libc.NativeException {
+        boolean v6 = cfg.family() == IpFamily.IPV6;
+        String name = configured.orElseGet(() -> {
+            boolean twin = v6 && all.stream().anyMatch(c -> c.family() == IpFamily.IPV4 && c.vrid() == cfg.vrid()
+                    && vmacs.containsKey(c.name()) && vmacs.get(c.name()).isEmpty());
+            return (twin ? "vrrp6." : "vrrp.") + cfg.vrid();
+        });
+        int base = Libc.ifindex(cfg.interfaceName());
+        byte[] mac = {0x00, 0x00, 0x5e, 0x00, (byte) (v6 ? 0x02 : 0x01), (byte) cfg.vrid()};
+        int index = nl.createMacvlan(base, name, mac);
+        virtualMacLinks.add(index);
+        nl.disableIpv6AddressGeneration(index);
+        if (v6) {
+            InetAddress ll = nl.linkLocalIpv6(base, virtualAddressesOn(cfg.interfaceName(), all)).orElseThrow(() ->
+                    new IllegalArgumentException("interface " + cfg.interfaceName() + " has no IPv6 link-local address"));
+            nl.addAddress(index, ll, 64, Optional.empty(), 253); // false when taken over with it: fine
+        }
+        nl.setLinkUp(index);
+        LOG.info("{}: virtual MAC interface {} ({}) on {}", cfg.name(), name, java.util.HexFormat.ofDelimiter(":")
+                .formatHex(mac), cfg.interfaceName());
+        return name;
     }
 
     /** keepalived refuses a unicast_src_ip the host does not have; so do we, by binding to it. */
@@ -265,6 +324,9 @@ public final class VrrpNode implements AutoCloseable {
                     i.registration = loop.register(new VrrpIoHandle(i.socket.fd(), () -> onReadable(i))).sync().getNow();
                     i.registration.submit(EpollIoOps.EPOLLIN);
                 }
+                // what build() itself did (virtual MAC interfaces created, then up) is history: the states
+                // read below are current, and anything later comes as a new notification
+                links.drain((ifindex, up) -> { }, ifindex -> { });
                 linksRegistration = loop.register(new VrrpIoHandle(links.fd(), this::onLinkEvents)).sync().getNow();
                 linksRegistration.submit(EpollIoOps.EPOLLIN);
                 for (Iface i : interfaces.values()) {
@@ -347,7 +409,7 @@ public final class VrrpNode implements AutoCloseable {
             }
         }, ifindex -> {
             for (Iface i : interfaces.values()) {
-                if (i.ifindex == ifindex) {
+                if (i.primaryIndex == ifindex) {
                     Optional<InetAddress> p = primaryOf(i);
                     if (p.isPresent() && !p.get().equals(i.currentPrimary)) {
                         i.currentPrimary = p.get();
@@ -366,7 +428,7 @@ public final class VrrpNode implements AutoCloseable {
      * (the netlink one): IPv4's primary, IPv6's own link-local.
      */
     private Optional<InetAddress> primaryOf(Iface i) {
-        return i.family == IpFamily.IPV6 ? netlink.linkLocalIpv6(i.ifindex, i.virtuals) : netlink.primaryIpv4In(i.name);
+        return i.family == IpFamily.IPV6 ? netlink.linkLocalIpv6(i.ifindex, i.virtuals) : netlink.primaryIpv4In(i.primaryFrom);
     }
 
     private boolean linkIsUp(String ifname) {
@@ -593,6 +655,15 @@ public final class VrrpNode implements AutoCloseable {
                     linksRegistration.cancel();
                 }
                 links.close();
+                if (graceful) {
+                    for (int link : virtualMacLinks) { // its addresses go with it
+                        try {
+                            netlink.deleteLink(link);
+                        } catch (Libc.NativeException e) {
+                            LOG.warn("cannot delete virtual MAC interface {}: {}", link, e.getMessage());
+                        }
+                    }
+                }
                 netlink.close();
                 return null;
             }).get(5, TimeUnit.SECONDS);
@@ -616,6 +687,7 @@ public final class VrrpNode implements AutoCloseable {
         private final List<NodeListener> listeners = new ArrayList<>();
         private IoEventLoopGroup group;
         private Executor listenerExecutor;
+        private final Map<String, Optional<String>> virtualMacs = new LinkedHashMap<>();
         private int garpRepeat = 5;
         private Duration garpDelay = Duration.ofSeconds(5);
 
@@ -660,6 +732,37 @@ public final class VrrpNode implements AutoCloseable {
         }
 
         /**
+         * Gives a router a virtual MAC, as keepalived's {@code use_vmac}: while the node runs, a macvlan
+         * (private mode) named {@code vrrp.<VRID>} on the router's interface carries 00:00:5e:00:01:{VRID}
+         * (IPv4) or 00:00:5e:00:02:{VRID} (IPv6); the router's adverts, virtual addresses, gratuitous
+         * ARP and Neighbor Advertisements use it, so neighbours keep the same MAC across a failover.
+         * {@link #close()} deletes it; a crash leaves it, and the next start takes it over. The router's
+         * {@link RouterStatus#interfaceName()} is then the macvlan.
+         *
+         * @param router the {@link VirtualRouterConfig#name()} of a router added to this builder
+         */
+        public Builder virtualMac(String router) {
+            virtualMacs.put(Objects.requireNonNull(router, "router"), Optional.empty());
+            return this;
+        }
+
+        /**
+         * {@link #virtualMac(String)} with the macvlan's name (keepalived's {@code use_vmac NAME}).
+         *
+         * @param deviceName 1 to 15 characters, no '/', ':' or white space
+         */
+        public Builder virtualMac(String router, String deviceName) {
+            Objects.requireNonNull(deviceName, "deviceName");
+            if (deviceName.isEmpty() || deviceName.length() > 15 || deviceName.chars().anyMatch(c -> c == '/' || c == ':'
+                    || Character.isWhitespace(c))) {
+                throw new IllegalArgumentException("virtualMac deviceName: 1 to 15 characters without '/', ':' or"
+                        + " white space, got '" + deviceName + "'");
+            }
+            virtualMacs.put(Objects.requireNonNull(router, "router"), Optional.of(deviceName));
+            return this;
+        }
+
+        /**
          * Opens sockets and starts every router.
          *
          * @throws java.io.IOException naming the missing capability or the unknown interface
@@ -667,6 +770,15 @@ public final class VrrpNode implements AutoCloseable {
         public VrrpNode build() throws java.io.IOException {
             if (configs.isEmpty()) {
                 throw new IllegalStateException("a node needs at least one router");
+            }
+            for (String router : virtualMacs.keySet()) {
+                if (configs.stream().noneMatch(c -> c.name().equals(router))) {
+                    throw new IllegalArgumentException("virtualMac: no router named " + router);
+                }
+            }
+            List<String> names = virtualMacs.values().stream().flatMap(Optional::stream).toList();
+            if (names.size() != new java.util.HashSet<>(names).size()) {
+                throw new IllegalArgumentException("virtualMac: two routers name the same interface " + names);
             }
             return new VrrpNode(this);
         }

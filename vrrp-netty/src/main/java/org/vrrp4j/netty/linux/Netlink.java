@@ -33,6 +33,20 @@ public final class Netlink implements AutoCloseable {
     private static final int IFA_F_DADFAILED = 0x08;
     private static final int IFA_F_TENTATIVE = 0x40;
     private static final int RT_SCOPE_LINK = 253;
+    private static final short RTM_NEWLINK = 16;
+    private static final short RTM_DELLINK = 17;
+    private static final short IFLA_ADDRESS = 1;
+    private static final short IFLA_IFNAME = 3;
+    private static final short IFLA_LINK = 5;
+    private static final short IFLA_LINKINFO = 18;
+    private static final short IFLA_AF_SPEC = 26;
+    private static final short IFLA_INFO_KIND = 1;
+    private static final short IFLA_INFO_DATA = 2;
+    private static final short IFLA_MACVLAN_MODE = 1;
+    private static final int MACVLAN_MODE_PRIVATE = 1;
+    private static final short IFLA_INET6_ADDR_GEN_MODE = 8;
+    private static final byte IN6_ADDR_GEN_MODE_NONE = 1;
+    private static final int IFF_UP = 0x1;
 
     private final int fd;
     private final int ioctlFd;
@@ -112,12 +126,17 @@ public final class Netlink implements AutoCloseable {
             byte[] l = (label.get() + "\0").getBytes(StandardCharsets.US_ASCII);
             off = attribute(off, IFA_LABEL, l);
         }
+        return transact(type, flags, off);
+    }
+
+    /** Sends the request built in {@code buf[16, length)} with this header and returns the kernel's errno (0 = ACK). */
+    private int transact(short type, short flags, int length) throws Libc.NativeException {
         int s = ++seq;
-        buf.set(ValueLayout.JAVA_INT, 0, off);
+        buf.set(ValueLayout.JAVA_INT, 0, length);
         buf.set(ValueLayout.JAVA_SHORT, 4, type);
         buf.set(ValueLayout.JAVA_SHORT, 6, flags);
         buf.set(ValueLayout.JAVA_INT, 8, s);
-        long n = Libc.sendto(fd, buf, off, 0, kernel, call);
+        long n = Libc.sendto(fd, buf, length, 0, kernel, call);
         if (n < 0) {
             throw new Libc.NativeException("netlink sendto", (int) -n, "");
         }
@@ -141,6 +160,105 @@ public final class Netlink implements AutoCloseable {
                 }
                 at += (len + 3) & ~3;
             }
+        }
+    }
+
+    // ---- links: the virtual MAC interfaces (keepalived's use_vmac) ----------------------------------
+
+    /**
+     * Creates a macvlan {@code name} on {@code baseIndex} with {@code mac}, in private mode as keepalived
+     * does (it then only hears frames from outside, never its siblings), and returns its index. An
+     * interface of that name that already carries {@code mac} (what a crashed node or keepalived left)
+     * is taken over instead; any other interface of that name is an error.
+     */
+    public int createMacvlan(int baseIndex, String name, byte[] mac) throws Libc.NativeException {
+        buf.fill((byte) 0);
+        int off = 16 + 16; // nlmsghdr, ifinfomsg (AF_UNSPEC, no flags)
+        off = attribute(off, IFLA_IFNAME, (name + "\0").getBytes(StandardCharsets.US_ASCII));
+        off = attribute(off, IFLA_ADDRESS, mac);
+        off = attribute(off, IFLA_LINK, intBytes(baseIndex));
+        int linkinfo = off;
+        off += 4;
+        off = attribute(off, IFLA_INFO_KIND, "macvlan".getBytes(StandardCharsets.US_ASCII));
+        int data = off;
+        off += 4;
+        off = attribute(off, IFLA_MACVLAN_MODE, intBytes(MACVLAN_MODE_PRIVATE));
+        nest(data, IFLA_INFO_DATA, off);
+        nest(linkinfo, IFLA_LINKINFO, off);
+        int errno = transact(RTM_NEWLINK, (short) (NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL), off);
+        if (errno == Libc.EEXIST) {
+            int index = Libc.ifindex(name);
+            if (!java.util.Arrays.equals(macAddressIn(name), mac)) {
+                throw new Libc.NativeException("RTM_NEWLINK macvlan " + name, errno,
+                        "an interface " + name + " exists and is not a virtual MAC interface; name another one");
+            }
+            return index;
+        }
+        if (errno != 0) {
+            throw new Libc.NativeException("RTM_NEWLINK macvlan " + name, errno, "creating the virtual MAC interface");
+        }
+        return Libc.ifindex(name);
+    }
+
+    /**
+     * No automatic IPv6 link-local on this interface (IFLA_INET6_ADDR_GEN_MODE none): RFC 9568 §7.4 and
+     * keepalived; a virtual MAC interface gets the link-local it should send from explicitly.
+     */
+    public void disableIpv6AddressGeneration(int ifindex) throws Libc.NativeException {
+        buf.fill((byte) 0);
+        buf.set(ValueLayout.JAVA_INT, 16 + 4, ifindex);
+        int off = 16 + 16;
+        int spec = off;
+        off += 4;
+        int inet6 = off;
+        off += 4;
+        off = attribute(off, IFLA_INET6_ADDR_GEN_MODE, new byte[] {IN6_ADDR_GEN_MODE_NONE});
+        nest(inet6, (short) Libc.AF_INET6, off);
+        nest(spec, IFLA_AF_SPEC, off);
+        int errno = transact(RTM_NEWLINK, (short) (NLM_F_REQUEST | NLM_F_ACK), off);
+        if (errno != 0) {
+            throw new Libc.NativeException("RTM_NEWLINK addr_gen_mode none", errno, "interface " + ifindex);
+        }
+    }
+
+    /** Sets an interface administratively up. */
+    public void setLinkUp(int ifindex) throws Libc.NativeException {
+        buf.fill((byte) 0);
+        buf.set(ValueLayout.JAVA_INT, 16 + 4, ifindex);
+        buf.set(ValueLayout.JAVA_INT, 16 + 8, IFF_UP);   // ifi_flags
+        buf.set(ValueLayout.JAVA_INT, 16 + 12, IFF_UP);  // ifi_change
+        int errno = transact(RTM_NEWLINK, (short) (NLM_F_REQUEST | NLM_F_ACK), 32);
+        if (errno != 0) {
+            throw new Libc.NativeException("RTM_NEWLINK up", errno, "interface " + ifindex);
+        }
+    }
+
+    /** Deletes an interface; one already gone is not an error. */
+    public void deleteLink(int ifindex) throws Libc.NativeException {
+        buf.fill((byte) 0);
+        buf.set(ValueLayout.JAVA_INT, 16 + 4, ifindex);
+        int errno = transact(RTM_DELLINK, (short) (NLM_F_REQUEST | NLM_F_ACK), 32);
+        if (errno != 0 && errno != Libc.ENODEV) {
+            throw new Libc.NativeException("RTM_DELLINK", errno, "interface " + ifindex);
+        }
+    }
+
+    private void nest(int at, short type, int end) {
+        buf.set(ValueLayout.JAVA_SHORT, at, (short) (end - at));
+        buf.set(ValueLayout.JAVA_SHORT, at + 2, type);
+    }
+
+    private static byte[] intBytes(int v) {
+        return java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(v).array();
+    }
+
+    /** An interface's MAC through this socket's namespace (SIOCGIFHWADDR). */
+    public byte[] macAddressIn(String ifname) throws Libc.NativeException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment ifr = Libc.ifreq(ioctlFd, Libc.SIOCGIFHWADDR, ifname, a);
+            byte[] mac = new byte[6];
+            MemorySegment.copy(ifr, ValueLayout.JAVA_BYTE, 18, mac, 0, 6);
+            return mac;
         }
     }
 

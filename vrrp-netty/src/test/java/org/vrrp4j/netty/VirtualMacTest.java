@@ -1,0 +1,170 @@
+package org.vrrp4j.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vrrp4j.core.config.VirtualRouterConfig;
+import org.vrrp4j.core.fsm.State;
+import org.vrrp4j.core.fsm.TransitionReason;
+
+/**
+ * keepalived's {@code use_vmac}: a macvlan per router with the virtual router MAC, created when the node
+ * starts, carrying the router's adverts, addresses and announcements, and gone after close.
+ */
+class VirtualMacTest {
+    private static final int VRID = 71; // 0x47
+    @TempDir
+    Path dir;
+    private Netns lab;
+    private String a;
+    private String b;
+    private VrrpNode nodeA;
+    private VrrpNode nodeB;
+    private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+
+    @BeforeEach
+    void lab() throws Exception {
+        lab = new Netns();
+        a = lab.add("a");
+        b = lab.add("b");
+        lab.linkIpv6(a, b);
+        Netns.run("ip", "-n", a, "addr", "add", "198.18.1.1/24", "dev", "eth0");
+        Netns.run("ip", "-n", b, "addr", "add", "198.18.1.2/24", "dev", "eth0");
+    }
+
+    @AfterEach
+    void cleanup() {
+        if (nodeA != null) {
+            nodeA.close();
+        }
+        if (nodeB != null) {
+            nodeB.close();
+        }
+        lab.close();
+    }
+
+    private VrrpNode node(String ns, String name, int priority) throws Exception {
+        VirtualRouterConfig v4 = VirtualRouterConfig.builder().name("VI_4").interfaceName("eth0").vrid(VRID)
+                .priority(priority).advertInterval(Duration.ofMillis(100))
+                .addVirtualAddress(InetAddress.ofLiteral("198.18.1.100")).build();
+        VirtualRouterConfig v6 = Ipv6NodeTest.v6("VI_6", VRID, priority).build();
+        return Netns.inside(ns, () -> VrrpNode.builder().addRouter(v4).addRouter(v6)
+                .virtualMac("VI_4").virtualMac("VI_6").gratuitousArp(1, Duration.ZERO)
+                .listener(new NodeListener() {
+                    @Override
+                    public void stateChanged(String router, State from, State to, TransitionReason reason) {
+                        events.add(name + " " + router + " " + to);
+                    }
+                }).build());
+    }
+
+    private void await(String event, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String e = events.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (e == null) {
+                throw new AssertionError("no '" + event + "' within " + timeout);
+            }
+            if (e.equals(event)) {
+                return;
+            }
+        }
+    }
+
+    private static String links(String ns) throws Exception {
+        return Netns.run("ip", "-n", ns, "-d", "link", "show");
+    }
+
+    @Test
+    void aMacvlanPerRouterWithTheVirtualMacCarriesAdvertsAndAddressesAndGoesOnClose() throws Exception {
+        Ipv6WireTest.requireTshark();
+        Path pcap = dir.resolve("vmac.pcap");
+        Process dump = new ProcessBuilder("ip", "netns", "exec", b, "tcpdump", "-i", "eth0", "-U", "-w", pcap.toString(),
+                "ip proto 112 or ip6 proto 112 or arp or icmp6").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Thread.sleep(700);
+        nodeA = node(a, "a", 200);
+        nodeB = node(b, "b", 100);
+        await("a VI_4 MASTER", Duration.ofSeconds(5));
+        await("a VI_6 MASTER", Duration.ofSeconds(5));
+        Thread.sleep(500);
+
+        for (String ns : List.of(a, b)) {
+            String v4 = Netns.run("ip", "-n", ns, "-d", "link", "show", "vrrp.71");
+            assertThat(v4).contains("link/ether 00:00:5e:00:01:47").contains("macvlan mode private").contains("@eth0");
+            String v6 = Netns.run("ip", "-n", ns, "-d", "link", "show", "vrrp6.71");
+            assertThat(v6).contains("link/ether 00:00:5e:00:02:47").contains("macvlan mode private");
+            String ll = Netns.run("ip", "-n", ns, "-6", "-o", "addr", "show", "dev", "vrrp6.71", "scope", "link");
+            assertThat(ll.lines().map(l -> l.split("\\s+")[3]).map(c -> InetAddress.ofLiteral(c.substring(0, c.indexOf('/')))))
+                    .as("the base's link-local, no generated one: %s", ll).contains(Netns.linkLocal(ns));
+            assertThat(ll).doesNotContain("fe80::200:5eff");
+        }
+        assertThat(Netns.run("ip", "-n", a, "-4", "addr", "show", "dev", "vrrp.71")).contains("198.18.1.100/32");
+        assertThat(Netns.run("ip", "-n", a, "-6", "addr", "show", "dev", "vrrp6.71")).contains("2001:db8::100/64")
+                .contains("fe80::1:1/64");
+        assertThat(Netns.run("ip", "-n", b, "addr", "show", "dev", "vrrp.71")).doesNotContain("198.18.1.100");
+        assertThat(Netns.run("ip", "-n", b, "addr", "show", "dev", "vrrp6.71")).doesNotContain("2001:db8::100");
+        assertThat(Netns.run("ip", "-n", a, "addr", "show", "dev", "eth0")).doesNotContain("198.18.1.100")
+                .doesNotContain("2001:db8::100");
+        for (RouterStatus s : nodeB.status()) {
+            assertThat(s.state()).isEqualTo(State.BACKUP);
+            assertThat(s.counters().advertisementsReceived()).as("%s hears the master through its macvlan", s.name()).isPositive();
+            assertThat(s.counters().droppedTotal()).as("%s drops: %s", s.name(), s.counters().drops()).isZero();
+        }
+        assertThat(nodeB.status()).extracting(RouterStatus::master).containsExactly(
+                java.util.Optional.of(InetAddress.ofLiteral("198.18.1.1")), java.util.Optional.of(Netns.linkLocal(a)));
+
+        // a closes: b takes over on its own macvlans; a's are gone with their addresses
+        nodeA.close();
+        nodeA = null;
+        await("b VI_4 MASTER", Duration.ofSeconds(2));
+        await("b VI_6 MASTER", Duration.ofSeconds(2));
+        assertThat(links(a)).doesNotContain("vrrp.71").doesNotContain("vrrp6.71").doesNotContain("00:00:5e:00");
+        assertThat(Netns.run("ip", "-n", b, "-4", "addr", "show", "dev", "vrrp.71")).contains("198.18.1.100/32");
+        nodeB.close();
+        nodeB = null;
+        assertThat(links(b)).doesNotContain("vrrp.71").doesNotContain("vrrp6.71").doesNotContain("00:00:5e:00");
+        Thread.sleep(500);
+        new ProcessBuilder("kill", "-INT", Long.toString(dump.pid())).start().waitFor(5, TimeUnit.SECONDS);
+        dump.waitFor(5, TimeUnit.SECONDS);
+
+        List<String> adverts = tshark(pcap, "vrrp", "eth.src", "ip.src", "ipv6.src", "vrrp.checksum.status", "_ws.malformed");
+        assertThat(adverts).hasSizeGreaterThan(10);
+        assertThat(adverts).allSatisfy(l -> {
+            String[] f = l.split("\\|", -1);
+            assertThat(f[0]).as("the virtual MAC as frame source: %s", l)
+                    .isEqualTo(f[1].isEmpty() ? "00:00:5e:00:02:47" : "00:00:5e:00:01:47");
+            assertThat(f[3]).as("checksum Good: %s", l).isEqualTo("1");
+            assertThat(f[4]).as("not malformed: %s", l).isEmpty();
+        });
+        assertThat(adverts).anyMatch(l -> l.contains("|198.18.1.1|")).anyMatch(l -> l.contains("|198.18.1.2|"))
+                .anyMatch(l -> !l.split("\\|", -1)[2].isEmpty());
+        assertThat(tshark(pcap, "arp.src.proto_ipv4 == 198.18.1.100", "eth.src", "arp.src.hw_mac"))
+                .isNotEmpty().allSatisfy(l -> assertThat(l).isEqualTo("00:00:5e:00:01:47|00:00:5e:00:01:47"));
+        assertThat(tshark(pcap, "icmpv6.type == 136", "eth.src", "icmpv6.opt.linkaddr"))
+                .isNotEmpty().allSatisfy(l -> assertThat(l).isEqualTo("00:00:5e:00:02:47|00:00:5e:00:02:47"));
+    }
+
+    private static List<String> tshark(Path pcap, String filter, String... fields) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("tshark", "-n", "-r", pcap.toString(), "-Y", filter,
+                "-T", "fields", "-E", "separator=|", "-E", "occurrence=f"));
+        for (String f : fields) {
+            cmd.add("-e");
+            cmd.add(f);
+        }
+        Process t = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> lines = new String(t.getInputStream().readAllBytes()).lines().toList();
+        t.waitFor(30, TimeUnit.SECONDS);
+        return lines;
+    }
+}
