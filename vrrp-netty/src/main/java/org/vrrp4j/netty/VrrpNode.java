@@ -39,6 +39,7 @@ import org.vrrp4j.core.packet.PacketView;
 import org.vrrp4j.core.packet.VrrpCodec;
 import org.vrrp4j.netty.linux.AddressAnnouncer;
 import org.vrrp4j.netty.linux.ArpAnnouncer;
+import org.vrrp4j.netty.linux.InterfaceSysctls;
 import org.vrrp4j.netty.linux.Libc;
 import org.vrrp4j.netty.linux.LinkMonitor;
 import org.vrrp4j.netty.linux.NeighborAnnouncer;
@@ -73,6 +74,8 @@ public final class VrrpNode implements AutoCloseable {
     private final Map<String, Slot> routers = new LinkedHashMap<>();
     /** Indexes of the virtual MAC interfaces this node created (or took over); deleted on close. */
     private final List<Integer> virtualMacLinks = new ArrayList<>();
+    /** Base interfaces whose ARP settings a virtual MAC changed; restored on close. */
+    private final Map<String, InterfaceSysctls> baseSysctls = new LinkedHashMap<>();
     private final Netlink netlink;
     private final LinkMonitor links;
     private IoRegistration linksRegistration;
@@ -193,6 +196,7 @@ public final class VrrpNode implements AutoCloseable {
                 i.socket.close();
                 i.announcer.close();
             });
+            restoreBaseSysctls(true);
             if (nl != null) {
                 for (int link : virtualMacLinks) {
                     try {
@@ -288,6 +292,15 @@ public final class VrrpNode implements AutoCloseable {
         int index = nl.createMacvlan(base, name, mac);
         virtualMacLinks.add(index);
         nl.disableIpv6AddressGeneration(index);
+        try {
+            InterfaceSysctls.setVirtualMac(name); // an IPv6 one too: it must not answer ARP for the host's IPv4
+            if (!v6 && !baseSysctls.containsKey(cfg.interfaceName())) {
+                baseSysctls.put(cfg.interfaceName(), InterfaceSysctls.setBase(cfg.interfaceName()));
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(cfg.name() + ": cannot set the ARP settings a virtual MAC needs on "
+                    + name + " / " + cfg.interfaceName() + " (" + e.getMessage() + ")", e);
+        }
         if (v6) {
             InetAddress ll = nl.linkLocalIpv6(base, virtualAddressesOn(cfg.interfaceName(), all)).orElseThrow(() ->
                     new IllegalArgumentException("interface " + cfg.interfaceName() + " has no IPv6 link-local address"));
@@ -297,6 +310,21 @@ public final class VrrpNode implements AutoCloseable {
         LOG.info("{}: virtual MAC interface {} ({}) on {}", cfg.name(), name, java.util.HexFormat.ofDelimiter(":")
                 .formatHex(mac), cfg.interfaceName());
         return name;
+    }
+
+    /** Puts back what virtual MACs changed on their base interfaces (a crash leaves it, as keepalived's). */
+    private void restoreBaseSysctls(boolean restore) {
+        for (InterfaceSysctls s : baseSysctls.values()) {
+            if (restore) {
+                try {
+                    s.restore();
+                } catch (java.io.IOException e) {
+                    LOG.warn("cannot restore arp_ignore/arp_filter of {}: {}", s.base(), e.getMessage());
+                }
+            }
+            s.close();
+        }
+        baseSysctls.clear();
     }
 
     /** keepalived refuses a unicast_src_ip the host does not have; so do we, by binding to it. */
@@ -655,6 +683,7 @@ public final class VrrpNode implements AutoCloseable {
                     linksRegistration.cancel();
                 }
                 links.close();
+                restoreBaseSysctls(graceful);
                 if (graceful) {
                     for (int link : virtualMacLinks) { // its addresses go with it
                         try {

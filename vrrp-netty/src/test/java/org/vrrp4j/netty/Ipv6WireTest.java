@@ -95,7 +95,7 @@ class Ipv6WireTest {
         InetAddress llA = Netns.linkLocal(a);
         String macA = mac(a);
         Path pcap = dir.resolve("wire6.pcap");
-        Process dump = new ProcessBuilder("ip", "netns", "exec", b, "tcpdump", "-i", "eth0", "-U", "-w", pcap.toString(),
+        Process dump = new ProcessBuilder("ip", "netns", "exec", b, "tcpdump", "--immediate-mode", "-i", "eth0", "-U", "-w", pcap.toString(),
                 "ip proto 112 or ip6 proto 112 or icmp6").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         Thread.sleep(700);

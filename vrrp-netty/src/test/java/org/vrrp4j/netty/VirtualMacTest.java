@@ -81,6 +81,10 @@ class VirtualMacTest {
         }
     }
 
+    private static String sysctl(String ns, String ifname, String name) throws Exception {
+        return Netns.run("ip", "netns", "exec", ns, "sysctl", "-n", "net.ipv4.conf." + ifname.replace('.', '/') + "." + name).strip();
+    }
+
     private static String links(String ns) throws Exception {
         return Netns.run("ip", "-n", ns, "-d", "link", "show");
     }
@@ -89,7 +93,7 @@ class VirtualMacTest {
     void aMacvlanPerRouterWithTheVirtualMacCarriesAdvertsAndAddressesAndGoesOnClose() throws Exception {
         Ipv6WireTest.requireTshark();
         Path pcap = dir.resolve("vmac.pcap");
-        Process dump = new ProcessBuilder("ip", "netns", "exec", b, "tcpdump", "-i", "eth0", "-U", "-w", pcap.toString(),
+        Process dump = new ProcessBuilder("ip", "netns", "exec", b, "tcpdump", "--immediate-mode", "-i", "eth0", "-U", "-w", pcap.toString(),
                 "ip proto 112 or ip6 proto 112 or arp or icmp6").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         Thread.sleep(700);
@@ -124,17 +128,49 @@ class VirtualMacTest {
         assertThat(nodeB.status()).extracting(RouterStatus::master).containsExactly(
                 java.util.Optional.of(InetAddress.ofLiteral("198.18.1.1")), java.util.Optional.of(Netns.linkLocal(a)));
 
+        // neighbours resolve the virtual address to the virtual MAC only: the base no longer answers ARP for it
+        assertThat(sysctl(a, "eth0", "arp_ignore")).isEqualTo("1");
+        assertThat(sysctl(a, "eth0", "arp_filter")).isEqualTo("1");
+        assertThat(sysctl(a, "vrrp.71", "arp_ignore")).isEqualTo("1");
+        // a listens on the address, so it answers nothing: a reply would make a resolve b itself, with
+        // the virtual address as ARP sender and the base's MAC (arp_announce 0, keepalived leaves it)
+        java.net.DatagramSocket sink = Netns.inside(a, () -> new java.net.DatagramSocket(
+                new java.net.InetSocketAddress(InetAddress.ofLiteral("198.18.1.100"), 9)));
+        try {
+            for (int i = 0; i < 3; i++) {
+                Netns.run("ip", "-n", b, "neigh", "flush", "dev", "eth0");
+                Netns.inside(b, () -> { // a datagram makes b resolve the address with ARP
+                    try (java.net.DatagramSocket u = new java.net.DatagramSocket()) {
+                        u.send(new java.net.DatagramPacket(new byte[1], 1, InetAddress.ofLiteral("198.18.1.100"), 9));
+                    }
+                    return null;
+                });
+                String neigh = "";
+                for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3); System.nanoTime() < end
+                        && !neigh.contains("lladdr"); Thread.sleep(20)) {
+                    neigh = Netns.run("ip", "-n", b, "neigh", "show", "198.18.1.100", "dev", "eth0");
+                }
+                assertThat(neigh).contains("lladdr 00:00:5e:00:01:47");
+            }
+        } finally {
+            sink.close();
+        }
+        assertThat(Netns.run("ip", "-n", b, "neigh", "show", "dev", "vrrp6.71"))
+                .as("the IPv6 macvlan answers no ARP either").isEmpty();
+
         // a closes: b takes over on its own macvlans; a's are gone with their addresses
         nodeA.close();
         nodeA = null;
         await("b VI_4 MASTER", Duration.ofSeconds(2));
         await("b VI_6 MASTER", Duration.ofSeconds(2));
         assertThat(links(a)).doesNotContain("vrrp.71").doesNotContain("vrrp6.71").doesNotContain("00:00:5e:00");
+        assertThat(sysctl(a, "eth0", "arp_ignore")).as("the base's settings are restored").isEqualTo("0");
+        assertThat(sysctl(a, "eth0", "arp_filter")).isEqualTo("0");
         assertThat(Netns.run("ip", "-n", b, "-4", "addr", "show", "dev", "vrrp.71")).contains("198.18.1.100/32");
         nodeB.close();
         nodeB = null;
         assertThat(links(b)).doesNotContain("vrrp.71").doesNotContain("vrrp6.71").doesNotContain("00:00:5e:00");
-        Thread.sleep(500);
+        Thread.sleep(1000); // tcpdump writes what it saw up to the signal
         new ProcessBuilder("kill", "-INT", Long.toString(dump.pid())).start().waitFor(5, TimeUnit.SECONDS);
         dump.waitFor(5, TimeUnit.SECONDS);
 
