@@ -68,17 +68,21 @@ class VirtualMacTest {
                 }).build());
     }
 
-    private void await(String event, Duration timeout) throws InterruptedException {
+    /** Waits for all of {@code expected}, in any order (two routers' events interleave). */
+    private void await(Duration timeout, String... expected) throws InterruptedException {
+        java.util.Set<String> missing = new java.util.HashSet<>(List.of(expected));
         long end = System.nanoTime() + timeout.toNanos();
-        while (true) {
+        while (!missing.isEmpty()) {
             String e = events.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (e == null) {
-                throw new AssertionError("no '" + event + "' within " + timeout);
+                throw new AssertionError("no " + missing + " within " + timeout);
             }
-            if (e.equals(event)) {
-                return;
-            }
+            missing.remove(e);
         }
+    }
+
+    private void await(String event, Duration timeout) throws InterruptedException {
+        await(timeout, event);
     }
 
     private static String sysctl(String ns, String ifname, String name) throws Exception {
@@ -99,8 +103,7 @@ class VirtualMacTest {
         Thread.sleep(700);
         nodeA = node(a, "a", 200);
         nodeB = node(b, "b", 100);
-        await("a VI_4 MASTER", Duration.ofSeconds(5));
-        await("a VI_6 MASTER", Duration.ofSeconds(5));
+        await(Duration.ofSeconds(5), "a VI_4 MASTER", "a VI_6 MASTER");
         Thread.sleep(500);
 
         for (String ns : List.of(a, b)) {
@@ -161,8 +164,7 @@ class VirtualMacTest {
         // a closes: b takes over on its own macvlans; a's are gone with their addresses
         nodeA.close();
         nodeA = null;
-        await("b VI_4 MASTER", Duration.ofSeconds(2));
-        await("b VI_6 MASTER", Duration.ofSeconds(2));
+        await(Duration.ofSeconds(2), "b VI_4 MASTER", "b VI_6 MASTER");
         assertThat(links(a)).doesNotContain("vrrp.71").doesNotContain("vrrp6.71").doesNotContain("00:00:5e:00");
         assertThat(sysctl(a, "eth0", "arp_ignore")).as("the base's settings are restored").isEqualTo("0");
         assertThat(sysctl(a, "eth0", "arp_filter")).isEqualTo("0");
@@ -189,6 +191,43 @@ class VirtualMacTest {
                 .isNotEmpty().allSatisfy(l -> assertThat(l).isEqualTo("00:00:5e:00:01:47|00:00:5e:00:01:47"));
         assertThat(tshark(pcap, "icmpv6.type == 136", "eth.src", "icmpv6.opt.linkaddr"))
                 .isNotEmpty().allSatisfy(l -> assertThat(l).isEqualTo("00:00:5e:00:02:47|00:00:5e:00:02:47"));
+    }
+
+    @Test
+    void aCrashLeavesTheMacvlanAndTheNextStartTakesItOver() throws Exception {
+        nodeA = node(a, "a", 200);
+        nodeB = node(b, "b", 100);
+        await("a VI_4 MASTER", Duration.ofSeconds(5));
+        nodeA.crash(); // what kill -9 leaves: the macvlans with their addresses
+        nodeA = null;
+        await("b VI_4 MASTER", Duration.ofSeconds(5));
+        assertThat(Netns.run("ip", "-n", a, "-d", "link", "show", "vrrp.71")).contains("00:00:5e:00:01:47");
+
+        nodeA = node(a, "a", 200); // takes the leftovers over instead of failing on EEXIST
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); // events of two routers interleave: poll
+        while (!(nodeA.status().stream().allMatch(s -> s.state() == State.MASTER)
+                && nodeB.status().stream().allMatch(s -> s.state() == State.BACKUP)) && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertThat(nodeA.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(State.MASTER));
+        assertThat(nodeB.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(State.BACKUP));
+        assertThat(Netns.run("ip", "-n", a, "-4", "addr", "show", "dev", "vrrp.71")).contains("198.18.1.100/32");
+        assertThat(nodeB.status()).allSatisfy(s -> assertThat(s.master()).isPresent());
+        assertThat(nodeB.status().getFirst().master()).contains(InetAddress.ofLiteral("198.18.1.1"));
+        nodeA.close();
+        nodeA = null;
+        assertThat(links(a)).doesNotContain("vrrp.71").doesNotContain("vrrp6.71");
+
+        // an interface of that name that is not a virtual MAC interface is never taken over
+        Netns.run("ip", "-n", a, "link", "add", "vrrp.71", "type", "veth", "peer", "name", "vx71");
+        try {
+            node(a, "a", 200);
+            throw new AssertionError("a node took over a veth named vrrp.71");
+        } catch (java.io.IOException e) {
+            assertThat(e).hasMessageContaining("vrrp.71").hasMessageContaining("not a virtual MAC interface");
+        }
+        assertThat(links(a)).as("the failed start deleted nothing of it and created nothing").contains("vrrp.71")
+                .doesNotContain("vrrp6.71");
     }
 
     private static List<String> tshark(Path pcap, String filter, String... fields) throws Exception {
