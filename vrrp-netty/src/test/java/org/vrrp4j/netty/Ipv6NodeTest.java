@@ -70,17 +70,23 @@ class Ipv6NodeTest {
                 }).build());
     }
 
-    private void await(String event, Duration timeout) throws InterruptedException {
+    /** Waits for all of {@code expected}, in any order (two nodes' listeners race each other). */
+    private void await(Duration timeout, String... expected) throws InterruptedException {
+        java.util.Set<String> missing = new java.util.HashSet<>(java.util.List.of(expected));
+        java.util.List<String> seen = new java.util.ArrayList<>();
         long end = System.nanoTime() + timeout.toNanos();
-        while (true) {
+        while (!missing.isEmpty()) {
             String e = events.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (e == null) {
-                throw new AssertionError("no '" + event + "' within " + timeout);
+                throw new AssertionError("no " + missing + " within " + timeout + "; saw " + seen);
             }
-            if (e.equals(event)) {
-                return;
-            }
+            seen.add(e);
+            missing.remove(e);
         }
+    }
+
+    private void await(String event, Duration timeout) throws InterruptedException {
+        await(timeout, event);
     }
 
     /** Both virtual addresses on eth0 (`ip -6 addr`), and nothing of them otherwise. */
@@ -123,8 +129,7 @@ class Ipv6NodeTest {
         Netns.run("ip", "-n", a, "-6", "addr", "del", "fe80::1:1/64", "dev", "eth0");
         Netns.run("ip", "-n", a, "-6", "addr", "del", "2001:db8::100/64", "dev", "eth0");
         nodeA = node(a, "a", 200);
-        await("a MASTER", Duration.ofSeconds(5));
-        await("b BACKUP", Duration.ofSeconds(5));
+        await(Duration.ofSeconds(5), "a MASTER", "b BACKUP");
         assertThat(hasVips(a)).isTrue();
         assertThat(hasVips(b)).isFalse();
         assertThat(nodeB.status().getFirst().master()).as("a's own link-local, not its virtual fe80::1:1").contains(llA);

@@ -71,12 +71,14 @@ class VirtualMacTest {
     /** Waits for all of {@code expected}, in any order (two routers' events interleave). */
     private void await(Duration timeout, String... expected) throws InterruptedException {
         java.util.Set<String> missing = new java.util.HashSet<>(List.of(expected));
+        java.util.List<String> seen = new java.util.ArrayList<>();
         long end = System.nanoTime() + timeout.toNanos();
         while (!missing.isEmpty()) {
             String e = events.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (e == null) {
-                throw new AssertionError("no " + missing + " within " + timeout);
+                throw new AssertionError("no " + missing + " within " + timeout + "; saw " + seen);
             }
+            seen.add(e);
             missing.remove(e);
         }
     }
