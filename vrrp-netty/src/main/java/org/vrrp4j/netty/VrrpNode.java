@@ -189,6 +189,11 @@ public final class VrrpNode implements AutoCloseable {
                 }
                 Slot slot = new Slot(new VirtualRouter(cfg), iface, devices);
                 iface.byVrid.put(cfg.vrid(), slot);
+                if (iface.family == IpFamily.IPV6) { // never the advert source, even once the master holds them
+                    for (VirtualAddress va : cfg.virtualAddresses()) {
+                        iface.virtuals.add(va.address());
+                    }
+                }
                 routers.put(cfg.name(), slot);
             }
         } catch (Libc.NativeException | RuntimeException e) {
