@@ -30,7 +30,9 @@ public final class ArpAnnouncer implements AddressAnnouncer {
     /** An announcer on {@code ifname} in the calling thread's namespace, sending from {@code mac}. */
     public static ArpAnnouncer open(String ifname, byte[] mac) throws Libc.NativeException {
         int ifindex = Libc.ifindex(ifname);
-        int fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Short.toUnsignedInt(Short.reverseBytes(ETH_P_ARP)),
+        // protocol 0: send only. With ETH_P_ARP the socket would also queue every ARP frame of the
+        // namespace, never read, up to its receive buffer; the frame's protocol is in the sockaddr_ll
+        int fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0,
                 "AF_PACKET socket for gratuitous ARP on " + ifname);
         return new ArpAnnouncer(fd, ifindex, mac.clone());
     }
