@@ -146,4 +146,63 @@ class Ipv6NodeTest {
         nodeB = null;
         assertThat(hasVips(b)).isFalse();
     }
+
+    @Test
+    void theAdvertSourceFollowsTheInterfacesLinkLocal() throws Exception {
+        InetAddress llA = Netns.linkLocal(a);
+        nodeA = node(a, "a", 200);
+        nodeB = node(b, "b", 100);
+        await(Duration.ofSeconds(5), "a MASTER", "b BACKUP");
+        awaitMaster(llA);
+        // a new link-local replaces the old one (rtnetlink address notifications): adverts leave from it
+        Netns.run("ip", "-n", a, "-6", "addr", "add", "fe80::a:1/64", "dev", "eth0");
+        Netns.run("ip", "-n", a, "-6", "addr", "del", llA.getHostAddress() + "/64", "dev", "eth0");
+        awaitMaster(InetAddress.ofLiteral("fe80::a:1"));
+        assertThat(nodeB.status().getFirst().state()).isEqualTo(State.BACKUP);
+        assertThat(nodeA.status().getFirst().sendErrors()).isZero();
+    }
+
+    private void awaitMaster(InetAddress expected) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (!nodeB.status().getFirst().master().equals(Optional.of(expected)) && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertThat(nodeB.status().getFirst().master()).contains(expected);
+    }
+
+    @Test
+    void nodesStartedWhileTheLinkLocalIsStillTentativeElectOnceDadEnds() throws Exception {
+        Netns other = new Netns(); // a fresh pair with DAD on: the lab's has it off
+        try {
+            String c = other.add("c");
+            String d = other.add("d");
+            other.linkIpv6(c, d, true);
+            String tentative = Netns.run("ip", "-n", c, "-6", "-o", "addr", "show", "dev", "eth0", "scope", "link");
+            assertThat(tentative).as("DAD still running").contains("tentative");
+            String cidr = tentative.strip().split("\\s+")[3];
+            InetAddress llC = InetAddress.ofLiteral(cidr.substring(0, cidr.indexOf('/')));
+            VrrpNode nodeC = node(c, "c", 200);
+            VrrpNode nodeD = node(d, "d", 100);
+            try {
+                // both go MASTER while nothing can be sent (send errors); once DAD ends the adverts flow and
+                // d steps down to c
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!(nodeC.status().getFirst().state() == State.MASTER && nodeD.status().getFirst().state() == State.BACKUP
+                        && nodeD.status().getFirst().master().isPresent()) && System.nanoTime() < end) {
+                    Thread.sleep(20);
+                }
+                assertThat(nodeC.status().getFirst().state()).isEqualTo(State.MASTER);
+                assertThat(nodeD.status().getFirst().state()).isEqualTo(State.BACKUP);
+                assertThat(nodeD.status().getFirst().master()).contains(llC);
+                assertThat(nodeC.status().getFirst().sendErrors()).as("the kernel refuses a tentative source").isPositive();
+                assertThat(hasVips(c)).isTrue();
+                assertThat(hasVips(d)).isFalse();
+            } finally {
+                nodeC.close();
+                nodeD.close();
+            }
+        } finally {
+            other.close();
+        }
+    }
 }

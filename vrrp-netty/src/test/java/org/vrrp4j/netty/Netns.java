@@ -78,17 +78,24 @@ final class Netns implements AutoCloseable {
      * two, unusable as a source), and this waits until both link-locals are usable.
      */
     void linkIpv6(String a, String b) throws IOException, InterruptedException {
-        for (String ns : new String[] {a, b}) {
-            run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0",
-                    "net.ipv6.conf.default.accept_dad=0");
+        linkIpv6(a, b, false);
+        linkLocal(a);
+        linkLocal(b);
+    }
+
+    /** {@link #linkIpv6(String, String)}, or with DAD left on and without waiting for it ({@code dad}). */
+    void linkIpv6(String a, String b, boolean dad) throws IOException, InterruptedException {
+        if (!dad) {
+            for (String ns : new String[] {a, b}) {
+                run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0",
+                        "net.ipv6.conf.default.accept_dad=0");
+            }
         }
         run("ip", "-n", a, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", b);
         run("ip", "-n", a, "link", "set", "eth0", "up");
         run("ip", "-n", b, "link", "set", "eth0", "up");
         awaitOperUp(a);
         awaitOperUp(b);
-        linkLocal(a);
-        linkLocal(b);
     }
 
     /** The usable (not tentative) link-local address of eth0 in {@code ns}; waits up to 5 s for it. */
