@@ -70,6 +70,8 @@ public final class VrrpNode implements AutoCloseable {
     private final Executor listenerExecutor;
     private final int garpRepeat;
     private final Duration garpDelay;
+    private final Duration refreshInterval;
+    private final int refreshRepeat;
     private final Map<String, Iface> interfaces = new LinkedHashMap<>();
     private final Map<String, Slot> routers = new LinkedHashMap<>();
     /** Indexes of the virtual MAC interfaces this node created (or took over); deleted on close. */
@@ -132,6 +134,8 @@ public final class VrrpNode implements AutoCloseable {
         final Set<VirtualAddress> added = new LinkedHashSet<>();
         final Map<String, Integer> deviceIndex;
         long sendErrors;
+        /** The periodic re-announcement while master (keepalived's garp_master_refresh), if any. */
+        ScheduledFuture<?> refresh;
 
         Slot(VirtualRouter router, Iface iface, Map<String, Integer> deviceIndex) {
             this.router = router;
@@ -155,6 +159,8 @@ public final class VrrpNode implements AutoCloseable {
         this.listenerExecutor = b.listenerExecutor;
         this.garpRepeat = b.garpRepeat;
         this.garpDelay = b.garpDelay;
+        this.refreshInterval = b.refreshInterval;
+        this.refreshRepeat = b.refreshRepeat;
         Netlink nl = null;
         LinkMonitor lm = null;
         try {
@@ -491,7 +497,10 @@ public final class VrrpNode implements AutoCloseable {
                 }
                 case Action.AddAddresses add -> add.addresses().forEach(va -> addAddress(s, va));
                 case Action.RemoveAddresses rm -> rm.addresses().forEach(va -> removeAddress(s, va));
-                case Action.Announce an -> announce(s, an.addresses(), garpRepeat, true);
+                case Action.Announce an -> {
+                    announce(s, an.addresses(), garpRepeat, true);
+                    refreshAnnouncements(s, an.addresses());
+                }
                 case Action.StateChanged sc -> {
                     LOG.info("{}: {} -> {} ({})", s.router.config().name(), sc.from(), sc.to(), sc.reason());
                     notifyListeners(l -> l.stateChanged(s.router.config().name(), sc.from(), sc.to(), sc.reason()));
@@ -597,6 +606,32 @@ public final class VrrpNode implements AutoCloseable {
         }
     }
 
+    /**
+     * keepalived's garp_master_refresh / garp_master_refresh_repeat: while master, the addresses are
+     * announced again every interval (switches and neighbours that aged the entry out learn it back).
+     * Stops by itself once the router is no longer master.
+     */
+    private void refreshAnnouncements(Slot s, List<VirtualAddress> addresses) {
+        if (s.refresh != null) {
+            s.refresh.cancel(false);
+            s.refresh = null;
+        }
+        if (refreshInterval.isZero()) {
+            return;
+        }
+        long every = refreshInterval.toNanos();
+        s.refresh = loop.scheduleWithFixedDelay(() -> {
+            if (s.router.state() != org.vrrp4j.core.fsm.State.MASTER || closed) {
+                if (s.refresh != null) {
+                    s.refresh.cancel(false);
+                    s.refresh = null;
+                }
+                return;
+            }
+            announce(s, addresses, refreshRepeat, false);
+        }, every, every, TimeUnit.NANOSECONDS);
+    }
+
     private void notifyListeners(java.util.function.Consumer<NodeListener> call) {
         for (NodeListener l : listeners) {
             Runnable r = () -> {
@@ -676,6 +711,10 @@ public final class VrrpNode implements AutoCloseable {
                     }
                     s.timers.values().forEach(f -> f.cancel(false));
                     s.timers.clear();
+                    if (s.refresh != null) {
+                        s.refresh.cancel(false);
+                        s.refresh = null;
+                    }
                 }
                 for (Iface i : interfaces.values()) {
                     if (i.registration != null) {
@@ -724,6 +763,8 @@ public final class VrrpNode implements AutoCloseable {
         private final Map<String, Optional<String>> virtualMacs = new LinkedHashMap<>();
         private int garpRepeat = 5;
         private Duration garpDelay = Duration.ofSeconds(5);
+        private Duration refreshInterval = Duration.ZERO;
+        private int refreshRepeat = 1;
 
         private Builder() {
         }
@@ -762,6 +803,21 @@ public final class VrrpNode implements AutoCloseable {
             }
             this.garpRepeat = repeat;
             this.garpDelay = delay;
+            return this;
+        }
+
+        /**
+         * keepalived's garp_master_refresh (default 0: off) and garp_master_refresh_repeat (default 1):
+         * while a router is master, its gratuitous ARPs (IPv4) and unsolicited Neighbor Advertisements
+         * (IPv6) are sent again, {@code repeat} per address, every {@code interval}.
+         */
+        public Builder announceRefresh(Duration interval, int repeat) {
+            if (interval.isNegative() || (!interval.isZero() && interval.toMillis() < 10) || repeat < 1) {
+                throw new IllegalArgumentException("announceRefresh: interval must be 0 (off) or at least 10 ms, and"
+                        + " repeat at least 1; got " + interval + ", " + repeat);
+            }
+            this.refreshInterval = interval;
+            this.refreshRepeat = repeat;
             return this;
         }
 

@@ -157,6 +157,42 @@ class Ipv6WireTest {
                 .as("2 at once + 2 after the delay: %s", nas).isEqualTo(4);
     }
 
+    @Test
+    void announcementsAreRefreshedWhileMasterAndStopWithIt() throws Exception {
+        requireTshark();
+        Netns.run("ip", "-n", a, "addr", "add", "198.18.1.1/24", "dev", "eth0");
+        Path pcap = dir.resolve("refresh.pcap");
+        Process dump = new ProcessBuilder("ip", "netns", "exec", b, "tcpdump", "--immediate-mode", "-i", "eth0", "-U", "-w",
+                pcap.toString(), "arp or icmp6 or ip proto 112 or ip6 proto 112").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Thread.sleep(700);
+        VirtualRouterConfig v4 = VirtualRouterConfig.builder().name("VI_4").interfaceName("eth0").vrid(61).priority(200)
+                .advertInterval(Duration.ofMillis(100)).addVirtualAddress(InetAddress.ofLiteral("198.18.1.100")).build();
+        // keepalived's garp_master_refresh 0.3 s with garp_master_refresh_repeat 2, no delayed second burst
+        master = Netns.inside(a, () -> VrrpNode.builder().addRouter(v4).addRouter(Ipv6NodeTest.v6("VI_6", 61, 200).build())
+                .gratuitousArp(1, Duration.ZERO).announceRefresh(Duration.ofMillis(300), 2).build());
+        Thread.sleep(2500);
+        master.close();
+        master = null;
+        Thread.sleep(1000); // after the priority-0 adverts nothing more is announced
+        new ProcessBuilder("kill", "-INT", Long.toString(dump.pid())).start().waitFor(5, TimeUnit.SECONDS);
+        dump.waitFor(5, TimeUnit.SECONDS);
+
+        double lastAdvert = tshark(pcap, "vrrp.prio == 0", "frame.time_relative").stream().mapToDouble(Double::parseDouble)
+                .max().orElseThrow();
+        for (String filter : List.of("icmpv6.type == 136 && icmpv6.nd.na.target_address == 2001:db8::100",
+                "arp.src.proto_ipv4 == 198.18.1.100")) {
+            List<Double> t = tshark(pcap, filter, "frame.time_relative").stream().map(Double::parseDouble).toList();
+            // 1 at once, then 2 every 0.3 s for the ~2.1 s as master: about 13
+            assertThat(t).as("%s: %s", filter, t).hasSizeGreaterThanOrEqualTo(9);
+            for (int i = 1; i < t.size(); i++) {
+                double gap = t.get(i) - t.get(i - 1);
+                assertThat(gap < 0.005 || gap > 0.25).as("%s: a burst, or a refresh 0.3 s later: %s", filter, t).isTrue();
+            }
+            assertThat(t.getLast()).as("no refresh after the master stopped").isLessThan(lastAdvert);
+        }
+    }
+
     private static RouterStatus status(VrrpNode node, String name) {
         return node.status().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
