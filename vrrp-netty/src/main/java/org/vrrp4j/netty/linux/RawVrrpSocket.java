@@ -197,6 +197,7 @@ public final class RawVrrpSocket implements AutoCloseable {
         out.hopLimit = -1;
         if (ipv6) {
             MemorySegment.copy(name, ValueLayout.JAVA_BYTE, 8, out.source, 0, 16); // sin6_addr
+            java.util.Arrays.fill(out.destination, (byte) 0); // :: unless IPV6_PKTINFO says (never stale)
         }
         long clen = msg.get(ValueLayout.JAVA_LONG, 40);
         for (long off = 0; off + 16 <= clen; ) {
