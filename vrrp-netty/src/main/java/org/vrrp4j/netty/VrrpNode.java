@@ -8,7 +8,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -37,9 +37,12 @@ import org.vrrp4j.core.packet.IpFamily;
 import org.vrrp4j.core.packet.Ipv4Datagram;
 import org.vrrp4j.core.packet.PacketView;
 import org.vrrp4j.core.packet.VrrpCodec;
+import org.vrrp4j.netty.linux.AddressAnnouncer;
 import org.vrrp4j.netty.linux.ArpAnnouncer;
+import org.vrrp4j.netty.linux.InterfaceSysctls;
 import org.vrrp4j.netty.linux.Libc;
 import org.vrrp4j.netty.linux.LinkMonitor;
+import org.vrrp4j.netty.linux.NeighborAnnouncer;
 import org.vrrp4j.netty.linux.Netlink;
 import org.vrrp4j.netty.linux.RawVrrpSocket;
 
@@ -50,11 +53,15 @@ import org.vrrp4j.netty.linux.RawVrrpSocket;
  * the absolute deadlines the core asks for. Sockets and netlink are opened in the network namespace of
  * the thread that calls {@link Builder#build()}.
  *
- * <p>IPv4 (VRRPv2 and v3, multicast and unicast peers) in this version.
+ * <p>IPv4 (VRRPv2 and v3) and IPv6 (VRRPv3), multicast and unicast peers. One raw socket per
+ * (interface, family), shared by the routers on it. IPv6 adverts leave from the interface's own
+ * link-local address (RFC 9568 §5.1.2.1); IPv6 virtual addresses are added without DAD and announced
+ * by unsolicited Neighbor Advertisements with the gratuitous-ARP cadence.
  */
 public final class VrrpNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VrrpNode.class);
     private static final byte[] GROUP = VrrpCodec.IPV4_GROUP.getAddress();
+    private static final byte[] GROUP6 = VrrpCodec.IPV6_GROUP.getAddress();
 
     private final IoEventLoopGroup group;
     private final boolean ownsGroup;
@@ -63,20 +70,37 @@ public final class VrrpNode implements AutoCloseable {
     private final Executor listenerExecutor;
     private final int garpRepeat;
     private final Duration garpDelay;
+    private final Duration refreshInterval;
+    private final int refreshRepeat;
     private final Map<String, Iface> interfaces = new LinkedHashMap<>();
     private final Map<String, Slot> routers = new LinkedHashMap<>();
+    /** Indexes of the virtual MAC interfaces this node created (or took over); deleted on close. */
+    private final List<Integer> virtualMacLinks = new ArrayList<>();
+    /** The routers with a virtual MAC: their configured macvlan name, or empty for {@code vrrp.<VRID>}. */
+    private final Map<String, Optional<String>> virtualMacs = new LinkedHashMap<>();
+    /** Base interfaces whose ARP settings a virtual MAC changed; restored on close. */
+    private final Map<String, InterfaceSysctls> baseSysctls = new LinkedHashMap<>();
     private final Netlink netlink;
     private final LinkMonitor links;
     private IoRegistration linksRegistration;
     private volatile boolean closed;
 
-    /** One interface: its socket, announcer and routers by VRID. Loop thread only after build. */
+    /**
+     * One interface and family: its socket, announcer and routers by VRID. Keyed by {@link #key}. Loop
+     * thread only after build.
+     */
     private final class Iface {
         final String name;
+        final IpFamily family;
         final int ifindex;
         final InetAddress primary;
         final RawVrrpSocket socket;
-        final ArpAnnouncer arp;
+        final AddressAnnouncer announcer;
+        /** IPv4: the interface whose primary address is the advert source (the base of a virtual MAC). */
+        String primaryFrom;
+        int primaryIndex;
+        /** IPv6: the routers' virtual addresses, never taken for the interface's own link-local. */
+        final Set<InetAddress> virtuals = new java.util.HashSet<>();
         final Map<Integer, Slot> byVrid = new LinkedHashMap<>();
         final RawVrrpSocket.Received rx = new RawVrrpSocket.Received();
         final Ipv4Datagram ip = new Ipv4Datagram();
@@ -86,13 +110,22 @@ public final class VrrpNode implements AutoCloseable {
         InetAddress currentPrimary;
         boolean linkUp = true;
 
-        Iface(String name, int ifindex, InetAddress primary, RawVrrpSocket socket, ArpAnnouncer arp) {
+        Iface(String name, IpFamily family, int ifindex, InetAddress primary, RawVrrpSocket socket,
+                AddressAnnouncer announcer) {
             this.name = name;
+            this.family = family;
             this.ifindex = ifindex;
             this.primary = primary;
             this.socket = socket;
-            this.arp = arp;
+            this.announcer = announcer;
+            this.primaryFrom = name;
+            this.primaryIndex = ifindex;
         }
+    }
+
+    /** The key of an {@link Iface}: the routers of one family on one interface share a socket. */
+    private static String key(String ifname, IpFamily family) {
+        return ifname + (family == IpFamily.IPV6 ? "/6" : "/4");
     }
 
     /** One router and what the node holds for it. */
@@ -103,6 +136,10 @@ public final class VrrpNode implements AutoCloseable {
         final Set<VirtualAddress> added = new LinkedHashSet<>();
         final Map<String, Integer> deviceIndex;
         long sendErrors;
+        /** The periodic re-announcement while master (keepalived's garp_master_refresh), if any. */
+        ScheduledFuture<?> refresh;
+        /** The ifindex of the router's own virtual MAC interface; 0 without one. */
+        int virtualMacLink;
 
         Slot(VirtualRouter router, Iface iface, Map<String, Integer> deviceIndex) {
             this.router = router;
@@ -126,20 +163,30 @@ public final class VrrpNode implements AutoCloseable {
         this.listenerExecutor = b.listenerExecutor;
         this.garpRepeat = b.garpRepeat;
         this.garpDelay = b.garpDelay;
+        this.refreshInterval = b.refreshInterval;
+        this.refreshRepeat = b.refreshRepeat;
         Netlink nl = null;
         LinkMonitor lm = null;
         try {
             nl = Netlink.open();
             lm = LinkMonitor.open();
             for (VirtualRouterConfig cfg : b.configs) {
-                attach(cfg);
+                attach(cfg, b.virtualMacs.get(cfg.name()), nl, b.configs, b.virtualMacs);
             }
         } catch (Libc.NativeException | RuntimeException e) {
             interfaces.values().forEach(i -> {
                 i.socket.close();
-                i.arp.close();
+                i.announcer.close();
             });
+            restoreBaseSysctls(true);
             if (nl != null) {
+                for (int link : virtualMacLinks) {
+                    try {
+                        nl.deleteLink(link);
+                    } catch (Libc.NativeException x) {
+                        e.addSuppressed(x);
+                    }
+                }
                 nl.close();
             }
             if (lm != null) {
@@ -155,23 +202,128 @@ public final class VrrpNode implements AutoCloseable {
         start();
     }
 
-    private Iface openInterface(String name) throws Libc.NativeException {
+    /** The IPv4 side of {@code name}; adverts leave from {@code base}'s primary (the same unless a virtual MAC). */
+    private Iface openInterface(String name, String base) throws Libc.NativeException {
         int ifindex = Libc.ifindex(name);
-        InetAddress primary = Netlink.primaryIpv4(name).orElseThrow(() ->
-                new IllegalArgumentException("interface " + name + " has no IPv4 address to send adverts from"));
+        InetAddress primary = Netlink.primaryIpv4(base).orElseThrow(() ->
+                new IllegalArgumentException("interface " + base + " has no IPv4 address to send adverts from"));
         byte[] mac = Netlink.macAddress(name);
         RawVrrpSocket socket = RawVrrpSocket.open(name);
         try {
-            return new Iface(name, ifindex, primary, socket, ArpAnnouncer.open(name, mac));
+            Iface i = new Iface(name, IpFamily.IPV4, ifindex, primary, socket, ArpAnnouncer.open(name, mac));
+            i.primaryFrom = base;
+            i.primaryIndex = Libc.ifindex(base);
+            return i;
         } catch (Libc.NativeException | RuntimeException e) {
             socket.close();
             throw e;
         }
     }
 
+    /**
+     * The IPv6 side of an interface: the raw socket, the NA announcer, and the interface's own
+     * link-local address as advert source (never one of the routers' virtual addresses).
+     */
+    private Iface openInterface6(String name, String base, Netlink nl, List<VirtualRouterConfig> all)
+            throws Libc.NativeException {
+        int ifindex = Libc.ifindex(name);
+        Set<InetAddress> virtuals = virtualAddressesOn(base, all);
+        InetAddress primary = nl.linkLocalIpv6(ifindex, virtuals).orElseThrow(() -> new IllegalArgumentException(
+                "interface " + name + " has no IPv6 link-local address to send adverts from (is IPv6 disabled on it?)"));
+        byte[] mac = Netlink.macAddress(name);
+        RawVrrpSocket socket = RawVrrpSocket.openIpv6(name);
+        try {
+            Iface i = new Iface(name, IpFamily.IPV6, ifindex, primary, socket,
+                    NeighborAnnouncer.open(name, mac, NeighborAnnouncer.ipv6Forwarding(name)));
+            i.virtuals.addAll(virtuals);
+            return i;
+        } catch (Libc.NativeException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    private static Set<InetAddress> virtualAddressesOn(String ifname, List<VirtualRouterConfig> all) {
+        Set<InetAddress> virtuals = new java.util.HashSet<>();
+        for (VirtualRouterConfig c : all) {
+            if (c.family() == IpFamily.IPV6 && c.interfaceName().equals(ifname)) {
+                c.virtualAddresses().forEach(va -> virtuals.add(va.address()));
+            }
+        }
+        return virtuals;
+    }
+
+    /**
+     * keepalived's {@code use_vmac}: a macvlan (private mode) on the router's interface with the
+     * virtual router MAC 00:00:5e:00:01:{VRID} (IPv4) or 00:00:5e:00:02:{VRID} (IPv6) (RFC 9568
+     * §7.3), no automatic IPv6 link-local (§7.4); an IPv6 router's gets the base interface's link-local
+     * to send from, as keepalived does. Named {@code vrrp.<VRID>} unless configured (an IPv6 router
+     * whose IPv4 twin of the same VRID took that name gets {@code vrrp6.<VRID>}, keepalived's second
+     * choice). Returns the macvlan's name: the router's socket, addresses and announcements live there.
+     */
+    private String createVirtualMac(VirtualRouterConfig cfg, Optional<String> configured, Netlink nl,
+            List<VirtualRouterConfig> all, Map<String, Optional<String>> vmacs) throws Libc.NativeException {
+        boolean v6 = cfg.family() == IpFamily.IPV6;
+        String name = configured.orElseGet(() -> {
+            boolean twin = v6 && all.stream().anyMatch(c -> c.family() == IpFamily.IPV4 && c.vrid() == cfg.vrid()
+                    && vmacs.containsKey(c.name()) && vmacs.get(c.name()).isEmpty());
+            return (twin ? "vrrp6." : "vrrp.") + cfg.vrid();
+        });
+        if (interfaces.containsKey(key(name, IpFamily.IPV4)) || interfaces.containsKey(key(name, IpFamily.IPV6))) {
+            throw new IllegalArgumentException(cfg.name() + ": virtual MAC interface " + name
+                    + " is already another router's");
+        }
+        int base = Libc.ifindex(cfg.interfaceName());
+        byte[] mac = {0x00, 0x00, 0x5e, 0x00, (byte) (v6 ? 0x02 : 0x01), (byte) cfg.vrid()};
+        int index = nl.createMacvlan(base, name, mac);
+        virtualMacLinks.add(index);
+        nl.disableIpv6AddressGeneration(index);
+        try {
+            InterfaceSysctls.setVirtualMac(name); // an IPv6 one too: it must not answer ARP for the host's IPv4
+            if (!v6 && !baseSysctls.containsKey(cfg.interfaceName())) {
+                baseSysctls.put(cfg.interfaceName(), InterfaceSysctls.setBase(cfg.interfaceName()));
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(cfg.name() + ": cannot set the ARP settings a virtual MAC needs on "
+                    + name + " / " + cfg.interfaceName() + " (" + e.getMessage() + ")", e);
+        }
+        if (v6) {
+            InetAddress ll = nl.linkLocalIpv6(base, virtualAddressesOn(cfg.interfaceName(), all)).orElseThrow(() ->
+                    new IllegalArgumentException("interface " + cfg.interfaceName() + " has no IPv6 link-local address"));
+            nl.addAddress(index, ll, 64, Optional.empty(), 253); // false when taken over with it: fine
+        }
+        nl.setLinkUp(index);
+        LOG.info("{}: virtual MAC interface {} ({}) on {}", cfg.name(), name, java.util.HexFormat.ofDelimiter(":")
+                .formatHex(mac), cfg.interfaceName());
+        return name;
+    }
+
+    /** Puts back what virtual MACs changed on their base interfaces (a crash leaves it, as keepalived's). */
+    private void restoreBaseSysctls(boolean restore) {
+        for (InterfaceSysctls s : baseSysctls.values()) {
+            if (restore) {
+                try {
+                    s.restore();
+                } catch (java.io.IOException e) {
+                    LOG.warn("cannot restore arp_ignore/arp_filter of {}: {}", s.base(), e.getMessage());
+                }
+            }
+            s.close();
+        }
+        baseSysctls.clear();
+    }
+
     /** keepalived refuses a unicast_src_ip the host does not have; so do we, by binding to it. */
     private static void requireLocal(InetAddress source, VirtualRouterConfig cfg) {
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new java.net.InetSocketAddress(source, 0))) {
+        InetAddress bindable = source;
+        if (source instanceof Inet6Address v6 && v6.isLinkLocalAddress() && v6.getScopeId() == 0) {
+            try {
+                bindable = Inet6Address.getByAddress(null, v6.getAddress(), Libc.ifindex(cfg.interfaceName()));
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException(cfg.name() + ": " + e.getMessage());
+            }
+        }
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new java.net.InetSocketAddress(bindable, 0))) {
             // bound: the address is local
         } catch (java.net.SocketException e) {
             throw new IllegalArgumentException(cfg.name() + ": unicast source " + source.getHostAddress()
@@ -179,37 +331,54 @@ public final class VrrpNode implements AutoCloseable {
         }
     }
 
-    /** Creates a router's slot, opening its interface's socket if it is the first router there. */
-    private Slot attach(VirtualRouterConfig cfg) throws Libc.NativeException {
-        if (cfg.family() != IpFamily.IPV4) {
-            throw new IllegalArgumentException(cfg.name() + ": IPv6 routers are not supported by this version of vrrp-netty");
-        }
+    /**
+     * Creates a router's slot, opening its interface's socket if it is the first router of its family
+     * there, and its virtual MAC interface if it has one.
+     *
+     * @param vmac null: no virtual MAC; else the macvlan's configured name, or empty for {@code vrrp.<VRID>}
+     * @param all every router the node will have (IPv6 advert sources must not be a virtual address)
+     */
+    private Slot attach(VirtualRouterConfig cfg, Optional<String> vmac, Netlink nl, List<VirtualRouterConfig> all,
+            Map<String, Optional<String>> vmacs) throws Libc.NativeException {
         if (cfg.interfaceName().isEmpty()) {
             throw new IllegalArgumentException(cfg.name() + ": interfaceName is required on a node");
         }
         if (routers.containsKey(cfg.name())) {
             throw new IllegalArgumentException(cfg.name() + ": a router of that name is already on the node");
         }
-        Iface iface = interfaces.get(cfg.interfaceName());
-        if (iface != null && iface.byVrid.containsKey(cfg.vrid())) {
-            throw new IllegalArgumentException(cfg.name() + ": VRID " + cfg.vrid() + " is already used on " + iface.name);
+        Iface existing = vmac != null ? null : interfaces.get(key(cfg.interfaceName(), cfg.family()));
+        if (existing != null && existing.byVrid.containsKey(cfg.vrid())) {
+            throw new IllegalArgumentException(cfg.name() + ": VRID " + cfg.vrid() + " is already used on "
+                    + existing.name + " for " + cfg.family());
         }
         if (cfg.unicastSource().isPresent()) {
             requireLocal(cfg.unicastSource().get(), cfg);
         }
         Map<String, Integer> devices = new LinkedHashMap<>();
-        devices.put(cfg.interfaceName(), Libc.ifindex(cfg.interfaceName()));
         for (VirtualAddress va : cfg.virtualAddresses()) {
             if (va.device().isPresent() && !devices.containsKey(va.device().get())) {
-                devices.put(va.device().get(), Libc.ifindex(va.device().get()));
+                devices.put(va.device().get(), Libc.ifindex(va.device().get())); // an unknown device fails here
             }
         }
+        String ifname = cfg.interfaceName();
+        String device = vmac != null ? createVirtualMac(cfg, vmac, nl, all, vmacs) : ifname;
+        Iface iface = interfaces.get(key(device, cfg.family()));
         if (iface == null) {
-            iface = openInterface(cfg.interfaceName());
-            interfaces.put(iface.name, iface);
+            iface = cfg.family() == IpFamily.IPV6 ? openInterface6(device, ifname, nl, all) : openInterface(device, ifname);
+            interfaces.put(key(device, cfg.family()), iface);
         }
+        devices.putIfAbsent(iface.name, iface.ifindex);
         Slot slot = new Slot(new VirtualRouter(cfg), iface, devices);
+        if (vmac != null) {
+            slot.virtualMacLink = iface.ifindex;
+            virtualMacs.put(cfg.name(), vmac);
+        }
         iface.byVrid.put(cfg.vrid(), slot);
+        if (iface.family == IpFamily.IPV6) { // never the advert source, even once the master holds them
+            for (VirtualAddress va : cfg.virtualAddresses()) {
+                iface.virtuals.add(va.address());
+            }
+        }
         routers.put(cfg.name(), slot);
         return slot;
     }
@@ -221,15 +390,47 @@ public final class VrrpNode implements AutoCloseable {
      * @throws IllegalArgumentException for a name or VRID already used, an unknown interface, ...
      */
     public void addRouter(VirtualRouterConfig config) {
+        add(config, null);
+    }
+
+    /**
+     * {@link #addRouter(VirtualRouterConfig)} with a virtual MAC, as {@link Builder#virtualMac(String, String)}.
+     *
+     * @param deviceName the macvlan's name, or null for {@code vrrp.<VRID>}
+     */
+    public void addRouterWithVirtualMac(VirtualRouterConfig config, String deviceName) {
+        add(config, Optional.ofNullable(deviceName).map(Builder::checkDeviceName));
+    }
+
+    private void add(VirtualRouterConfig config, Optional<String> vmac) {
         Objects.requireNonNull(config, "config");
         onLoop(() -> {
             if (closed) {
                 throw new IllegalStateException("the node is closed");
             }
+            List<VirtualRouterConfig> all = new ArrayList<>();
+            routers.values().forEach(r -> all.add(r.router.config()));
+            all.add(config);
+            Map<String, Optional<String>> vmacs = new LinkedHashMap<>(virtualMacs);
+            if (vmac != null) {
+                vmacs.put(config.name(), vmac);
+            }
+            int linksBefore = virtualMacLinks.size();
             Slot s;
             try {
-                s = attach(config);
-            } catch (Libc.NativeException e) {
+                s = attach(config, vmac, netlink, all, vmacs);
+            } catch (Libc.NativeException | RuntimeException e) {
+                while (virtualMacLinks.size() > linksBefore) { // a half-made virtual MAC goes again
+                    int link = virtualMacLinks.removeLast();
+                    try {
+                        netlink.deleteLink(link);
+                    } catch (Libc.NativeException x) {
+                        e.addSuppressed(x);
+                    }
+                }
+                if (e instanceof RuntimeException re) {
+                    throw re;
+                }
                 throw new IllegalArgumentException(config.name() + ": " + e.getMessage(), e);
             }
             Iface i = s.iface;
@@ -250,7 +451,8 @@ public final class VrrpNode implements AutoCloseable {
 
     /**
      * Stops and removes one router as {@link #close()} stops all: a master sends priority 0, the
-     * router's addresses are removed; its interface's socket closes with its last router.
+     * router's addresses are removed; its interface's socket closes with its last router, and its
+     * virtual MAC interface, if it had one, is deleted.
      *
      * @return whether the node had that router
      */
@@ -263,10 +465,28 @@ public final class VrrpNode implements AutoCloseable {
             }
             stopRouter(s, true);
             routers.remove(name);
-            s.iface.byVrid.remove(s.router.config().vrid());
-            if (s.iface.byVrid.isEmpty()) {
-                closeInterface(s.iface);
-                interfaces.remove(s.iface.name);
+            virtualMacs.remove(name);
+            Iface i = s.iface;
+            i.byVrid.remove(s.router.config().vrid());
+            if (i.family == IpFamily.IPV6) {
+                i.virtuals.clear();
+                routers.values().forEach(r -> r.router.config().virtualAddresses().forEach(va -> {
+                    if (va.family() == IpFamily.IPV6) {
+                        i.virtuals.add(va.address());
+                    }
+                }));
+            }
+            if (i.byVrid.isEmpty()) {
+                closeInterface(i);
+                interfaces.remove(key(i.name, i.family));
+            }
+            if (s.virtualMacLink != 0) {
+                virtualMacLinks.remove(Integer.valueOf(s.virtualMacLink));
+                try {
+                    netlink.deleteLink(s.virtualMacLink);
+                } catch (Libc.NativeException e) {
+                    LOG.warn("{}: cannot delete its virtual MAC interface {}: {}", name, i.name, e.getMessage());
+                }
             }
             return true;
         });
@@ -296,6 +516,9 @@ public final class VrrpNode implements AutoCloseable {
                     i.registration = loop.register(new VrrpIoHandle(i.socket.fd(), () -> onReadable(i))).sync().getNow();
                     i.registration.submit(EpollIoOps.EPOLLIN);
                 }
+                // what build() itself did (virtual MAC interfaces created, then up) is history: the states
+                // read below are current, and anything later comes as a new notification
+                links.drain((ifindex, up) -> { }, ifindex -> { });
                 linksRegistration = loop.register(new VrrpIoHandle(links.fd(), this::onLinkEvents)).sync().getNow();
                 linksRegistration.submit(EpollIoOps.EPOLLIN);
                 for (Iface i : interfaces.values()) {
@@ -322,10 +545,27 @@ public final class VrrpNode implements AutoCloseable {
     private void onReadable(Iface i) {
         try {
             for (int n = 0; n < 64 && i.socket.receive(i.rx); n++) { // bounded: other work gets its turn
-                DropReason reason = i.ip.decode(i.rx.datagram, 0, i.rx.length, i.view);
-                int rawVrid = i.rx.length > 21 ? i.rx.datagram.get((i.rx.datagram.get(0) & 0x0f) * 4 + 1) & 0xff : -1;
+                DropReason reason;
+                int rawVrid;
+                byte[] srcBytes;
+                byte[] dstBytes;
+                if (i.family == IpFamily.IPV6) {
+                    // no IP header: addresses and hop limit came as control messages. The kernel verified
+                    // the checksum already (IPV6_CHECKSUM); the codec verifies it again, which a packet the
+                    // kernel passed always survives: a failure there would mean these addresses are wrong.
+                    reason = i.view.decode(i.rx.datagram, 0, i.rx.length, IpFamily.IPV6, i.rx.source, i.rx.destination,
+                            i.rx.hopLimit);
+                    rawVrid = i.rx.length > 1 ? i.rx.datagram.get(1) & 0xff : -1;
+                    srcBytes = i.rx.source;
+                    dstBytes = i.rx.destination;
+                } else {
+                    reason = i.ip.decode(i.rx.datagram, 0, i.rx.length, i.view);
+                    rawVrid = i.rx.length > 21 ? i.rx.datagram.get((i.rx.datagram.get(0) & 0x0f) * 4 + 1) & 0xff : -1;
+                    srcBytes = i.ip.source();
+                    dstBytes = i.ip.destination();
+                }
                 Slot slot = i.byVrid.get(reason == null ? i.view.vrid() : rawVrid);
-                InetAddress src = address(i.ip.source());
+                InetAddress src = address(srcBytes);
                 long now = System.nanoTime();
                 if (reason != null) {
                     if (slot != null) {
@@ -339,7 +579,7 @@ public final class VrrpNode implements AutoCloseable {
                     i.drops.merge(DropReason.VRID_NOT_CONFIGURED, 1L, Long::sum);
                     continue;
                 }
-                Input in = new Input.AdvertReceived(i.view.toPacket(), src, address(i.ip.destination()), i.view.checksumForm());
+                Input in = new Input.AdvertReceived(i.view.toPacket(), src, address(dstBytes), i.view.checksumForm());
                 execute(slot, slot.router.step(in, now));
             }
         } catch (Libc.NativeException e) {
@@ -361,7 +601,7 @@ public final class VrrpNode implements AutoCloseable {
             }
         }, ifindex -> {
             for (Iface i : interfaces.values()) {
-                if (i.ifindex == ifindex) {
+                if (i.primaryIndex == ifindex) {
                     Optional<InetAddress> p = primaryOf(i);
                     if (p.isPresent() && !p.get().equals(i.currentPrimary)) {
                         i.currentPrimary = p.get();
@@ -375,9 +615,12 @@ public final class VrrpNode implements AutoCloseable {
         });
     }
 
-    /** The primary IPv4 of an interface, read through a socket of the node's namespace (the netlink one). */
+    /**
+     * The primary address of an interface for its family, read through a socket of the node's namespace
+     * (the netlink one): IPv4's primary, IPv6's own link-local.
+     */
     private Optional<InetAddress> primaryOf(Iface i) {
-        return netlink.primaryIpv4In(i.name);
+        return i.family == IpFamily.IPV6 ? netlink.linkLocalIpv6(i.ifindex, i.virtuals) : netlink.primaryIpv4In(i.primaryFrom);
     }
 
     private boolean linkIsUp(String ifname) {
@@ -407,7 +650,10 @@ public final class VrrpNode implements AutoCloseable {
                 }
                 case Action.AddAddresses add -> add.addresses().forEach(va -> addAddress(s, va));
                 case Action.RemoveAddresses rm -> rm.addresses().forEach(va -> removeAddress(s, va));
-                case Action.Announce an -> announce(s, an.addresses(), garpRepeat, true);
+                case Action.Announce an -> {
+                    announce(s, an.addresses(), garpRepeat, true);
+                    refreshAnnouncements(s, an.addresses());
+                }
                 case Action.StateChanged sc -> {
                     LOG.info("{}: {} -> {} ({})", s.router.config().name(), sc.from(), sc.to(), sc.reason());
                     notifyListeners(l -> l.stateChanged(s.router.config().name(), sc.from(), sc.to(), sc.reason()));
@@ -429,7 +675,7 @@ public final class VrrpNode implements AutoCloseable {
         if (cfg.isUnicast()) {
             cfg.unicastPeers().forEach(p -> destinations.add(p.getAddress()));
         } else {
-            destinations.add(GROUP);
+            destinations.add(s.iface.family == IpFamily.IPV6 ? GROUP6 : GROUP);
         }
         for (byte[] dst : destinations) {
             int len = VrrpCodec.encode(sa.packet(), src, dst, cfg.ipv4ChecksumForm(), s.iface.socket.sendBuffer(), 0);
@@ -496,10 +742,10 @@ public final class VrrpNode implements AutoCloseable {
     private void announce(Slot s, List<VirtualAddress> addresses, int repeat, boolean again) {
         for (int r = 0; r < repeat; r++) {
             for (VirtualAddress va : addresses) {
-                if (va.address() instanceof Inet4Address v4) {
-                    int errno = s.iface.arp.announce(v4);
+                if (va.family() == s.iface.family) {
+                    int errno = s.iface.announcer.announce(va.address()); // GARP (IPv4) or unsolicited NA (IPv6)
                     if (errno != 0) {
-                        LOG.debug("{}: gratuitous ARP for {} failed (errno {})", s.router.config().name(), va, errno);
+                        LOG.debug("{}: announcing {} failed (errno {})", s.router.config().name(), va, errno);
                     }
                 }
             }
@@ -511,6 +757,32 @@ public final class VrrpNode implements AutoCloseable {
                 }
             }, garpDelay.toNanos(), TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * keepalived's garp_master_refresh / garp_master_refresh_repeat: while master, the addresses are
+     * announced again every interval (switches and neighbours that aged the entry out learn it back).
+     * Stops by itself once the router is no longer master.
+     */
+    private void refreshAnnouncements(Slot s, List<VirtualAddress> addresses) {
+        if (s.refresh != null) {
+            s.refresh.cancel(false);
+            s.refresh = null;
+        }
+        if (refreshInterval.isZero()) {
+            return;
+        }
+        long every = refreshInterval.toNanos();
+        s.refresh = loop.scheduleWithFixedDelay(() -> {
+            if (s.router.state() != org.vrrp4j.core.fsm.State.MASTER || closed) {
+                if (s.refresh != null) {
+                    s.refresh.cancel(false);
+                    s.refresh = null;
+                }
+                return;
+            }
+            announce(s, addresses, refreshRepeat, false);
+        }, every, every, TimeUnit.NANOSECONDS);
     }
 
     private void notifyListeners(java.util.function.Consumer<NodeListener> call) {
@@ -601,6 +873,16 @@ public final class VrrpNode implements AutoCloseable {
                     linksRegistration.cancel();
                 }
                 links.close();
+                restoreBaseSysctls(graceful);
+                if (graceful) {
+                    for (int link : virtualMacLinks) { // its addresses go with it
+                        try {
+                            netlink.deleteLink(link);
+                        } catch (Libc.NativeException e) {
+                            LOG.warn("cannot delete virtual MAC interface {}: {}", link, e.getMessage());
+                        }
+                    }
+                }
                 netlink.close();
                 return null;
             }).get(5, TimeUnit.SECONDS);
@@ -622,6 +904,10 @@ public final class VrrpNode implements AutoCloseable {
         }
         s.timers.values().forEach(f -> f.cancel(false));
         s.timers.clear();
+        if (s.refresh != null) {
+            s.refresh.cancel(false);
+            s.refresh = null;
+        }
     }
 
     private static void closeInterface(Iface i) {
@@ -629,7 +915,7 @@ public final class VrrpNode implements AutoCloseable {
             i.registration.cancel();
         }
         i.socket.close();
-        i.arp.close();
+        i.announcer.close();
     }
 
     /** A builder. */
@@ -643,8 +929,11 @@ public final class VrrpNode implements AutoCloseable {
         private final List<NodeListener> listeners = new ArrayList<>();
         private IoEventLoopGroup group;
         private Executor listenerExecutor;
+        private final Map<String, Optional<String>> virtualMacs = new LinkedHashMap<>();
         private int garpRepeat = 5;
         private Duration garpDelay = Duration.ofSeconds(5);
+        private Duration refreshInterval = Duration.ZERO;
+        private int refreshRepeat = 1;
 
         private Builder() {
         }
@@ -673,7 +962,10 @@ public final class VrrpNode implements AutoCloseable {
             return this;
         }
 
-        /** keepalived's garp_master_repeat (default 5) and garp_master_delay (default 5 s; 0 = no second burst). */
+        /**
+         * keepalived's garp_master_repeat (default 5) and garp_master_delay (default 5 s; 0 = no second
+         * burst). IPv6 routers send unsolicited Neighbor Advertisements with the same cadence, as keepalived.
+         */
         public Builder gratuitousArp(int repeat, Duration delay) {
             if (repeat < 0 || delay.isNegative()) {
                 throw new IllegalArgumentException("garp repeat and delay must not be negative");
@@ -684,6 +976,56 @@ public final class VrrpNode implements AutoCloseable {
         }
 
         /**
+         * keepalived's garp_master_refresh (default 0: off) and garp_master_refresh_repeat (default 1):
+         * while a router is master, its gratuitous ARPs (IPv4) and unsolicited Neighbor Advertisements
+         * (IPv6) are sent again, {@code repeat} per address, every {@code interval}.
+         */
+        public Builder announceRefresh(Duration interval, int repeat) {
+            if (interval.isNegative() || (!interval.isZero() && interval.toMillis() < 10) || repeat < 1) {
+                throw new IllegalArgumentException("announceRefresh: interval must be 0 (off) or at least 10 ms, and"
+                        + " repeat at least 1; got " + interval + ", " + repeat);
+            }
+            this.refreshInterval = interval;
+            this.refreshRepeat = repeat;
+            return this;
+        }
+
+        /**
+         * Gives a router a virtual MAC, as keepalived's {@code use_vmac}: while the node runs, a macvlan
+         * (private mode) named {@code vrrp.<VRID>} on the router's interface carries 00:00:5e:00:01:{VRID}
+         * (IPv4) or 00:00:5e:00:02:{VRID} (IPv6); the router's adverts, virtual addresses, gratuitous
+         * ARP and Neighbor Advertisements use it, so neighbours keep the same MAC across a failover.
+         * {@link #close()} deletes it; a crash leaves it, and the next start takes it over. The router's
+         * {@link RouterStatus#interfaceName()} is then the macvlan.
+         *
+         * @param router the {@link VirtualRouterConfig#name()} of a router added to this builder
+         */
+        public Builder virtualMac(String router) {
+            virtualMacs.put(Objects.requireNonNull(router, "router"), Optional.empty());
+            return this;
+        }
+
+        /**
+         * {@link #virtualMac(String)} with the macvlan's name (keepalived's {@code use_vmac NAME}).
+         *
+         * @param deviceName 1 to 15 characters, no '/', ':' or white space
+         */
+        public Builder virtualMac(String router, String deviceName) {
+            virtualMacs.put(Objects.requireNonNull(router, "router"), Optional.of(checkDeviceName(deviceName)));
+            return this;
+        }
+
+        static String checkDeviceName(String deviceName) {
+            Objects.requireNonNull(deviceName, "deviceName");
+            if (deviceName.isEmpty() || deviceName.length() > 15 || deviceName.chars().anyMatch(c -> c == '/' || c == ':'
+                    || Character.isWhitespace(c))) {
+                throw new IllegalArgumentException("virtualMac deviceName: 1 to 15 characters without '/', ':' or"
+                        + " white space, got '" + deviceName + "'");
+            }
+            return deviceName;
+        }
+
+        /**
          * Opens sockets and starts every router.
          *
          * @throws java.io.IOException naming the missing capability or the unknown interface
@@ -691,6 +1033,15 @@ public final class VrrpNode implements AutoCloseable {
         public VrrpNode build() throws java.io.IOException {
             if (configs.isEmpty()) {
                 throw new IllegalStateException("a node needs at least one router");
+            }
+            for (String router : virtualMacs.keySet()) {
+                if (configs.stream().noneMatch(c -> c.name().equals(router))) {
+                    throw new IllegalArgumentException("virtualMac: no router named " + router);
+                }
+            }
+            List<String> names = virtualMacs.values().stream().flatMap(Optional::stream).toList();
+            if (names.size() != new java.util.HashSet<>(names).size()) {
+                throw new IllegalArgumentException("virtualMac: two routers name the same interface " + names);
             }
             return new VrrpNode(this);
         }

@@ -72,6 +72,49 @@ final class Netns implements AutoCloseable {
         awaitOperUp(b);
     }
 
+    /**
+     * A veth pair eth0 (in a) — eth0 (in b) with IPv6 link-local addresses only, up. DAD is switched off in
+     * both namespaces first (a fresh veth's link-local would otherwise stay tentative for a second or
+     * two, unusable as a source), and this waits until both link-locals are usable.
+     */
+    void linkIpv6(String a, String b) throws IOException, InterruptedException {
+        linkIpv6(a, b, false);
+        linkLocal(a);
+        linkLocal(b);
+    }
+
+    /** {@link #linkIpv6(String, String)}, or with DAD left on and without waiting for it ({@code dad}). */
+    void linkIpv6(String a, String b, boolean dad) throws IOException, InterruptedException {
+        if (!dad) {
+            for (String ns : new String[] {a, b}) {
+                run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0",
+                        "net.ipv6.conf.default.accept_dad=0");
+            }
+        }
+        run("ip", "-n", a, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", b);
+        run("ip", "-n", a, "link", "set", "eth0", "up");
+        run("ip", "-n", b, "link", "set", "eth0", "up");
+        awaitOperUp(a);
+        awaitOperUp(b);
+    }
+
+    /** The usable (not tentative) link-local address of eth0 in {@code ns}; waits up to 5 s for it. */
+    static java.net.InetAddress linkLocal(String ns) throws IOException, InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            for (String line : run("ip", "-n", ns, "-6", "-o", "addr", "show", "dev", "eth0", "scope", "link").lines().toList()) {
+                if (!line.contains("tentative")) {
+                    String cidr = line.split("\\s+")[3];
+                    return java.net.InetAddress.ofLiteral(cidr.substring(0, cidr.indexOf('/')));
+                }
+            }
+            if (System.nanoTime() > end) {
+                throw new IOException("eth0 in " + ns + " has no usable link-local address");
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** Waits until eth0 in {@code ns} is operationally up (the kernel's linkwatch sets it a moment later). */
     static void awaitOperUp(String ns) throws IOException, InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

@@ -19,14 +19,26 @@ class NodeErrorsTest {
     }
 
     @Test
-    void aRouterNeedsAnInterfaceAndIpv6IsRefusedClearlyForNow() {
+    void aRouterNeedsAnInterfaceAndAnIpv6RouterALinkLocalToSendFrom() {
         VirtualRouterConfig noIface = VirtualRouterConfig.builder().vrid(1)
                 .addVirtualAddress(InetAddress.ofLiteral("198.18.1.100")).build();
         assertThatThrownBy(() -> VrrpNode.builder().addRouter(noIface).build())
                 .hasMessageContaining("interfaceName is required");
         VirtualRouterConfig v6 = VirtualRouterConfig.builder().interfaceName("lo").vrid(1)
                 .addVirtualAddress(InetAddress.ofLiteral("fe80::1")).build();
-        assertThatThrownBy(() -> VrrpNode.builder().addRouter(v6).build()).hasMessageContaining("IPv6");
+        assertThatThrownBy(() -> VrrpNode.builder().addRouter(v6).build()) // lo has ::1 only
+                .hasMessageContaining("interface lo has no IPv6 link-local address");
         assertThatThrownBy(() -> VrrpNode.builder().build()).hasMessageContaining("at least one router");
+    }
+
+    @Test
+    void aVirtualMacNamesAKnownRouterAndAnInterfaceNameLinuxAccepts() {
+        VirtualRouterConfig cfg = VirtualRouterConfig.builder().name("VI_1").interfaceName("lo").vrid(1)
+                .addVirtualAddress(InetAddress.ofLiteral("198.18.1.100")).build();
+        assertThatThrownBy(() -> VrrpNode.builder().addRouter(cfg).virtualMac("VI_2").build())
+                .hasMessageContaining("virtualMac: no router named VI_2");
+        assertThatThrownBy(() -> VrrpNode.builder().virtualMac("VI_1", "a-name-that-is-too-long"))
+                .hasMessageContaining("1 to 15 characters");
+        assertThatThrownBy(() -> VrrpNode.builder().virtualMac("VI_1", "vrrp/1")).hasMessageContaining("'vrrp/1'");
     }
 }

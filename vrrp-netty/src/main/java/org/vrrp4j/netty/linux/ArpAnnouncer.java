@@ -10,7 +10,7 @@ import java.net.Inet4Address;
  * interface (or virtual) MAC, sender IP = target IP = the virtual address, to broadcast, so
  * neighbours and switches learn the new master at once.
  */
-public final class ArpAnnouncer implements AutoCloseable {
+public final class ArpAnnouncer implements AddressAnnouncer {
     private static final short ETH_P_ARP = 0x0806;
 
     private final int fd;
@@ -30,9 +30,16 @@ public final class ArpAnnouncer implements AutoCloseable {
     /** An announcer on {@code ifname} in the calling thread's namespace, sending from {@code mac}. */
     public static ArpAnnouncer open(String ifname, byte[] mac) throws Libc.NativeException {
         int ifindex = Libc.ifindex(ifname);
-        int fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Short.toUnsignedInt(Short.reverseBytes(ETH_P_ARP)),
+        // protocol 0: send only. With ETH_P_ARP the socket would also queue every ARP frame of the
+        // namespace, never read, up to its receive buffer; the frame's protocol is in the sockaddr_ll
+        int fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0,
                 "AF_PACKET socket for gratuitous ARP on " + ifname);
         return new ArpAnnouncer(fd, ifindex, mac.clone());
+    }
+
+    @Override
+    public int announce(java.net.InetAddress address) {
+        return address instanceof Inet4Address v4 ? announce(v4) : Libc.EINVAL;
     }
 
     /** Sends one gratuitous ARP for {@code vip}; returns 0 or errno. */

@@ -6,13 +6,15 @@ import java.lang.foreign.ValueLayout;
 import java.util.function.IntConsumer;
 
 /**
- * rtnetlink notifications: link state (RTMGRP_LINK) and IPv4 address changes (RTMGRP_IPV4_IFADDR) in
+ * rtnetlink notifications: link state (RTMGRP_LINK) and address changes (RTMGRP_IPV4_IFADDR,
+ * RTMGRP_IPV6_IFADDR: a link-local appearing, finishing DAD or going) in
  * the namespace where it was opened. Non-blocking; the node registers its fd on the epoll loop and calls
  * {@link #drain} when it is readable.
  */
 public final class LinkMonitor implements AutoCloseable {
     private static final int RTMGRP_LINK = 0x1;
     private static final int RTMGRP_IPV4_IFADDR = 0x10;
+    private static final int RTMGRP_IPV6_IFADDR = 0x100;
     private static final short RTM_NEWLINK = 16;
     private static final short RTM_DELLINK = 17;
     private static final short RTM_NEWADDR = 20;
@@ -41,7 +43,7 @@ public final class LinkMonitor implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment nl = a.allocate(12, 4);
             nl.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
-            nl.set(ValueLayout.JAVA_INT, 8, RTMGRP_LINK | RTMGRP_IPV4_IFADDR);
+            nl.set(ValueLayout.JAVA_INT, 8, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR);
             Libc.bind(fd, nl, "rtnetlink groups");
         } catch (Libc.NativeException | RuntimeException e) {
             Libc.close(fd);

@@ -7,11 +7,16 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * An IPv4 raw socket for protocol 112 on one interface, as keepalived sets it up (checked against it in
- * namespaces, DESIGN.md): bound to the device, multicast loop off, IP_MULTICAST_ALL off, TTL 255 for
- * multicast and unicast, TOS 0xc0, IP_PKTINFO on receive (ifindex, destination) and send (source).
- * Non-blocking; the receive buffers are reused so reading a packet allocates nothing. One thread at a
- * time (the node's event loop).
+ * A raw socket for protocol 112 on one interface, as keepalived sets it up (checked against it in
+ * namespaces, DESIGN.md). IPv4 ({@link #open}): bound to the device, multicast loop off,
+ * IP_MULTICAST_ALL off, TTL 255 for multicast and unicast, TOS 0xc0, IP_PKTINFO on receive (ifindex,
+ * destination) and send (source); the kernel delivers the IPv4 header. IPv6 ({@link #openIpv6}): the
+ * kernel delivers no header, so source comes from the socket address, destination and ifindex from
+ * IPV6_PKTINFO and the hop limit from IPV6_HOPLIMIT control messages; hop limit 255 for multicast and
+ * unicast, traffic class 0xc0, ff02::12 joined on the interface, and IPV6_CHECKSUM at offset 6: the
+ * kernel fills the checksum on send and drops a received packet whose checksum is wrong before we see
+ * it (keepalived relies on the same). Non-blocking; the receive buffers are reused so reading a packet
+ * allocates nothing. One thread at a time (the node's event loop).
  */
 public final class RawVrrpSocket implements AutoCloseable {
     /** IP protocol number of VRRP. */
@@ -22,26 +27,28 @@ public final class RawVrrpSocket implements AutoCloseable {
     private final int fd;
     private final int ifindex;
     private final String ifname;
+    private final boolean ipv6;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment data = arena.allocate(BUFFER, 8);
     private final ByteBuffer dataView = data.asByteBuffer().order(ByteOrder.BIG_ENDIAN);
     private final MemorySegment control = arena.allocate(CONTROL, 8);
-    private final MemorySegment name = arena.allocate(16, 8);
+    private final MemorySegment name = arena.allocate(28, 8); // sockaddr_in6 (sockaddr_in fits)
     private final MemorySegment iov = arena.allocate(16, 8);
     private final MemorySegment msg = arena.allocate(56, 8);
     private final MemorySegment sendData = arena.allocate(BUFFER, 8);
     private final ByteBuffer sendView = sendData.asByteBuffer().order(ByteOrder.BIG_ENDIAN);
-    private final MemorySegment sendControl = arena.allocate(32, 8);
-    private final MemorySegment sendName = arena.allocate(16, 8);
+    private final MemorySegment sendControl = arena.allocate(40, 8); // CMSG_SPACE(in6_pktinfo)
+    private final MemorySegment sendName = arena.allocate(28, 8);
     private final MemorySegment sendIov = arena.allocate(16, 8);
     private final MemorySegment sendMsg = arena.allocate(56, 8);
     private final Libc.Call call = new Libc.Call();
     private volatile boolean closed;
 
-    private RawVrrpSocket(int fd, int ifindex, String ifname) {
+    private RawVrrpSocket(int fd, int ifindex, String ifname, boolean ipv6) {
         this.fd = fd;
         this.ifindex = ifindex;
         this.ifname = ifname;
+        this.ipv6 = ipv6;
     }
 
     /** Opens the socket on {@code ifname} in the calling thread's namespace and joins 224.0.0.18 there. */
@@ -68,12 +75,66 @@ public final class RawVrrpSocket implements AutoCloseable {
             Libc.close(fd);
             throw e;
         }
-        return new RawVrrpSocket(fd, ifindex, ifname);
+        return new RawVrrpSocket(fd, ifindex, ifname, false);
     }
 
-    /** Sets the TTL of multicast sends (255 unless a tool or test wants otherwise). */
+    /** Opens the IPv6 socket on {@code ifname} in the calling thread's namespace and joins ff02::12 there. */
+    public static RawVrrpSocket openIpv6(String ifname) throws Libc.NativeException {
+        int ifindex = Libc.ifindex(ifname);
+        int fd = Libc.socket(Libc.AF_INET6, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, PROTOCOL,
+                "raw IPv6 socket for VRRP on " + ifname);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment dev = a.allocateFrom(ifname);
+            Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, dev, "SO_BINDTODEVICE " + ifname);
+            try {
+                // only the groups this socket joined (Linux ≥ 4.20); without it every ff02::12 of the host arrives
+                Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_ALL, 0, "IPV6_MULTICAST_ALL");
+            } catch (Libc.NativeException e) {
+                if (e.errno() != Libc.ENOPROTOOPT) {
+                    throw e;
+                }
+            }
+            Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_LOOP, 0, "IPV6_MULTICAST_LOOP");
+            Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
+            Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT");
+            Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_HOPS, 255, "IPV6_MULTICAST_HOPS");
+            Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_UNICAST_HOPS, 255, "IPV6_UNICAST_HOPS");
+            Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, 0xc0, "IPV6_TCLASS");
+            Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_CHECKSUM, 6, "IPV6_CHECKSUM");
+            Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_IF, ifindex, "IPV6_MULTICAST_IF " + ifname);
+            MemorySegment mreq = a.allocate(20, 4); // struct ipv6_mreq: ff02::12, ifindex
+            mreq.set(ValueLayout.JAVA_BYTE, 0, (byte) 0xff);
+            mreq.set(ValueLayout.JAVA_BYTE, 1, (byte) 0x02);
+            mreq.set(ValueLayout.JAVA_BYTE, 15, (byte) 0x12);
+            mreq.set(ValueLayout.JAVA_INT, 16, ifindex);
+            Libc.setsockopt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_ADD_MEMBERSHIP, mreq, "join ff02::12 on " + ifname);
+        } catch (Libc.NativeException | RuntimeException e) {
+            Libc.close(fd);
+            throw e;
+        }
+        return new RawVrrpSocket(fd, ifindex, ifname, true);
+    }
+
+    /** Whether this is the IPv6 socket. */
+    public boolean isIpv6() {
+        return ipv6;
+    }
+
+    /** Sets the TTL (IPv6: hop limit) of multicast sends (255 unless a tool or test wants otherwise). */
     public void multicastTtl(int ttl) throws Libc.NativeException {
-        Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_TTL, ttl, "IP_MULTICAST_TTL");
+        if (ipv6) {
+            Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_HOPS, ttl, "IPV6_MULTICAST_HOPS");
+        } else {
+            Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_TTL, ttl, "IP_MULTICAST_TTL");
+        }
+    }
+
+    /**
+     * IPv6 only: stops the kernel filling and verifying the checksum, so a test can send a wrong one.
+     * The node never calls this.
+     */
+    public void kernelChecksum(boolean on) throws Libc.NativeException {
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_CHECKSUM, on ? 6 : -1, "IPV6_CHECKSUM");
     }
 
     /** The file descriptor (for epoll). */
@@ -91,14 +152,20 @@ public final class RawVrrpSocket implements AutoCloseable {
         return ifname;
     }
 
-    /** What {@link #receive} read; the buffer view is reused by the next receive. */
+    /** What {@link #receive} read; the buffer view and arrays are reused by the next receive. */
     public static final class Received {
-        /** The IPv4 datagram (header included), positions 0..length. */
+        /** IPv4: the datagram (header included); IPv6: the VRRP message alone; positions 0..length. */
         public ByteBuffer datagram;
         /** Bytes read. */
         public int length;
-        /** Receiving interface from IP_PKTINFO (0 when absent). */
+        /** Receiving interface from IP_PKTINFO / IPV6_PKTINFO (0 when absent). */
         public int ifindex;
+        /** IPv6: the source address (from the socket address). */
+        public final byte[] source = new byte[16];
+        /** IPv6: the destination address (from IPV6_PKTINFO). */
+        public final byte[] destination = new byte[16];
+        /** IPv6: the hop limit (from IPV6_HOPLIMIT), -1 when absent. */
+        public int hopLimit = -1;
     }
 
     /**
@@ -112,7 +179,7 @@ public final class RawVrrpSocket implements AutoCloseable {
         iov.set(ValueLayout.ADDRESS, 0, data);
         iov.set(ValueLayout.JAVA_LONG, 8, BUFFER);
         msg.set(ValueLayout.ADDRESS, 0, name);
-        msg.set(ValueLayout.JAVA_INT, 8, 16);
+        msg.set(ValueLayout.JAVA_INT, 8, (int) name.byteSize());
         msg.set(ValueLayout.ADDRESS, 16, iov);
         msg.set(ValueLayout.JAVA_LONG, 24, 1);
         msg.set(ValueLayout.ADDRESS, 32, control);
@@ -127,6 +194,11 @@ public final class RawVrrpSocket implements AutoCloseable {
         out.datagram = dataView;
         out.length = (int) n;
         out.ifindex = 0;
+        out.hopLimit = -1;
+        if (ipv6) {
+            MemorySegment.copy(name, ValueLayout.JAVA_BYTE, 8, out.source, 0, 16); // sin6_addr
+            java.util.Arrays.fill(out.destination, (byte) 0); // :: unless IPV6_PKTINFO says (never stale)
+        }
         long clen = msg.get(ValueLayout.JAVA_LONG, 40);
         for (long off = 0; off + 16 <= clen; ) {
             long len = control.get(ValueLayout.JAVA_LONG, off);
@@ -137,6 +209,11 @@ public final class RawVrrpSocket implements AutoCloseable {
             }
             if (level == Libc.IPPROTO_IP && type == Libc.IP_PKTINFO && len >= 16 + 12) {
                 out.ifindex = control.get(ValueLayout.JAVA_INT, off + 16);
+            } else if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_PKTINFO && len >= 16 + 20) {
+                MemorySegment.copy(control, ValueLayout.JAVA_BYTE, off + 16, out.destination, 0, 16);
+                out.ifindex = control.get(ValueLayout.JAVA_INT, off + 32);
+            } else if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_HOPLIMIT && len >= 16 + 4) {
+                out.hopLimit = control.get(ValueLayout.JAVA_INT, off + 16);
             }
             off += (len + 7) & ~7L;
         }
@@ -150,13 +227,16 @@ public final class RawVrrpSocket implements AutoCloseable {
 
     /**
      * Sends {@code length} bytes of the send buffer to {@code dst} with source address {@code src}
-     * (IP_PKTINFO) out of this interface.
+     * (IP_PKTINFO / IPV6_PKTINFO) out of this interface. IPv6 goes with sin6_scope_id = the interface.
      *
      * @return 0 on success, else errno (the caller counts it; a send error must not stop the router)
      */
     public int send(int length, byte[] src, byte[] dst) {
         if (closed) {
             return Libc.EPERM;
+        }
+        if (ipv6) {
+            return send6(length, src, dst);
         }
         sendName.fill((byte) 0);
         sendName.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET);
@@ -176,6 +256,30 @@ public final class RawVrrpSocket implements AutoCloseable {
         sendMsg.set(ValueLayout.JAVA_LONG, 24, 1);
         sendMsg.set(ValueLayout.ADDRESS, 32, sendControl);
         sendMsg.set(ValueLayout.JAVA_LONG, 40, 32); // CMSG_SPACE(12)
+        long n = Libc.sendmsg(fd, sendMsg, 0, call);
+        return n < 0 ? (int) -n : 0;
+    }
+
+    private int send6(int length, byte[] src, byte[] dst) {
+        sendName.fill((byte) 0);
+        sendName.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET6); // port 0: raw sockets take none
+        MemorySegment.copy(dst, 0, sendName, ValueLayout.JAVA_BYTE, 8, 16);
+        sendName.set(ValueLayout.JAVA_INT, 24, ifindex);                // sin6_scope_id
+        sendIov.set(ValueLayout.ADDRESS, 0, sendData);
+        sendIov.set(ValueLayout.JAVA_LONG, 8, length);
+        sendControl.fill((byte) 0);
+        sendControl.set(ValueLayout.JAVA_LONG, 0, 16 + 20); // CMSG_LEN(sizeof(in6_pktinfo))
+        sendControl.set(ValueLayout.JAVA_INT, 8, Libc.IPPROTO_IPV6);
+        sendControl.set(ValueLayout.JAVA_INT, 12, Libc.IPV6_PKTINFO);
+        MemorySegment.copy(src, 0, sendControl, ValueLayout.JAVA_BYTE, 16, 16); // ipi6_addr: the source
+        sendControl.set(ValueLayout.JAVA_INT, 32, ifindex);
+        sendMsg.fill((byte) 0);
+        sendMsg.set(ValueLayout.ADDRESS, 0, sendName);
+        sendMsg.set(ValueLayout.JAVA_INT, 8, 28);
+        sendMsg.set(ValueLayout.ADDRESS, 16, sendIov);
+        sendMsg.set(ValueLayout.JAVA_LONG, 24, 1);
+        sendMsg.set(ValueLayout.ADDRESS, 32, sendControl);
+        sendMsg.set(ValueLayout.JAVA_LONG, 40, 40); // CMSG_SPACE(20)
         long n = Libc.sendmsg(fd, sendMsg, 0, call);
         return n < 0 ? (int) -n : 0;
     }

@@ -1,0 +1,193 @@
+package org.vrrp4j.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vrrp4j.core.config.VirtualRouterConfig;
+import org.vrrp4j.core.fsm.State;
+import org.vrrp4j.core.fsm.TransitionReason;
+
+/**
+ * vrrp4j and keepalived 2.2.7 over VRRPv3/IPv6 on a link-local-only link, in both roles each way:
+ * {@code vrrp_version 3}, virtual addresses fe80::1:1/64 (link-local first, RFC 9568 §5.2.9) and
+ * 2001:db8::100/64; multicast and unicast peers (2001:db8::1 and ::2). keepalived's log must show it
+ * accepted our adverts (no invalid/checksum lines).
+ */
+class KeepalivedIpv6InteropTest {
+    @TempDir
+    Path dir;
+    private Netns lab;
+    private String k;
+    private String v;
+    private Keepalived keepalived;
+    private VrrpNode node;
+    private final BlockingQueue<State> states = new LinkedBlockingQueue<>();
+
+    @BeforeEach
+    void lab() throws Exception {
+        Keepalived.require();
+        lab = new Netns();
+        k = lab.add("k");
+        v = lab.add("v");
+        lab.linkIpv6(k, v);
+        keepalived = new Keepalived(dir, "s6");
+    }
+
+    @AfterEach
+    void cleanup() throws Exception {
+        if (node != null) {
+            node.close();
+        }
+        if (keepalived != null) {
+            keepalived.close();
+        }
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private static String keepalivedConf(int priority, boolean unicast) {
+        String peers = unicast ? """
+                    unicast_src_ip 2001:db8::1
+                    unicast_peer {
+                        2001:db8::2
+                    }
+                """ : "";
+        return """
+                global_defs {
+                    vrrp_version 3
+                }
+                vrrp_instance VI_6 {
+                    state BACKUP
+                    interface eth0
+                    virtual_router_id 102
+                    priority %d
+                    advert_int 0.1
+                %s    virtual_ipaddress {
+                        fe80::1:1/64
+                        2001:db8::100/64
+                    }
+                }
+                """.formatted(priority, peers);
+    }
+
+    private VrrpNode vrrp4j(int priority, boolean unicast) throws Exception {
+        VirtualRouterConfig.Builder b = Ipv6NodeTest.v6("VI_6", 102, priority);
+        if (unicast) {
+            b.unicastSource(InetAddress.ofLiteral("2001:db8::2")).addUnicastPeer(InetAddress.ofLiteral("2001:db8::1"));
+        }
+        VirtualRouterConfig cfg = b.build();
+        return Netns.inside(v, () -> VrrpNode.builder().addRouter(cfg).gratuitousArp(1, Duration.ZERO)
+                .listener(new NodeListener() {
+                    @Override
+                    public void stateChanged(String router, State from, State to, TransitionReason reason) {
+                        states.add(to);
+                    }
+                }).build());
+    }
+
+    private void await(State s, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            State got = states.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (got == null) {
+                throw new AssertionError("vrrp4j never entered " + s + " within " + timeout);
+            }
+            if (got == s) {
+                return;
+            }
+        }
+    }
+
+    private void assertKeepalivedAcceptedEverything() throws Exception {
+        String log = keepalived.logText().toLowerCase(java.util.Locale.ROOT);
+        assertThat(log).doesNotContain("invalid").doesNotContain("checksum").doesNotContain("bogus")
+                .doesNotContain("mismatch").doesNotContain("error");
+    }
+
+    /** Unicast peers need addresses to send to: 2001:db8::1 (keepalived) and ::2 (vrrp4j). */
+    private void unicastAddresses() throws Exception {
+        Netns.run("ip", "-n", k, "addr", "add", "2001:db8::1/64", "dev", "eth0");
+        Netns.run("ip", "-n", v, "addr", "add", "2001:db8::2/64", "dev", "eth0");
+    }
+
+    @Test
+    void keepalivedMasterVrrp4jBackupThenFailoverBothWays() throws Exception {
+        keepalivedMasterVrrp4jBackup(false);
+    }
+
+    @Test
+    void vrrp4jMasterKeepalivedBackupThenHandOver() throws Exception {
+        vrrp4jMasterKeepalivedBackup(false);
+    }
+
+    @Test
+    void unicastKeepalivedMasterVrrp4jBackup() throws Exception {
+        unicastAddresses();
+        keepalivedMasterVrrp4jBackup(true);
+    }
+
+    @Test
+    void unicastVrrp4jMasterKeepalivedBackup() throws Exception {
+        unicastAddresses();
+        vrrp4jMasterKeepalivedBackup(true);
+    }
+
+    private void keepalivedMasterVrrp4jBackup(boolean unicast) throws Exception {
+        Duration slow = Duration.ofSeconds(3);
+        InetAddress llK = Netns.linkLocal(k);
+        keepalived.start(k, keepalivedConf(255, unicast)); // the owner goes master at once
+        int at = keepalived.awaitLog("Entering MASTER STATE", 0, slow);
+        node = vrrp4j(254, unicast);
+        await(State.BACKUP, slow);
+        Thread.sleep(500);
+        RouterStatus s = node.status().getFirst();
+        assertThat(s.state()).isEqualTo(State.BACKUP);
+        assertThat(s.counters().advertisementsReceived()).as("vrrp4j accepts keepalived's IPv6 adverts").isPositive();
+        assertThat(s.counters().droppedTotal()).as("and drops none: %s", s.counters().drops()).isZero();
+        assertThat(s.master()).as("keepalived sends from its link-local (unicast: its unicast_src_ip)")
+                .contains(unicast ? InetAddress.ofLiteral("2001:db8::1") : llK);
+        assertThat(Ipv6NodeTest.hasVips(k)).isTrue();
+        assertThat(Ipv6NodeTest.hasVips(v)).isFalse();
+
+        keepalived.kill(); // crash: vrrp4j takes over after Master_Down_Interval
+        await(State.MASTER, slow);
+        assertThat(Ipv6NodeTest.hasVips(v)).isTrue();
+
+        // keepalived's crash left its addresses behind; a restarted keepalived takes them over again
+        keepalived.start(k, keepalivedConf(255, unicast)); // back: it preempts (owner), vrrp4j steps down
+        keepalived.awaitLog("Entering MASTER STATE", at, slow);
+        await(State.BACKUP, slow);
+        assertThat(Ipv6NodeTest.hasVips(v)).as("a backup holds no virtual address").isFalse();
+        assertKeepalivedAcceptedEverything();
+    }
+
+    private void vrrp4jMasterKeepalivedBackup(boolean unicast) throws Exception {
+        Duration slow = Duration.ofSeconds(3);
+        node = vrrp4j(200, unicast);
+        keepalived.start(k, keepalivedConf(100, unicast));
+        await(State.MASTER, slow);
+        int at = keepalived.awaitLog("Entering BACKUP STATE", 0, slow);
+        Thread.sleep(1000); // several Master_Down_Intervals: keepalived stays backup
+        assertThat(keepalived.logText().indexOf("Entering MASTER STATE", at)).as("keepalived accepted our adverts").isNegative();
+        assertThat(Ipv6NodeTest.hasVips(v)).isTrue();
+        assertThat(Ipv6NodeTest.hasVips(k)).isFalse();
+        long t0 = System.nanoTime();
+        node.close(); // priority 0: keepalived takes over after its Skew_Time
+        node = null;
+        keepalived.awaitLog("Entering MASTER STATE", at, slow);
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        assertThat(took).as("hand-over on priority 0, well before Master_Down_Interval").isLessThan(Duration.ofMillis(250));
+        assertThat(Ipv6NodeTest.hasVips(v)).isFalse();
+        assertKeepalivedAcceptedEverything();
+    }
+}
