@@ -60,6 +60,11 @@ public final class NetnsLab implements AutoCloseable {
      * (e.g. {@code 198.18.0.1/24}); returns the namespace name.
      */
     public String addHost(String name, String cidr) throws IOException, InterruptedException {
+        return addHost(name, "eth0", cidr);
+    }
+
+    /** Adds a host on the switch whose interface is {@code ifname} (the seed's vLAN is {@code eth1}). */
+    public String addHost(String name, String ifname, String cidr) throws IOException, InterruptedException {
         if (!cidr.startsWith("198.18.") && !cidr.startsWith("198.19.")) {
             throw new IllegalArgumentException("lab addresses come from 198.18.0.0/15, got " + cidr);
         }
@@ -67,11 +72,11 @@ public final class NetnsLab implements AutoCloseable {
         int n = ++hosts;
         addNamespace(ns);
         String outside = "vb" + n + "p" + ProcessHandle.current().pid() % 100000;
-        ip(switchNs, "link", "add", outside, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        ip(switchNs, "link", "add", outside, "type", "veth", "peer", "name", ifname, "netns", ns);
         ip(switchNs, "link", "set", outside, "master", "br0");
         ip(switchNs, "link", "set", outside, "up");
-        ip(ns, "addr", "add", cidr, "dev", "eth0");
-        ip(ns, "link", "set", "eth0", "up");
+        ip(ns, "addr", "add", cidr, "dev", ifname);
+        ip(ns, "link", "set", ifname, "up");
         ip(ns, "link", "set", "lo", "up");
         return ns;
     }

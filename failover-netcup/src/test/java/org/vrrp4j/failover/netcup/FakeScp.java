@@ -97,6 +97,11 @@ public final class FakeScp implements AutoCloseable {
         validRefreshTokens.add(token);
     }
 
+    /** Routes the failover IPv4 to a server (the state a scenario starts from). */
+    public void routeV4To(long serverId) {
+        routedTo.put(FAILOVER_V4, serverId);
+    }
+
     /** The server id the failover IPv4 is routed to now. */
     public long routedServerV4() {
         return routedTo.get(FAILOVER_V4);

@@ -33,6 +33,16 @@ public class FakeWsEndUser implements WSEndUser {
     /** The second vServer's name. */
     public static final String SERVER_2 = "v2201909876543210";
 
+    /** Routes the failover IP to a vServer (the state a scenario starts from). */
+    public void route(String server) {
+        routedTo.put(FAILOVER, server);
+    }
+
+    /** The MAC of a vServer's public interface, which changeIPRouting wants. */
+    public String mac(String server) {
+        return macs.get(server);
+    }
+
     /** The vServer the failover IP is routed to now. */
     public String routedServer() {
         return routedTo.get(FAILOVER);
