@@ -696,14 +696,16 @@ public final class VrrpNode implements AutoCloseable {
     }
 
     /**
-     * Schedules the timer at its absolute deadline. Linux adds 0.1 % slack to epoll_wait timeouts
-     * (select_estimate_accuracy), 3.6 ms on a 3.6 s Master_Down_Interval, so a far deadline is aimed at
-     * twice: a wake-up a little early, then the short rest, whose slack is negligible.
+     * Schedules the timer at its absolute deadline. Netty's epoll loop waits with epoll_wait's whole
+     * milliseconds for timeouts of 10 ms and more (io.netty.channel.epoll.epollWaitThreshold), to which
+     * Linux adds 0.1 % slack (select_estimate_accuracy): 3.6 ms on a 3.6 s Master_Down_Interval. Below
+     * 10 ms it arms a timerfd, which is exact. So a far deadline is aimed at in steps: a wake-up early
+     * by more than that error (delay/500 + 1.5 ms), until less than 9 ms remain, then the exact rest.
      */
     private void aim(Slot s, TimerKind kind, long deadline) {
         long delay = deadline - System.nanoTime();
-        if (delay > 2_000_000L) {
-            long lead = delay / 250 + 100_000L;
+        if (delay > 9_000_000L) {
+            long lead = delay / 500 + 1_500_000L;
             s.timers.put(kind, loop.schedule(() -> aim(s, kind, deadline), delay - lead, TimeUnit.NANOSECONDS));
             return;
         }

@@ -59,9 +59,9 @@ public final class TakeoverBenchmark {
         System.out.printf(Locale.ROOT, "%-11s %9s %6s %10s %10s %10s %12s %12s%n",
                 "impl", "interval", "kills", "p50 (ms)", "p99 (ms)", "max (ms)", "jitter p50", "jitter p99");
         for (Result r : results) {
-            System.out.printf(Locale.ROOT, "%-11s %7dms %6d %+10.3f %+10.3f %+10.3f %10.3fms %10.3fms%s%n",
+            System.out.printf(Locale.ROOT, "%-11s %7dms %6d %+10.3f %+10.3f %+10.3f %12s %12s%s%n",
                     r.impl(), r.intervalMs(), r.excessMs().size(), pct(r.excessMs(), 50), pct(r.excessMs(), 99),
-                    pct(r.excessMs(), 100), pct(r.jitterMs(), 50), pct(r.jitterMs(), 99),
+                    pct(r.excessMs(), 100), ms(pct(r.jitterMs(), 50)), ms(pct(r.jitterMs(), 99)),
                     r.failures() > 0 ? "  (" + r.failures() + " cycles without a measurement)" : "");
         }
     }
@@ -171,6 +171,11 @@ public final class TakeoverBenchmark {
                 }
                 """, name, priority, new java.math.BigDecimal(intervalMs).movePointLeft(3).stripTrailingZeros().toPlainString(), VIP));
         return p;
+    }
+
+    /** Jitter is sampled at intervals up to 100 ms only (3 s of adverts at 1 s would be two samples). */
+    private static String ms(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3fms", v);
     }
 
     static double pct(List<Double> values, int p) {

@@ -44,7 +44,13 @@ final class Vrrp4jPeer implements Peer {
     public void start(String ns, Path config, Path log) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xss512k", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), BenchNode.class.getName()));
+                "-cp", System.getProperty("java.class.path")));
+        // e.g. -Dvrrp4j.bench.jvmOpts="-Xms16m -Xmx64m": the node's footprint with a heap sized for it
+        String extra = System.getProperty("vrrp4j.bench.jvmOpts", "").strip();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
+        cmd.add(BenchNode.class.getName());
         cmd.addAll(routerArgs(config));
         process = lab.exec(ns, cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }

@@ -58,26 +58,12 @@ class MixedKeepalivedTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
     }
 
-    private String vrrp4jS2() throws Exception {
-        return lab.fill(SeedScenarioTest.seedWithProvider(2, """
-                    failover_provider netcup {
-                        api soap
-                        failover_ip 198.18.200.7
-                        server %s
-                        login 123456
-                        password_file ${DIR}/soap-password
-                        soap_url ${SOAP}
-                        verify_poll 100ms
-                    }
-                """.formatted(FakeWsEndUser.SERVER_2)));
-    }
-
     @Test
     void keepalivedS1AndVrrp4jS2FailOverBothWays() throws Exception {
         lab.soap().route(FakeWsEndUser.SERVER_2); // s1's to_master.sh has to move it
         String s1Conf = keepalivedS1();
         SeedLab.Node s1 = lab.startKeepalived(1, s1Conf, null);
-        SeedLab.Node s2 = lab.startVrrp4j(2, vrrp4jS2(), null);
+        SeedLab.Node s2 = lab.startVrrp4j(2, SeedScenarioTest.soap(lab, 2), null);
         s1.awaitLine("\\(VI_1\\) Entering MASTER STATE", 0, STEP);
         s2.awaitLine("VI_1: \\w+ -> BACKUP", 0, STEP);
         SeedLab.await("to_master.sh routed the IP to s1", STEP,

@@ -54,6 +54,11 @@ class SeedScenarioTest {
     }
 
     private String soap(int n) throws Exception {
+        return soap(lab, n);
+    }
+
+    /** s{@code n}'s seed configuration with the netcup SOAP provider pointed at the lab's stand-in. */
+    static String soap(SeedLab lab, int n) throws Exception {
         return lab.fill(seedWithProvider(n, """
                     failover_provider netcup {
                         api soap
