@@ -101,6 +101,11 @@ final class ConfigLexer {
                 continue;
             }
             char c = text.charAt(0);
+            int substitution = braceOutsideQuotes(text);
+            if (substitution > 0 && text.charAt(substitution) == '{' && text.charAt(substitution - 1) == '$') {
+                throw new ConfigFileException(where, "keepalived's ${NAME} parameter substitution is not supported by"
+                        + " vrrp4j; write the value out");
+            }
             if (c == '$' || c == '@' || c == '~') {
                 throw new ConfigFileException(where, "keepalived's " + (c == '$' ? "$NAME parameter definitions"
                         : c == '@' ? "@config_id conditional lines" : "~SEQ/~LST sequences")
