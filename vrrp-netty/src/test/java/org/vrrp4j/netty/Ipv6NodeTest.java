@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.vrrp4j.core.config.VirtualAddress;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
-import org.vrrp4j.core.fsm.TransitionReason;
 import org.vrrp4j.core.config.AddressScope;
 
 /**
@@ -30,7 +27,7 @@ class Ipv6NodeTest {
     private String b;
     private VrrpNode nodeA;
     private VrrpNode nodeB;
-    private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    private final StateEvents events = new StateEvents();
 
     @BeforeEach
     void lab() throws Exception {
@@ -62,31 +59,7 @@ class Ipv6NodeTest {
     private VrrpNode node(String ns, String name, int priority) throws Exception {
         VirtualRouterConfig cfg = v6("VI_6", 61, priority).build();
         return Netns.inside(ns, () -> VrrpNode.builder().addRouter(cfg).gratuitousArp(1, Duration.ZERO)
-                .listener(new NodeListener() {
-                    @Override
-                    public void stateChanged(String router, State from, State to, TransitionReason reason) {
-                        events.add(name + " " + to);
-                    }
-                }).build());
-    }
-
-    /** Waits for all of {@code expected}, in any order (two nodes' listeners race each other). */
-    private void await(Duration timeout, String... expected) throws InterruptedException {
-        java.util.Set<String> missing = new java.util.HashSet<>(java.util.List.of(expected));
-        java.util.List<String> seen = new java.util.ArrayList<>();
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!missing.isEmpty()) {
-            String e = events.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (e == null) {
-                throw new AssertionError("no " + missing + " within " + timeout + "; saw " + seen);
-            }
-            seen.add(e);
-            missing.remove(e);
-        }
-    }
-
-    private void await(String event, Duration timeout) throws InterruptedException {
-        await(timeout, event);
+                .listener(events.listener((router, to, reason) -> name + " " + to)).build());
     }
 
     /** Both virtual addresses on eth0 (`ip -6 addr`), and nothing of them otherwise. */
@@ -105,7 +78,7 @@ class Ipv6NodeTest {
         InetAddress llA = Netns.linkLocal(a);
         nodeA = node(a, "a", 200);
         nodeB = node(b, "b", 100);
-        await("a MASTER", Duration.ofSeconds(5));
+        events.await(Duration.ofSeconds(5), "a MASTER");
         Thread.sleep(300);
         RouterStatus sb = nodeB.status().getFirst();
         assertThat(sb.state()).isEqualTo(State.BACKUP);
@@ -121,7 +94,7 @@ class Ipv6NodeTest {
         // the master crashes (no priority 0): b takes over after Master_Down_Interval
         long t0 = System.nanoTime();
         nodeA.crash();
-        await("b MASTER", Duration.ofSeconds(5));
+        events.await(Duration.ofSeconds(5), "b MASTER");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(250));
         assertThat(hasVips(b)).isTrue();
 
@@ -129,7 +102,7 @@ class Ipv6NodeTest {
         Netns.run("ip", "-n", a, "-6", "addr", "del", "fe80::1:1/64", "dev", "eth0");
         Netns.run("ip", "-n", a, "-6", "addr", "del", "2001:db8::100/64", "dev", "eth0");
         nodeA = node(a, "a", 200);
-        await(Duration.ofSeconds(5), "a MASTER", "b BACKUP");
+        events.await(Duration.ofSeconds(5), "a MASTER", "b BACKUP");
         assertThat(hasVips(a)).isTrue();
         assertThat(hasVips(b)).isFalse();
         assertThat(nodeB.status().getFirst().master()).as("a's own link-local, not its virtual fe80::1:1").contains(llA);
@@ -138,7 +111,7 @@ class Ipv6NodeTest {
         long t1 = System.nanoTime();
         nodeA.close();
         nodeA = null;
-        await("b MASTER", Duration.ofSeconds(2));
+        events.await(Duration.ofSeconds(2), "b MASTER");
         assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(Duration.ofMillis(250));
         assertThat(hasVips(a)).as("close() removes what the node added").isFalse();
         assertThat(hasVips(b)).isTrue();
@@ -152,7 +125,7 @@ class Ipv6NodeTest {
         InetAddress llA = Netns.linkLocal(a);
         nodeA = node(a, "a", 200);
         nodeB = node(b, "b", 100);
-        await(Duration.ofSeconds(5), "a MASTER", "b BACKUP");
+        events.await(Duration.ofSeconds(5), "a MASTER", "b BACKUP");
         awaitMaster(llA);
         // a new link-local replaces the old one (rtnetlink address notifications): adverts leave from it
         Netns.run("ip", "-n", a, "-6", "addr", "add", "fe80::a:1/64", "dev", "eth0");

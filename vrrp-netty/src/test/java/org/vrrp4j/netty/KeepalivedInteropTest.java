@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
-import org.vrrp4j.core.fsm.TransitionReason;
 import org.vrrp4j.core.packet.VrrpAuthKey;
 import org.vrrp4j.core.packet.VrrpVersion;
 
@@ -32,7 +28,7 @@ class KeepalivedInteropTest {
     private String v;
     private Keepalived keepalived;
     private VrrpNode node;
-    private final BlockingQueue<State> states = new LinkedBlockingQueue<>();
+    private final StateEvents events = new StateEvents();
 
     enum Mode { V2_PASS, V3, V3_UNICAST }
 
@@ -102,25 +98,7 @@ class KeepalivedInteropTest {
         }
         VirtualRouterConfig cfg = b.build();
         return Netns.inside(v, () -> VrrpNode.builder().addRouter(cfg).gratuitousArp(1, Duration.ZERO)
-                .listener(new NodeListener() {
-                    @Override
-                    public void stateChanged(String router, State from, State to, TransitionReason reason) {
-                        states.add(to);
-                    }
-                }).build());
-    }
-
-    private void await(State s, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            State got = states.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (got == null) {
-                throw new AssertionError("vrrp4j never entered " + s + " within " + timeout);
-            }
-            if (got == s) {
-                return;
-            }
-        }
+                .listener(events.listener((router, to, reason) -> to.name())).build());
     }
 
     private void assertKeepalivedAcceptedEverything() throws Exception {
@@ -135,7 +113,7 @@ class KeepalivedInteropTest {
         keepalived.start(k, keepalivedConf(mode, 255)); // the owner goes master at once
         int at = keepalived.awaitLog("Entering MASTER STATE", 0, slow);
         node = vrrp4j(mode, 254);
-        await(State.BACKUP, slow);
+        events.await(slow, "BACKUP");
         Thread.sleep(mode == Mode.V2_PASS ? 2500 : 500);
         RouterStatus s = node.status().getFirst();
         assertThat(s.state()).isEqualTo(State.BACKUP);
@@ -144,12 +122,12 @@ class KeepalivedInteropTest {
         assertThat(s.master()).contains(InetAddress.ofLiteral("198.18.1.1"));
 
         keepalived.kill(); // crash: vrrp4j takes over after Master_Down_Interval
-        await(State.MASTER, slow);
+        events.await(slow, "MASTER");
         assertThat(Netns.run("ip", "-n", v, "-4", "addr", "show", "dev", "eth0")).contains(VIP + "/32");
 
         keepalived.start(k, keepalivedConf(mode, 255)); // back: it preempts (owner), vrrp4j steps down
         keepalived.awaitLog("Entering MASTER STATE", at, slow);
-        await(State.BACKUP, slow);
+        events.await(slow, "BACKUP");
         assertKeepalivedAcceptedEverything();
     }
 
@@ -157,7 +135,7 @@ class KeepalivedInteropTest {
         Duration slow = mode == Mode.V2_PASS ? Duration.ofSeconds(6) : Duration.ofSeconds(3);
         node = vrrp4j(mode, 200);
         keepalived.start(k, keepalivedConf(mode, 100));
-        await(State.MASTER, slow);
+        events.await(slow, "MASTER");
         int at = keepalived.awaitLog("Entering BACKUP STATE", 0, slow);
         Thread.sleep(mode == Mode.V2_PASS ? 4000 : 1000); // several Master_Down_Intervals: keepalived stays backup
         assertThat(keepalived.logText().indexOf("Entering MASTER STATE", at)).as("keepalived accepted our adverts").isNegative();

@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
-import org.vrrp4j.core.fsm.TransitionReason;
 
 /**
  * vrrp4j and keepalived 2.2.7 over VRRPv3/IPv6 on a link-local-only link, in both roles each way:
@@ -30,7 +26,7 @@ class KeepalivedIpv6InteropTest {
     private String v;
     private Keepalived keepalived;
     private VrrpNode node;
-    private final BlockingQueue<State> states = new LinkedBlockingQueue<>();
+    private final StateEvents events = new StateEvents();
 
     @BeforeEach
     void lab() throws Exception {
@@ -87,25 +83,7 @@ class KeepalivedIpv6InteropTest {
         }
         VirtualRouterConfig cfg = b.build();
         return Netns.inside(v, () -> VrrpNode.builder().addRouter(cfg).gratuitousArp(1, Duration.ZERO)
-                .listener(new NodeListener() {
-                    @Override
-                    public void stateChanged(String router, State from, State to, TransitionReason reason) {
-                        states.add(to);
-                    }
-                }).build());
-    }
-
-    private void await(State s, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            State got = states.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (got == null) {
-                throw new AssertionError("vrrp4j never entered " + s + " within " + timeout);
-            }
-            if (got == s) {
-                return;
-            }
-        }
+                .listener(events.listener((router, to, reason) -> to.name())).build());
     }
 
     private void assertKeepalivedAcceptedEverything() throws Exception {
@@ -148,7 +126,7 @@ class KeepalivedIpv6InteropTest {
         keepalived.start(k, keepalivedConf(255, unicast)); // the owner goes master at once
         int at = keepalived.awaitLog("Entering MASTER STATE", 0, slow);
         node = vrrp4j(254, unicast);
-        await(State.BACKUP, slow);
+        events.await(slow, "BACKUP");
         Thread.sleep(500);
         RouterStatus s = node.status().getFirst();
         assertThat(s.state()).isEqualTo(State.BACKUP);
@@ -160,13 +138,13 @@ class KeepalivedIpv6InteropTest {
         assertThat(Ipv6NodeTest.hasVips(v)).isFalse();
 
         keepalived.kill(); // crash: vrrp4j takes over after Master_Down_Interval
-        await(State.MASTER, slow);
+        events.await(slow, "MASTER");
         assertThat(Ipv6NodeTest.hasVips(v)).isTrue();
 
         // keepalived's crash left its addresses behind; a restarted keepalived takes them over again
         keepalived.start(k, keepalivedConf(255, unicast)); // back: it preempts (owner), vrrp4j steps down
         keepalived.awaitLog("Entering MASTER STATE", at, slow);
-        await(State.BACKUP, slow);
+        events.await(slow, "BACKUP");
         assertThat(Ipv6NodeTest.hasVips(v)).as("a backup holds no virtual address").isFalse();
         assertKeepalivedAcceptedEverything();
     }
@@ -175,7 +153,7 @@ class KeepalivedIpv6InteropTest {
         Duration slow = Duration.ofSeconds(3);
         node = vrrp4j(200, unicast);
         keepalived.start(k, keepalivedConf(100, unicast));
-        await(State.MASTER, slow);
+        events.await(slow, "MASTER");
         int at = keepalived.awaitLog("Entering BACKUP STATE", 0, slow);
         Thread.sleep(1000); // several Master_Down_Intervals: keepalived stays backup
         assertThat(keepalived.logText().indexOf("Entering MASTER STATE", at)).as("keepalived accepted our adverts").isNegative();

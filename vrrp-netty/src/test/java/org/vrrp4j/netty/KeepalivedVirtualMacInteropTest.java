@@ -5,16 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vrrp4j.core.config.VirtualRouterConfig;
-import org.vrrp4j.core.fsm.State;
-import org.vrrp4j.core.fsm.TransitionReason;
 
 /**
  * vrrp4j with {@code virtualMac} beside keepalived 2.2.7 with {@code use_vmac}, IPv4 and IPv6 (VRRPv3):
@@ -30,7 +25,7 @@ class KeepalivedVirtualMacInteropTest {
     private String v;
     private Keepalived keepalived;
     private VrrpNode node;
-    private final BlockingQueue<State> states = new LinkedBlockingQueue<>();
+    private final StateEvents events = new StateEvents();
 
     @BeforeEach
     void lab() throws Exception {
@@ -82,25 +77,7 @@ class KeepalivedVirtualMacInteropTest {
                 : VirtualRouterConfig.builder().name("VI_1").interfaceName("eth0").vrid(81).priority(200)
                         .advertInterval(Duration.ofMillis(100)).addVirtualAddress(InetAddress.ofLiteral("198.18.1.100")).build();
         return Netns.inside(v, () -> VrrpNode.builder().addRouter(cfg).virtualMac("VI_1").gratuitousArp(1, Duration.ZERO)
-                .listener(new NodeListener() {
-                    @Override
-                    public void stateChanged(String router, State from, State to, TransitionReason reason) {
-                        states.add(to);
-                    }
-                }).build());
-    }
-
-    private void await(State s, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            State got = states.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (got == null) {
-                throw new AssertionError("vrrp4j never entered " + s + " within " + timeout);
-            }
-            if (got == s) {
-                return;
-            }
-        }
+                .listener(events.listener((router, to, reason) -> to.name())).build());
     }
 
     private void handOverAndPreemptBack(boolean v6) throws Exception {
@@ -108,7 +85,7 @@ class KeepalivedVirtualMacInteropTest {
         String mac = v6 ? "00:00:5e:00:02:51" : "00:00:5e:00:01:51";
         node = vrrp4j(v6);
         keepalived.start(k, keepalivedConf(v6));
-        await(State.MASTER, slow);
+        events.await(slow, "MASTER");
         int at = keepalived.awaitLog("Entering BACKUP STATE", 0, slow);
         Thread.sleep(1000); // several Master_Down_Intervals: keepalived stays backup, so it hears us
         assertThat(keepalived.logText().indexOf("Entering MASTER STATE", at)).as("keepalived accepted our adverts").isNegative();
@@ -122,7 +99,7 @@ class KeepalivedVirtualMacInteropTest {
         assertThat(Netns.run("ip", "-n", v, "link")).doesNotContain("vrrp.81");
 
         node = vrrp4j(v6); // back with the higher priority: preempts keepalived
-        await(State.MASTER, slow);
+        events.await(slow, "MASTER");
         keepalived.awaitLog("Entering BACKUP STATE", at + 1, slow);
         RouterStatus s = node.status().getFirst();
         assertThat(s.counters().advertisementsReceived()).as("vrrp4j heard keepalived through its macvlan").isPositive();

@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
-import org.vrrp4j.core.fsm.TransitionReason;
 
 /** Link down → FAULT (through rtnetlink notifications), the backup takes over; link up → normal again. */
 class LinkFaultTest {
@@ -22,7 +18,8 @@ class LinkFaultTest {
     private String b;
     private VrrpNode nodeA;
     private VrrpNode nodeB;
-    private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    private static final Duration FIVE_S = Duration.ofSeconds(5);
+    private final StateEvents events = new StateEvents();
 
     @BeforeEach
     void lab() throws Exception {
@@ -49,38 +46,7 @@ class LinkFaultTest {
         VirtualRouterConfig cfg = VirtualRouterConfig.builder().name("VI_1").interfaceName("eth0").vrid(7)
                 .priority(priority).advertInterval(Duration.ofMillis(100)).addVirtualAddress(InetAddress.ofLiteral(VIP)).build();
         return Netns.inside(ns, () -> VrrpNode.builder().addRouter(cfg).gratuitousArp(1, Duration.ZERO)
-                .listener(new NodeListener() {
-                    @Override
-                    public void stateChanged(String router, State from, State to, TransitionReason reason) {
-                        events.add(name + " " + to + " " + reason);
-                    }
-                }).build());
-    }
-
-    private void await(String prefix) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (true) {
-            String e = events.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (e == null) {
-                throw new AssertionError("no '" + prefix + "' within 5 s");
-            }
-            if (e.startsWith(prefix)) {
-                return;
-            }
-        }
-    }
-
-    /** Waits for an event starting with each of {@code prefixes}, in any order. */
-    private void awaitAll(String... prefixes) throws InterruptedException {
-        java.util.List<String> missing = new java.util.ArrayList<>(java.util.List.of(prefixes));
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!missing.isEmpty()) {
-            String e = events.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (e == null) {
-                throw new AssertionError("no " + missing + " within 5 s");
-            }
-            missing.removeIf(e::startsWith);
-        }
+                .listener(events.listener((router, to, reason) -> name + " " + to + " " + reason)).build());
     }
 
     private boolean hasVip(String ns) throws Exception {
@@ -91,15 +57,15 @@ class LinkFaultTest {
     void theMastersLinkGoesDownAndComesBack() throws Exception {
         nodeA = node(a, "a", 200);
         nodeB = node(b, "b", 100);
-        await("a MASTER");
+        events.await(FIVE_S, "a MASTER");
         Netns.run("ip", "-n", a, "link", "set", "eth0", "down");
-        await("a FAULT LINK_DOWN");
-        await("b MASTER");
+        events.await(FIVE_S, "a FAULT LINK_DOWN");
+        events.await(FIVE_S, "b MASTER");
         assertThat(hasVip(b)).isTrue();
         assertThat(nodeA.status().getFirst().state()).isEqualTo(State.FAULT);
         Netns.run("ip", "-n", a, "link", "set", "eth0", "up");
-        await("a BACKUP FAULT_CLEARED");
-        awaitAll("a MASTER", "b BACKUP"); // a preempts (higher priority); two loops: either event may come first
+        events.await(FIVE_S, "a BACKUP FAULT_CLEARED");
+        events.await(FIVE_S, "a MASTER", "b BACKUP"); // a preempts (higher priority); two loops: either event may come first
         assertThat(hasVip(a)).isTrue();
         assertThat(hasVip(b)).isFalse();
     }

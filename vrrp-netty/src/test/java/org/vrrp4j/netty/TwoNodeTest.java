@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +22,7 @@ class TwoNodeTest {
     private String b;
     private VrrpNode nodeA;
     private VrrpNode nodeB;
-    private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    private final StateEvents events = new StateEvents();
 
     @BeforeEach
     void lab() throws Exception {
@@ -55,38 +52,7 @@ class TwoNodeTest {
         }
         return Netns.inside(ns, () -> VrrpNode.builder().addRouter(cfg.build())
                 .gratuitousArp(1, Duration.ZERO)
-                .listener(new NodeListener() {
-                    @Override
-                    public void stateChanged(String router, State from, State to, org.vrrp4j.core.fsm.TransitionReason r) {
-                        events.add(name + " " + to);
-                    }
-                }).build());
-    }
-
-    private void await(String event, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            String e = events.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (e == null) {
-                throw new AssertionError("no '" + event + "' within " + timeout);
-            }
-            if (e.equals(event)) {
-                return;
-            }
-        }
-    }
-
-    /** Waits for all of {@code expected}, in any order. */
-    private void awaitAll(Duration timeout, String... expected) throws InterruptedException {
-        java.util.Set<String> missing = new java.util.HashSet<>(List.of(expected));
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!missing.isEmpty()) {
-            String e = events.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (e == null) {
-                throw new AssertionError("no " + missing + " within " + timeout);
-            }
-            missing.remove(e);
-        }
+                .listener(events.listener((router, to, reason) -> name + " " + to)).build());
     }
 
     private boolean hasVip(String ns) throws Exception {
@@ -98,7 +64,7 @@ class TwoNodeTest {
         Duration interval = Duration.ofMillis(100);
         nodeA = node(a, "a", 200, VrrpVersion.V3, interval);
         nodeB = node(b, "b", 100, VrrpVersion.V3, interval);
-        await("a MASTER", Duration.ofSeconds(5));
+        events.await(Duration.ofSeconds(5), "a MASTER");
         Thread.sleep(300);
         assertThat(nodeB.status().getFirst().state()).isEqualTo(State.BACKUP);
         assertThat(hasVip(a)).isTrue();
@@ -109,14 +75,14 @@ class TwoNodeTest {
         // the master crashes (no priority 0): b takes over after Master_Down_Interval
         long t0 = System.nanoTime();
         nodeA.crash();
-        await("b MASTER", Duration.ofSeconds(5));
+        events.await(Duration.ofSeconds(5), "b MASTER");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(250));
         assertThat(hasVip(b)).isTrue();
 
         // a returns with the higher priority and preempts
         Netns.run("ip", "-n", a, "addr", "del", VIP + "/32", "dev", "eth0"); // what the crash left behind
         nodeA = node(a, "a", 200, VrrpVersion.V3, interval);
-        awaitAll(Duration.ofSeconds(5), "a MASTER", "b BACKUP"); // two loops: either event may come first
+        events.await(Duration.ofSeconds(5), "a MASTER", "b BACKUP"); // two loops: either event may come first
         assertThat(hasVip(a)).isTrue();
         assertThat(hasVip(b)).isFalse();
 
@@ -124,7 +90,7 @@ class TwoNodeTest {
         long t1 = System.nanoTime();
         nodeA.close();
         nodeA = null;
-        await("b MASTER", Duration.ofSeconds(2));
+        events.await(Duration.ofSeconds(2), "b MASTER");
         assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(Duration.ofMillis(250));
         assertThat(hasVip(a)).as("close() removes what the node added").isFalse();
     }
@@ -133,7 +99,7 @@ class TwoNodeTest {
     void vrrpv2WithKeepalivedsPassAuthentication() throws Exception {
         nodeA = node(a, "a", 255, VrrpVersion.V2, Duration.ofSeconds(1));
         nodeB = node(b, "b", 254, VrrpVersion.V2, Duration.ofSeconds(1));
-        await("a MASTER", Duration.ofSeconds(5));
+        events.await(Duration.ofSeconds(5), "a MASTER");
         Thread.sleep(2500);
         List<RouterStatus> s = nodeB.status();
         assertThat(s.getFirst().state()).isEqualTo(State.BACKUP);
@@ -146,12 +112,12 @@ class TwoNodeTest {
         Duration interval = Duration.ofMillis(100);
         nodeA = node(a, "a", 200, VrrpVersion.V3, interval);
         nodeB = node(b, "b", 100, VrrpVersion.V3, interval);
-        await("a MASTER", Duration.ofSeconds(5));
+        events.await(Duration.ofSeconds(5), "a MASTER");
 
         // a reload removes VI_1 from a: it hands over as close() would, and its address goes
         long t0 = System.nanoTime();
         assertThat(nodeA.removeRouter("VI_1")).isTrue();
-        await("b MASTER", Duration.ofSeconds(2));
+        events.await(Duration.ofSeconds(2), "b MASTER");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("priority 0, not Master_Down_Interval")
                 .isLessThan(Duration.ofMillis(250));
         assertThat(hasVip(a)).isFalse();
@@ -161,7 +127,7 @@ class TwoNodeTest {
         // ... and adds it back: the interface's socket reopens and a preempts
         nodeA.addRouter(VirtualRouterConfig.builder().name("VI_1").interfaceName("eth0").vrid(51).priority(200)
                 .version(VrrpVersion.V3).advertInterval(interval).addVirtualAddress(InetAddress.ofLiteral(VIP)).build());
-        await("a MASTER", Duration.ofSeconds(5));
+        events.await(Duration.ofSeconds(5), "a MASTER");
         long end = System.nanoTime() + Duration.ofSeconds(5).toNanos(); // b's event may come before a's
         while (nodeB.status().getFirst().state() != State.BACKUP && System.nanoTime() < end) {
             Thread.sleep(10);

@@ -6,8 +6,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
-import org.vrrp4j.core.fsm.TransitionReason;
 
 /**
  * keepalived's {@code use_vmac}: a macvlan per router with the virtual router MAC, created when the node
@@ -30,7 +27,7 @@ class VirtualMacTest {
     private String b;
     private VrrpNode nodeA;
     private VrrpNode nodeB;
-    private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    private final StateEvents events = new StateEvents();
 
     @BeforeEach
     void lab() throws Exception {
@@ -60,31 +57,7 @@ class VirtualMacTest {
         VirtualRouterConfig v6 = Ipv6NodeTest.v6("VI_6", VRID, priority).build();
         return Netns.inside(ns, () -> VrrpNode.builder().addRouter(v4).addRouter(v6)
                 .virtualMac("VI_4").virtualMac("VI_6").gratuitousArp(1, Duration.ZERO)
-                .listener(new NodeListener() {
-                    @Override
-                    public void stateChanged(String router, State from, State to, TransitionReason reason) {
-                        events.add(name + " " + router + " " + to);
-                    }
-                }).build());
-    }
-
-    /** Waits for all of {@code expected}, in any order (two routers' events interleave). */
-    private void await(Duration timeout, String... expected) throws InterruptedException {
-        java.util.Set<String> missing = new java.util.HashSet<>(List.of(expected));
-        java.util.List<String> seen = new java.util.ArrayList<>();
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!missing.isEmpty()) {
-            String e = events.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (e == null) {
-                throw new AssertionError("no " + missing + " within " + timeout + "; saw " + seen);
-            }
-            seen.add(e);
-            missing.remove(e);
-        }
-    }
-
-    private void await(String event, Duration timeout) throws InterruptedException {
-        await(timeout, event);
+                .listener(events.listener((router, to, reason) -> name + " " + router + " " + to)).build());
     }
 
     private static String sysctl(String ns, String ifname, String name) throws Exception {
@@ -105,7 +78,7 @@ class VirtualMacTest {
         Thread.sleep(700);
         nodeA = node(a, "a", 200);
         nodeB = node(b, "b", 100);
-        await(Duration.ofSeconds(5), "a VI_4 MASTER", "a VI_6 MASTER");
+        events.await(Duration.ofSeconds(5), "a VI_4 MASTER", "a VI_6 MASTER");
         Thread.sleep(500);
 
         for (String ns : List.of(a, b)) {
@@ -166,7 +139,7 @@ class VirtualMacTest {
         // a closes: b takes over on its own macvlans; a's are gone with their addresses
         nodeA.close();
         nodeA = null;
-        await(Duration.ofSeconds(2), "b VI_4 MASTER", "b VI_6 MASTER");
+        events.await(Duration.ofSeconds(2), "b VI_4 MASTER", "b VI_6 MASTER");
         assertThat(links(a)).doesNotContain("vrrp.71").doesNotContain("vrrp6.71").doesNotContain("00:00:5e:00");
         assertThat(sysctl(a, "eth0", "arp_ignore")).as("the base's settings are restored").isEqualTo("0");
         assertThat(sysctl(a, "eth0", "arp_filter")).isEqualTo("0");
@@ -199,10 +172,10 @@ class VirtualMacTest {
     void aCrashLeavesTheMacvlanAndTheNextStartTakesItOver() throws Exception {
         nodeA = node(a, "a", 200);
         nodeB = node(b, "b", 100);
-        await("a VI_4 MASTER", Duration.ofSeconds(5));
+        events.await(Duration.ofSeconds(5), "a VI_4 MASTER");
         nodeA.crash(); // what kill -9 leaves: the macvlans with their addresses
         nodeA = null;
-        await("b VI_4 MASTER", Duration.ofSeconds(5));
+        events.await(Duration.ofSeconds(5), "b VI_4 MASTER");
         assertThat(Netns.run("ip", "-n", a, "-d", "link", "show", "vrrp.71")).contains("00:00:5e:00:01:47");
 
         nodeA = node(a, "a", 200); // takes the leftovers over instead of failing on EEXIST
@@ -238,17 +211,12 @@ class VirtualMacTest {
                 .priority(200).advertInterval(Duration.ofMillis(100))
                 .addVirtualAddress(InetAddress.ofLiteral("198.18.1.100")).build();
         nodeA = Netns.inside(a, () -> VrrpNode.builder().addRouter(v4).virtualMac("VI_4").gratuitousArp(1, Duration.ZERO)
-                .listener(new NodeListener() {
-                    @Override
-                    public void stateChanged(String router, State from, State to, TransitionReason reason) {
-                        events.add("a " + router + " " + to);
-                    }
-                }).build());
-        await("a VI_4 MASTER", Duration.ofSeconds(5));
+                .listener(events.listener((router, to, reason) -> "a " + router + " " + to)).build());
+        events.await(Duration.ofSeconds(5), "a VI_4 MASTER");
 
         // a reload adds an IPv6 router with a virtual MAC: the twin of VI_4's VRID gets vrrp6.<VRID>
         nodeA.addRouterWithVirtualMac(Ipv6NodeTest.v6("VI_6", VRID, 200).build(), null);
-        await("a VI_6 MASTER", Duration.ofSeconds(5));
+        events.await(Duration.ofSeconds(5), "a VI_6 MASTER");
         assertThat(Netns.run("ip", "-n", a, "-d", "link", "show", "vrrp6.71")).contains("link/ether 00:00:5e:00:02:47");
         assertThat(Netns.run("ip", "-n", a, "-6", "addr", "show", "dev", "vrrp6.71")).contains("2001:db8::100/64");
         assertThat(nodeA.status()).extracting(RouterStatus::interfaceName).containsExactly("vrrp.71", "vrrp6.71");
