@@ -116,7 +116,8 @@ public final class TakeoverBenchmark {
                 peerB.kill();
             }
         }
-        System.err.printf(Locale.ROOT, "%s at %d ms: %d kills measured%n", impl, intervalMs, excess.size());
+        System.err.printf(Locale.ROOT, "%s at %d ms: %d kills measured, in order (ms): %s%n", impl, intervalMs,
+                excess.size(), excess.stream().map(x -> String.format(Locale.ROOT, "%+.2f", x)).toList());
         return new Result(impl, intervalMs, excess, jitter, failures);
     }
 

@@ -53,6 +53,7 @@ public final class Libc {
     static final int EINTR = 4;
     static final int EINVAL = 22;
     static final int EPERM = 1;
+    static final int EBADF = 9;
     static final int EACCES = 13;
     static final int ENODEV = 19;
     static final int EEXIST = 17;

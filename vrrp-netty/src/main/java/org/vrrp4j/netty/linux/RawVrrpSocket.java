@@ -235,9 +235,23 @@ public final class RawVrrpSocket implements AutoCloseable {
         if (closed) {
             return Libc.EPERM;
         }
-        if (ipv6) {
-            return send6(length, src, dst);
+        return ipv6 ? send6(fd, length, src, dst) : send4(fd, length, src, dst);
+    }
+
+    /**
+     * Runs the whole send path against no descriptor (-1: EBADF), sending nothing. A backup never
+     * sends, so without this its first advert as the new master pays for linking the sendmsg
+     * downcall and the memory-access handles: measured, the first take-over came 2 ms later than
+     * the next ones.
+     */
+    public void warmUp(int length, byte[] src, byte[] dst) {
+        if (!closed) {
+            int errno = ipv6 ? send6(-1, length, src, dst) : send4(-1, length, src, dst);
+            assert errno == Libc.EBADF : errno;
         }
+    }
+
+    private int send4(int fd, int length, byte[] src, byte[] dst) {
         sendName.fill((byte) 0);
         sendName.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET);
         MemorySegment.copy(dst, 0, sendName, ValueLayout.JAVA_BYTE, 4, 4);
@@ -260,7 +274,7 @@ public final class RawVrrpSocket implements AutoCloseable {
         return n < 0 ? (int) -n : 0;
     }
 
-    private int send6(int length, byte[] src, byte[] dst) {
+    private int send6(int fd, int length, byte[] src, byte[] dst) {
         sendName.fill((byte) 0);
         sendName.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET6); // port 0: raw sockets take none
         MemorySegment.copy(dst, 0, sendName, ValueLayout.JAVA_BYTE, 8, 16);
