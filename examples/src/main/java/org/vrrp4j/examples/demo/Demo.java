@@ -8,13 +8,16 @@ import java.util.List;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.packet.VrrpAuthKey;
 import org.vrrp4j.core.packet.VrrpVersion;
-import org.vrrp4j.core.testing.SimulatedLan;
+import org.vrrp4j.daemon.Vrrp4j;
+import org.vrrp4j.testkit.lab.FailoverPairLab;
+import org.vrrp4j.testkit.sim.SimulatedLan;
 
 /**
- * {@code vrrp4j demo}: the seed's scenario on one machine. As root: s1 and s2 run {@code vrrp4j run}
- * with the seed's configurations in network namespaces, the netcup provider pointed at the SCP
- * stand-in; s1 is killed with SIGKILL and the timeline shows s2 taking over and the failover IP
- * following it. Without root: the same two routers on the core's simulator, in virtual time.
+ * The demo ({@code bin/vrrp4j-demo}): the tutorial's failover pair on one machine. As root: s1 and s2
+ * run the daemon ({@code vrrp4j run}) with the tutorial's configurations in network namespaces, the
+ * netcup provider pointed at the REST stand-in; s1 is killed with SIGKILL and the timeline shows s2
+ * taking over and the failover IP following it. Without root: the same two routers on the simulator,
+ * in virtual time.
  */
 public final class Demo {
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
@@ -22,11 +25,17 @@ public final class Demo {
     private Demo() {
     }
 
+    /** {@code vrrp4j-demo [-v]}: {@code -v} shows the nodes' own output. */
+    public static void main(String[] args) throws Exception {
+        boolean verbose = java.util.Arrays.asList(args).contains("-v") || java.util.Arrays.asList(args).contains("--verbose");
+        System.exit(run(System.out, verbose));
+    }
+
     /** Runs the demo; returns the exit status. */
     public static int run(PrintStream out, boolean verbose) throws Exception {
-        String why = SeedLab.unavailableReason();
+        String why = FailoverPairLab.unavailableReason();
         if (why != null) {
-            out.println("vrrp4j demo: " + why + ", so this runs the seed's scenario on the core's simulator,");
+            out.println("vrrp4j-demo: " + why + ", so this runs the seed's scenario on the core's simulator,");
             out.println("in virtual time (no sockets, no netcup stand-in). Run it as root for the real thing.");
             out.println();
             simulated(out);
@@ -36,20 +45,20 @@ public final class Demo {
     }
 
     private static int inNamespaces(PrintStream out, boolean verbose) throws Exception {
-        out.println("vrrp4j demo: the seed's scenario in network namespaces (s1, s2, a switch, a netcup stand-in)");
+        out.println("vrrp4j-demo: the tutorial's scenario in network namespaces (s1, s2, a switch, a netcup stand-in)");
         List<String> timeline = new ArrayList<>();
-        try (SeedLab lab = SeedLab.create("v4jdemo")) {
+        try (FailoverPairLab lab = FailoverPairLab.create("v4jdemo", FailoverPairLab.javaCommand(Vrrp4j.class.getName()))) {
             PrintStream echo = verbose ? out : null;
             long t0 = System.nanoTime();
-            SeedLab.Node s1 = lab.startVrrp4j(1, lab.config("s1.conf"), echo);
-            SeedLab.Node s2 = lab.startVrrp4j(2, lab.config("s2.conf"), echo);
+            FailoverPairLab.Node s1 = lab.startVrrp4j(1, lab.config("s1.conf"), echo);
+            FailoverPairLab.Node s2 = lab.startVrrp4j(2, lab.config("s2.conf"), echo);
             long s1Master = s1.awaitLine("VI_1: \\w+ -> MASTER", 0, STEP_TIMEOUT).atNanos();
             timeline.add(line(t0, s1Master, "s1 is MASTER (priority 255, the address owner)"));
             s2.awaitLine("VI_1: \\w+ -> BACKUP", 0, STEP_TIMEOUT);
-            long routed1 = SeedLab.await("failover IP routed to s1", STEP_TIMEOUT,
-                    () -> lab.rest().routedServerV4() == SeedLab.restServer(1));
+            long routed1 = FailoverPairLab.await("failover IP routed to s1", STEP_TIMEOUT,
+                    () -> lab.rest().routedServerV4() == FailoverPairLab.restServer(1));
             timeline.add(line(t0, routed1, "failover IP " + "198.18.200.7 routed to s1 (netcup stand-in, REST)"));
-            timeline.add(line(t0, routed1, "virtual address " + SeedLab.VIP + " on s1: " + lab.holdsVip(1)
+            timeline.add(line(t0, routed1, "virtual address " + FailoverPairLab.VIP + " on s1: " + lab.holdsVip(1)
                     + ", on s2: " + lab.holdsVip(2)));
             Thread.sleep(2_000); // a few adverts in steady state
             int mark = s2.mark();
@@ -59,8 +68,8 @@ public final class Demo {
             long s2Master = s2.awaitLine("VI_1: \\w+ -> MASTER", mark, STEP_TIMEOUT).atNanos();
             timeline.add(line(t0, s2Master, "s2 is MASTER after " + ms(s2Master - killed)
                     + " ms (Master_Down_Interval = 3 x 2 s + skew 0.008 s)"));
-            long routed2 = SeedLab.await("failover IP routed to s2", STEP_TIMEOUT,
-                    () -> lab.rest().routedServerV4() == SeedLab.restServer(2));
+            long routed2 = FailoverPairLab.await("failover IP routed to s2", STEP_TIMEOUT,
+                    () -> lab.rest().routedServerV4() == FailoverPairLab.restServer(2));
             timeline.add(line(t0, routed2, "failover IP routed to s2 after " + ms(routed2 - killed) + " ms ("
                     + ms(routed2 - s2Master) + " ms after s2 became master)"));
             timeline.add(line(t0, System.nanoTime(), "virtual address on s2: " + lab.holdsVip(2)));
@@ -106,6 +115,6 @@ public final class Demo {
         return VirtualRouterConfig.builder().name("VI_1").interfaceName("eth1").vrid(101).priority(priority)
                 .version(VrrpVersion.V2).advertInterval(Duration.ofSeconds(2))
                 .authKey(VrrpAuthKey.ofPassword("CUSTOM_PASSWORD"))
-                .addVirtualAddress(InetAddress.ofLiteral(SeedLab.VIP)).build();
+                .addVirtualAddress(InetAddress.ofLiteral(FailoverPairLab.VIP)).build();
     }
 }

@@ -26,17 +26,18 @@ import org.vrrp4j.failover.Location;
 import org.vrrp4j.failover.ProviderConfig;
 import org.vrrp4j.failover.ProviderConfigException;
 import org.vrrp4j.failover.testing.FailoverProviderContract;
+import org.vrrp4j.testkit.netcup.NetcupRestStandIn;
 
-/** The netcup provider over REST against {@link FakeScp}, a real HTTP server on 127.0.0.1. */
+/** The netcup provider over REST against {@link NetcupRestStandIn}, a real HTTP server on 127.0.0.1. */
 class NetcupRestProviderTest extends FailoverProviderContract {
     @TempDir
     Path dir;
-    FakeScp scp;
+    NetcupRestStandIn scp;
     Path tokenFile;
 
     @BeforeEach
     void start() throws Exception {
-        scp = new FakeScp();
+        scp = new NetcupRestStandIn();
         tokenFile = dir.resolve("netcup.token");
         Files.writeString(tokenFile, "refresh-token-initial-SECRET\n");
     }
@@ -47,7 +48,7 @@ class NetcupRestProviderTest extends FailoverProviderContract {
     }
 
     private FailoverProvider provider(Map<String, String> extra) {
-        Map<String, String> keys = new HashMap<>(Map.of("api", "rest", "failover_ip", FakeScp.FAILOVER_V4,
+        Map<String, String> keys = new HashMap<>(Map.of("api", "rest", "failover_ip", NetcupRestStandIn.FAILOVER_V4,
                 "server", "v2201909876543210", "token_file", tokenFile.toString(),
                 "api_url", scp.api().toString(), "auth_url", scp.realm().toString(), "task_poll", "50ms",
                 "request_timeout", "5s"));
@@ -64,12 +65,12 @@ class NetcupRestProviderTest extends FailoverProviderContract {
 
     @Override
     protected void routeElsewhere() {
-        scp.routedTo.put(FakeScp.FAILOVER_V4, 101L);
+        scp.route(NetcupRestStandIn.FAILOVER_V4, 101L);
     }
 
     @Override
     protected boolean routedHere() {
-        return scp.routedTo.get(FakeScp.FAILOVER_V4) == 102L;
+        return scp.routedServer(NetcupRestStandIn.FAILOVER_V4) == 102L;
     }
 
     @Override
@@ -81,7 +82,7 @@ class NetcupRestProviderTest extends FailoverProviderContract {
 
     @Test
     void alreadyRoutedHereChangesNothing() throws Exception {
-        scp.routedTo.put(FakeScp.FAILOVER_V4, 102L);
+        scp.route(NetcupRestStandIn.FAILOVER_V4, 102L);
         try (FailoverProvider p = provider()) {
             assertThat(p.acquire(context(new Cancellation()))).isInstanceOf(FailoverOutcome.AlreadyInPlace.class);
         }
@@ -90,23 +91,23 @@ class NetcupRestProviderTest extends FailoverProviderContract {
 
     @Test
     void routedAfterThreeTaskPollsWithTheRequestFactsDescribe() throws Exception {
-        scp.pollsUntilFinished = 3;
+        scp.pollsUntilFinished(3);
         try (FailoverProvider p = provider()) {
             assertThat(p.acquire(context(new Cancellation()))).isInstanceOfSatisfying(FailoverOutcome.Done.class,
                     d -> assertThat(d.detail()).contains("finished"));
         }
         assertThat(routedHere()).isTrue();
-        FakeScp.Request patch = scp.requests.stream().filter(r -> r.method().equals("PATCH")).findFirst().orElseThrow();
+        NetcupRestStandIn.Request patch = scp.requests().stream().filter(r -> r.method().equals("PATCH")).findFirst().orElseThrow();
         assertThat(patch.path()).isEqualTo("/scp-core/api/v1/users/4711/failoverips/v4/7");
         assertThat(patch.body()).isEqualTo("{\"serverId\":102}");
         assertThat(patch.authorization()).startsWith("Bearer ");
-        assertThat(scp.requests).filteredOn(r -> r.path().startsWith("/scp-core/api/v1/tasks/")).hasSize(3);
-        assertThat(scp.requests).anyMatch(r -> r.path().equals("/scp-core/api/v1/users/4711/failoverips/v4?ip=198.18.200.7"));
+        assertThat(scp.requests()).filteredOn(r -> r.path().startsWith("/scp-core/api/v1/tasks/")).hasSize(3);
+        assertThat(scp.requests()).anyMatch(r -> r.path().equals("/scp-core/api/v1/users/4711/failoverips/v4?ip=198.18.200.7"));
     }
 
     @Test
     void aTaskThatEndsInErrorIsARetryableFailureWithNetcupsMessage() throws Exception {
-        scp.taskEndState = "ERROR";
+        scp.taskEndState("ERROR");
         try (FailoverProvider p = provider()) {
             assertThat(p.acquire(context(new Cancellation()))).isInstanceOfSatisfying(FailoverOutcome.RetryableFailure.class,
                     f -> assertThat(f.message()).contains("ERROR").contains("routing backend unavailable"));
@@ -115,7 +116,7 @@ class NetcupRestProviderTest extends FailoverProviderContract {
 
     @Test
     void theRateLimitIsRetryableNoEarlierThanRetryAfter() throws Exception {
-        scp.rateLimited = true;
+        scp.rateLimited(true);
         Instant before = Instant.now();
         try (FailoverProvider p = provider()) {
             assertThat(p.acquire(context(new Cancellation()))).isInstanceOfSatisfying(FailoverOutcome.RetryableFailure.class,
@@ -125,9 +126,8 @@ class NetcupRestProviderTest extends FailoverProviderContract {
 
     @Test
     void anAccessTokenThatExpiresMidFlowIsRefreshedAndTheFlowCompletes() throws Exception {
-        scp.pollsUntilFinished = 3;
-        scp.delayOnlyFor = "/tasks/";
-        scp.delayMillis = 1;
+        scp.pollsUntilFinished(3);
+        scp.delay(1, "/tasks/");
         try (FailoverProvider p = provider()) {
             Thread expirer = Thread.ofVirtual().start(() -> {
                 while (scp.patches() == 0) {
@@ -138,7 +138,7 @@ class NetcupRestProviderTest extends FailoverProviderContract {
             assertThat(p.acquire(context(new Cancellation()))).isInstanceOf(FailoverOutcome.Done.class);
             expirer.join();
         }
-        assertThat(scp.refreshes.get()).as("initial login + one refresh after the 401").isEqualTo(2);
+        assertThat(scp.refreshes()).as("initial login + one refresh after the 401").isEqualTo(2);
         assertThat(Files.readString(tokenFile).strip()).as("the rotated refresh token is stored").isEqualTo("refresh-token-2-SECRET");
         assertThat(Files.getPosixFilePermissions(tokenFile)).containsExactlyInAnyOrder(
                 PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
@@ -146,8 +146,7 @@ class NetcupRestProviderTest extends FailoverProviderContract {
 
     @Test
     void aSlowServerRunsIntoTheRequestTimeout() throws Exception {
-        scp.delayOnlyFor = "/failoverips";
-        scp.delayMillis = 3000;
+        scp.delay(3000, "/failoverips");
         try (FailoverProvider p = provider(Map.of("request_timeout", "300ms"))) {
             long start = System.nanoTime();
             assertThat(p.acquire(context(new Cancellation()))).isInstanceOfSatisfying(FailoverOutcome.RetryableFailure.class,
@@ -158,8 +157,7 @@ class NetcupRestProviderTest extends FailoverProviderContract {
 
     @Test
     void cancellationDuringASlowRerouteAbandonsItAndNoSecondChangeStarts() throws Exception {
-        scp.delayOnlyFor = "/failoverips/v4/7";
-        scp.delayMillis = 3000;
+        scp.delay(3000, "/failoverips/v4/7");
         try (FailoverProvider p = provider()) {
             Cancellation c = new Cancellation();
             Thread canceller = Thread.ofVirtual().start(() -> {
@@ -176,7 +174,7 @@ class NetcupRestProviderTest extends FailoverProviderContract {
         }
         Thread.sleep(500);
         assertThat(scp.patches()).as("no second change").isEqualTo(1);
-        assertThat(scp.requests).noneMatch(r -> r.path().contains("/tasks/"));
+        assertThat(scp.requests()).noneMatch(r -> r.path().contains("/tasks/"));
     }
 
     @Test
@@ -201,13 +199,13 @@ class NetcupRestProviderTest extends FailoverProviderContract {
 
     @Test
     void ipv6FailoverNetworksAndWrappedListsWork() throws Exception {
-        scp.wrapLists = true;
+        scp.wrapLists(true);
         try (FailoverProvider p = provider(Map.of("failover_ip", "2001:db8:4:5::/64", "server", "102"))) {
             assertThat(p.locate(context(new Cancellation()))).isInstanceOf(Location.Elsewhere.class);
             assertThat(p.acquire(context(new Cancellation()))).isInstanceOf(FailoverOutcome.Done.class);
             assertThat(p.locate(context(new Cancellation()))).isInstanceOf(Location.Here.class);
         }
-        assertThat(scp.requests).anyMatch(r -> r.method().equals("PATCH") && r.path().endsWith("/failoverips/v6/8"));
+        assertThat(scp.requests()).anyMatch(r -> r.method().equals("PATCH") && r.path().endsWith("/failoverips/v6/8"));
     }
 
     @Test
@@ -219,7 +217,7 @@ class NetcupRestProviderTest extends FailoverProviderContract {
         assertThat(Files.readString(fresh).strip()).startsWith("refresh-token-").endsWith("-SECRET");
         assertThat(Files.getPosixFilePermissions(fresh)).containsExactlyInAnyOrder(
                 PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-        assertThat(scp.requests).filteredOn(r -> r.path().endsWith("/token")).hasSize(3); // two pending, one success
+        assertThat(scp.requests()).filteredOn(r -> r.path().endsWith("/token")).hasSize(3); // two pending, one success
     }
 
     @Test
@@ -236,11 +234,11 @@ class NetcupRestProviderTest extends FailoverProviderContract {
 
     @Test
     void noTokenEverReachesTheLog() throws Exception {
-        scp.pollsUntilFinished = 2;
+        scp.pollsUntilFinished(2);
         try (FailoverProvider p = provider()) {
             assertThat(p.acquire(context(new Cancellation()))).isInstanceOf(FailoverOutcome.Done.class);
             scp.expireAccessTokens();
-            scp.routedTo.put(FakeScp.FAILOVER_V4, 101L);
+            scp.route(NetcupRestStandIn.FAILOVER_V4, 101L);
             assertThat(p.acquire(context(new Cancellation()))).isInstanceOf(FailoverOutcome.Done.class);
         }
         Files.writeString(tokenFile, "revoked-SECRET\n");

@@ -3,11 +3,9 @@ package org.vrrp4j.failover.netcup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import jakarta.xml.ws.Endpoint;
 import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,46 +27,41 @@ import org.vrrp4j.failover.FailoverProvider;
 import org.vrrp4j.failover.FailoverProviders;
 import org.vrrp4j.failover.ProviderConfig;
 import org.vrrp4j.failover.testing.FailoverProviderContract;
+import org.vrrp4j.testkit.netcup.NetcupSoapStandIn;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 /**
- * The netcup provider over SOAP: against a JAX-WS endpoint implementing the port type generated from
- * our WSDL (Endpoint.publish on 127.0.0.1), and against raw HTTP replies for what a JAX-WS server would
- * not send (faults with status 200).
+ * The netcup provider over SOAP: against the testkit's WSEndUser stand-in on 127.0.0.1 (raw SOAP
+ * written from the service's description, not from our generated classes), and against raw HTTP
+ * replies for what a JAX-WS server would not send (faults with status 200).
  */
 class NetcupSoapProviderTest extends FailoverProviderContract {
     private static final String ME = "v2201909876543210";
 
     @TempDir
     Path dir;
-    FakeWsEndUser service;
-    Endpoint endpoint;
+    NetcupSoapStandIn service;
     String url;
     Path passwordFile;
 
     @BeforeEach
     void publish() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        service = new FakeWsEndUser();
-        url = "http://127.0.0.1:" + port + "/SCP/WSEndUser";
-        endpoint = Endpoint.publish(url, service);
+        service = new NetcupSoapStandIn();
+        url = service.url().toString();
         passwordFile = dir.resolve("webservice.pass");
-        Files.writeString(passwordFile, FakeWsEndUser.PASSWORD + "\n");
+        Files.writeString(passwordFile, NetcupSoapStandIn.PASSWORD + "\n");
     }
 
     @AfterEach
     void unpublish() {
-        endpoint.stop();
+        service.close();
     }
 
     private FailoverProvider provider(Map<String, String> extra) {
-        Map<String, String> keys = new HashMap<>(Map.of("api", "soap", "failover_ip", FakeWsEndUser.FAILOVER,
-                "server", ME, "login", FakeWsEndUser.LOGIN, "password_file", passwordFile.toString(),
+        Map<String, String> keys = new HashMap<>(Map.of("api", "soap", "failover_ip", NetcupSoapStandIn.FAILOVER,
+                "server", ME, "login", NetcupSoapStandIn.LOGIN, "password_file", passwordFile.toString(),
                 "soap_url", url, "verify_poll", "50ms", "request_timeout", "10s"));
         keys.putAll(extra);
         return FailoverProviders.discover().create("netcup", ProviderConfig.of("VI_1", keys));
@@ -81,37 +74,37 @@ class NetcupSoapProviderTest extends FailoverProviderContract {
 
     @Override
     protected void routeElsewhere() {
-        service.routedTo.put(FakeWsEndUser.FAILOVER, "v2201901234567890");
+        service.route("v2201901234567890");
     }
 
     @Override
     protected boolean routedHere() {
-        return ME.equals(service.routedTo.get(FakeWsEndUser.FAILOVER));
+        return ME.equals(service.routedServer());
     }
 
     @Override
     protected List<String> secrets() {
-        return List.of(FakeWsEndUser.PASSWORD);
+        return List.of(NetcupSoapStandIn.PASSWORD);
     }
 
     @Test
     void alreadyListedMeansNoChange() throws Exception {
-        service.routedTo.put(FakeWsEndUser.FAILOVER, ME);
+        service.route(ME);
         try (FailoverProvider p = provider()) {
             assertThat(p.acquire(context(new Cancellation()))).isInstanceOf(FailoverOutcome.AlreadyInPlace.class);
         }
-        assertThat(service.changes).isEmpty();
+        assertThat(service.changes()).isEmpty();
     }
 
     @Test
     void routedAfterThreeVerificationPollsWithTheDiscoveredPrimaryMac() throws Exception {
-        service.listedAfterQueries = 2;
+        service.listedAfterQueries(2);
         try (FailoverProvider p = provider()) {
             assertThat(p.acquire(context(new Cancellation()))).isInstanceOfSatisfying(FailoverOutcome.Done.class,
                     d -> assertThat(d.detail()).contains("listed after 3 checks"));
         }
         // /32 for IPv4 and the MAC of the interface with the public IPv4, not the vLAN NIC
-        assertThat(service.changes).containsExactly("198.18.200.7/32 -> " + ME + " da:88:7b:00:00:02");
+        assertThat(service.changes()).containsExactly("198.18.200.7/32 -> " + ME + " da:88:7b:00:00:02");
     }
 
     @Test
@@ -121,7 +114,7 @@ class NetcupSoapProviderTest extends FailoverProviderContract {
             assertThat(p.acquire(context(new Cancellation()))).isInstanceOfSatisfying(FailoverOutcome.PermanentFailure.class,
                     f -> assertThat(f.message()).contains("Invalid credentials."));
         }
-        Files.writeString(passwordFile, FakeWsEndUser.PASSWORD + "\n");
+        Files.writeString(passwordFile, NetcupSoapStandIn.PASSWORD + "\n");
         try (FailoverProvider p = provider(Map.of("server", "nope"))) {
             assertThat(p.acquire(context(new Cancellation()))).isInstanceOfSatisfying(FailoverOutcome.PermanentFailure.class,
                     f -> assertThat(f.message()).contains("Server not found for name 'nope'"));
@@ -130,7 +123,7 @@ class NetcupSoapProviderTest extends FailoverProviderContract {
             assertThat(p.acquire(context(new Cancellation()))).isInstanceOfSatisfying(FailoverOutcome.PermanentFailure.class,
                     f -> assertThat(f.message()).contains("Could not find failover IP: 198.18.200.99"));
         }
-        service.rateLimited = true;
+        service.rateLimited(true);
         Instant before = Instant.now();
         try (FailoverProvider p = provider()) {
             assertThat(p.acquire(context(new Cancellation()))).isInstanceOfSatisfying(FailoverOutcome.RetryableFailure.class,
@@ -140,7 +133,7 @@ class NetcupSoapProviderTest extends FailoverProviderContract {
 
     @Test
     void aSlowServerRunsIntoTheRequestTimeout() throws Exception {
-        service.changeDelayMillis = 3000;
+        service.changeDelayMillis(3000);
         try (FailoverProvider p = provider(Map.of("request_timeout", "500ms"))) {
             long start = System.nanoTime();
             assertThat(p.acquire(context(new Cancellation()))).isInstanceOfSatisfying(FailoverOutcome.RetryableFailure.class,
@@ -151,11 +144,11 @@ class NetcupSoapProviderTest extends FailoverProviderContract {
 
     @Test
     void cancellationDuringASlowChangeIpRoutingAbandonsItAndNoSecondChangeStarts() throws Exception {
-        service.changeDelayMillis = 3000;
+        service.changeDelayMillis(3000);
         try (FailoverProvider p = provider()) {
             Cancellation c = new Cancellation();
             Thread canceller = Thread.ofVirtual().start(() -> {
-                while (service.changes.isEmpty()) {
+                while (service.changes().isEmpty()) {
                     Thread.onSpinWait();
                 }
                 c.cancel();
@@ -166,7 +159,7 @@ class NetcupSoapProviderTest extends FailoverProviderContract {
             canceller.join();
         }
         Thread.sleep(3500);
-        assertThat(service.changes).as("no second change").hasSize(1);
+        assertThat(service.changes()).as("no second change").hasSize(1);
     }
 
     /** A raw HTTP stand-in: captures the request, answers with a canned envelope and status. */
@@ -232,7 +225,7 @@ class NetcupSoapProviderTest extends FailoverProviderContract {
             assertThat(text(op, "routedIP")).isEqualTo("198.18.200.7");
             assertThat(text(op, "routedMask")).isEqualTo("32");
             assertThat(text(op, "destinationVserverName")).isEqualTo(ME);
-            assertThat(text(op, "loginName")).isEqualTo(FakeWsEndUser.LOGIN);
+            assertThat(text(op, "loginName")).isEqualTo(NetcupSoapStandIn.LOGIN);
         }
     }
 
@@ -244,7 +237,7 @@ class NetcupSoapProviderTest extends FailoverProviderContract {
             p.acquire(context(new Cancellation()));
         }
         assertThat(Files.readString(Path.of("target/test.log"))).contains("changeIPRouting 198.18.200.7 to " + ME)
-                .doesNotContain(FakeWsEndUser.PASSWORD);
+                .doesNotContain(NetcupSoapStandIn.PASSWORD);
     }
 
     /** Envelope and body namespaces, the operation's QName, and its children's (namespace, name) in order. */

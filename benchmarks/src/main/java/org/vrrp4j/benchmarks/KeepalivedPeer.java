@@ -1,0 +1,62 @@
+package org.vrrp4j.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.vrrp4j.testkit.lab.NetnsLab;
+
+/** keepalived 2.2.7 from Debian, VRRP only, in the foreground, with its own pid files. */
+final class KeepalivedPeer implements Peer {
+    private final NetnsLab lab;
+    private final Path dir;
+    private Process process;
+    private Path vrrpPid;
+
+    KeepalivedPeer(NetnsLab lab, Path dir) {
+        this.lab = lab;
+        this.dir = dir;
+    }
+
+    @Override
+    public String name() {
+        return "keepalived";
+    }
+
+    @Override
+    public void start(String ns, Path config, Path log) throws IOException {
+        String base = config.getFileName().toString().replace(".conf", "");
+        vrrpPid = dir.resolve(base + ".vrrp.pid");
+        Files.deleteIfExists(vrrpPid);
+        process = lab.exec(ns, List.of("keepalived", "-n", "-l", "-D", "-P", "-f", config.toString(),
+                        "-p", dir.resolve(base + ".pid").toString(), "-r", vrrpPid.toString(),
+                        "-c", dir.resolve(base + ".chk.pid").toString(), "-i", base))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    @Override
+    public List<Long> pids() throws IOException {
+        List<Long> pids = new ArrayList<>();
+        // ip netns exec execs keepalived in place, so the child we started is keepalived's parent process
+        pids.add(process.pid());
+        if (Files.exists(vrrpPid)) {
+            pids.add(Long.parseLong(Files.readString(vrrpPid).strip()));
+        }
+        return pids;
+    }
+
+    @Override
+    public void kill() throws IOException, InterruptedException {
+        List<Long> pids = pids();
+        List<String> cmd = new ArrayList<>(List.of("kill", "-9"));
+        // the VRRP child first: killed parent-first, the child could get its death signal and resign
+        for (int i = pids.size() - 1; i >= 0; i--) {
+            cmd.add(Long.toString(pids.get(i)));
+        }
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                .waitFor(5, TimeUnit.SECONDS);
+        process.waitFor(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,7 +1,0 @@
-/**
- * Reads keepalived.conf files (keepalived 2.2.7 syntax and defaults) into vrrp4j's model:
- * {@link org.vrrp4j.examples.config.KeepalivedConfigReader} is the entry point,
- * {@link org.vrrp4j.examples.config.KeepalivedConfig} the result and
- * {@link org.vrrp4j.examples.config.EffectiveConfig} prints it back (for {@code vrrp4j check}).
- */
-package org.vrrp4j.examples.config;

@@ -1,0 +1,411 @@
+package org.vrrp4j.keepalived;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vrrp4j.core.config.AddressScope;
+import org.vrrp4j.core.config.TrackerConfig;
+import org.vrrp4j.core.config.VirtualAddress;
+import org.vrrp4j.core.config.VirtualRouterConfig;
+import org.vrrp4j.core.packet.IpFamily;
+import org.vrrp4j.core.packet.VrrpAuthKey;
+import org.vrrp4j.core.packet.VrrpVersion;
+
+/** One corpus file per keyword group, each read into the model it should mean. */
+class KeepalivedConfigReaderTest {
+    @TempDir
+    Path tmp;
+
+    private static InetAddress ip(String s) throws Exception {
+        return InetAddress.getByName(s);
+    }
+
+    private static VirtualRouterConfig router(KeepalivedConfig c, String name) {
+        return c.instance(name).orElseThrow().router();
+    }
+
+    @Test
+    void globalDefs() throws Exception {
+        KeepalivedConfig c = Corpus.read("global-defs.conf");
+        GlobalDefs g = c.global();
+        assertThat(g.routerId()).isEqualTo("lb-east-1");
+        assertThat(g.vrrpVersion()).isEqualTo(VrrpVersion.V3);
+        assertThat(g.scriptUser()).contains("keepalived_script:nogroup");
+        assertThat(g.enableScriptSecurity()).isTrue();
+        assertThat(g.garp()).isEqualTo(new GarpSettings(Duration.ofSeconds(2), 3, Duration.ofSeconds(60), 2,
+                Duration.ofMillis(1)));
+        // the global version and garp settings reach the instance
+        Instance i = c.instance("VI_G").orElseThrow();
+        assertThat(i.router().version()).isEqualTo(VrrpVersion.V3);
+        assertThat(i.router().advertInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(i.garp()).isEqualTo(g.garp());
+        assertThat(Corpus.warnings(c)).containsExactly(
+                "global-defs.conf:12: 'notification_email' in global_defs is not supported by vrrp4j; ignored",
+                "global-defs.conf:15: 'smtp_server' in global_defs is not supported by vrrp4j; ignored");
+    }
+
+    @Test
+    void routerIdDefaultsToTheHostName() throws Exception {
+        assertThat(Corpus.read("instance-basic.conf").global().routerId()).isEqualTo("testhost");
+    }
+
+    @Test
+    void instanceScalarsAndKeepalivedDefaults() throws Exception {
+        KeepalivedConfig c = Corpus.read("instance-basic.conf");
+        assertThat(c.instances()).extracting(Instance::name).containsExactly("VI_1", "VI_2", "VI_3");
+
+        Instance i1 = c.instance("VI_1").orElseThrow();
+        VirtualRouterConfig r1 = i1.router();
+        assertThat(i1.initialState()).isEqualTo(InitialState.BACKUP);
+        assertThat(i1.where().line()).isEqualTo(2);
+        assertThat(r1.interfaceName()).isEqualTo("eth1");
+        assertThat(r1.vrid()).isEqualTo(51);
+        assertThat(r1.priority()).isEqualTo(150);
+        assertThat(r1.advertInterval()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(r1.version()).isEqualTo(VrrpVersion.V2);
+        assertThat(r1.preempt()).isFalse();
+        assertThat(r1.acceptMode()).isFalse();
+        assertThat(r1.authKey()).isEmpty();
+        assertThat(r1.virtualAddresses()).containsExactly(new VirtualAddress(ip("198.18.0.51"), 24,
+                Optional.empty(), Optional.empty(), AddressScope.GLOBAL));
+        assertThat(i1.providers()).isEmpty();
+        assertThat(i1.useVmac()).isFalse();
+        assertThat(i1.garp()).isEqualTo(GarpSettings.KEEPALIVED_DEFAULTS);
+
+        VirtualRouterConfig r2 = router(c, "VI_2");
+        assertThat(r2.priority()).isEqualTo(100);
+        assertThat(r2.advertInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(r2.preempt()).isTrue();
+        assertThat(r2.preemptDelay()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(r2.acceptMode()).isTrue();
+        assertThat(r2.advertOnLowerPriority()).isFalse();
+        assertThat(c.instance("VI_2").orElseThrow().initialState()).isEqualTo(InitialState.BACKUP);
+
+        // keepalived: state MASTER without a priority is the address owner
+        Instance i3 = c.instance("VI_3").orElseThrow();
+        assertThat(i3.initialState()).isEqualTo(InitialState.MASTER);
+        assertThat(i3.router().priority()).isEqualTo(255);
+        assertThat(i3.router().acceptMode()).isTrue();
+        assertThat(c.warnings()).isEmpty();
+    }
+
+    @Test
+    void authentication() throws Exception {
+        KeepalivedConfig c = Corpus.read("authentication.conf");
+        assertThat(router(c, "VI_AUTH").authKey()).contains(VrrpAuthKey.ofPassword("s3cr3tpa"));
+        assertThat(router(c, "VI_AUTH").virtualAddresses()).extracting(VirtualAddress::address)
+                .containsExactly(ip("198.18.0.9"));
+        // VRRPv3 has no authentication: keepalived ignores the block with a warning, so does vrrp4j
+        assertThat(router(c, "VI_AUTH_V3").version()).isEqualTo(VrrpVersion.V3);
+        assertThat(router(c, "VI_AUTH_V3").authKey()).isEmpty();
+        assertThat(Corpus.warnings(c)).containsExactly(
+                "authentication.conf:5: auth_pass is longer than 8 bytes; only the first 8 are used (as keepalived does)",
+                "authentication.conf:14: VRRP version 3 has no authentication; the authentication block is ignored (as keepalived does)");
+        assertThat(c.toString()).doesNotContain("s3cr3t").doesNotContain("short");
+        assertThat(EffectiveConfig.render(c)).doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void virtualAddressesWithDeviceLabelScopeAndIpv6() throws Exception {
+        KeepalivedConfig c = Corpus.read("virtual-ipaddress.conf");
+        VirtualRouterConfig v4 = router(c, "VI_V4");
+        assertThat(v4.family()).isEqualTo(IpFamily.IPV4);
+        assertThat(v4.version()).isEqualTo(VrrpVersion.V2);
+        assertThat(v4.virtualAddresses()).containsExactly(
+                new VirtualAddress(ip("198.18.0.20"), 24, Optional.of("eth0"), Optional.of("eth0:vip"), AddressScope.GLOBAL),
+                new VirtualAddress(ip("198.18.0.21"), 32, Optional.of("eth2"), Optional.empty(), AddressScope.GLOBAL),
+                new VirtualAddress(ip("198.18.0.22"), 32, Optional.empty(), Optional.empty(), AddressScope.LINK),
+                VirtualAddress.of(ip("198.18.0.23")));
+
+        VirtualRouterConfig v6 = router(c, "VI_V6");
+        assertThat(v6.family()).isEqualTo(IpFamily.IPV6);
+        // keepalived: IPv6 instances run VRRPv3 whatever vrrp_version says
+        assertThat(v6.version()).isEqualTo(VrrpVersion.V3);
+        assertThat(v6.advertInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(v6.virtualAddresses()).containsExactly(
+                VirtualAddress.of(ip("fe80::21")),
+                new VirtualAddress(ip("2001:db8::21"), 64, Optional.of("eth0"), Optional.empty(), AddressScope.GLOBAL),
+                VirtualAddress.of(ip("2001:db8::22")));
+        assertThat(Corpus.warnings(c)).containsExactly(
+                "virtual-ipaddress.conf:8: virtual_ipaddress option 'brd' is not supported by vrrp4j; ignored",
+                "virtual-ipaddress.conf:19: a scope cannot be given for an IPv6 address (2001:db8::22); ignored as keepalived does");
+    }
+
+    @Test
+    void unicast() throws Exception {
+        KeepalivedConfig c = Corpus.read("unicast.conf");
+        VirtualRouterConfig r = router(c, "VI_U");
+        assertThat(r.unicastSource()).contains(ip("198.18.1.1"));
+        assertThat(r.unicastPeers()).containsExactly(ip("198.18.1.2"), ip("198.18.1.3"));
+        assertThat(r.isUnicast()).isTrue();
+        assertThat(Corpus.warnings(c)).containsExactly(
+                "unicast.conf:7: unicast_peer options (min_ttl 250) are not supported by vrrp4j; ignored");
+    }
+
+    @Test
+    void vrrpScriptsAndTracking() throws Exception {
+        KeepalivedConfig c = Corpus.read("track.conf");
+        assertThat(c.scripts()).containsOnlyKeys("chk_nginx", "chk_disk");
+        VrrpScript nginx = c.scripts().get("chk_nginx");
+        assertThat(nginx.script()).isEqualTo("/usr/local/bin/check nginx --quiet");
+        assertThat(nginx.interval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(nginx.timeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(nginx.weight()).isEqualTo(-20);
+        assertThat(nginx.rise()).isEqualTo(3);
+        assertThat(nginx.fall()).isEqualTo(2);
+        assertThat(nginx.user()).contains("nobody");
+        assertThat(nginx.where().line()).isEqualTo(1);
+        VrrpScript disk = c.scripts().get("chk_disk");
+        assertThat(disk).isEqualTo(new VrrpScript("chk_disk", new SourceLocation(Corpus.file("track.conf"), 11),
+                "/usr/local/bin/check-disk", Duration.ofSeconds(1), Duration.ofSeconds(1), 0, 1, 1, Optional.empty()));
+
+        Instance i = c.instance("VI_T").orElseThrow();
+        assertThat(i.trackInterfaces()).containsExactly("eth0", "eth1");
+        assertThat(i.trackScripts()).containsExactly("chk_nginx", "chk_disk");
+        // the script's weight is the default; the instance's weight overrides it
+        assertThat(i.router().trackers()).containsExactly(
+                new TrackerConfig("if:eth0", 0), new TrackerConfig("if:eth1", -10),
+                new TrackerConfig("script:chk_nginx", -20), new TrackerConfig("script:chk_disk", 5));
+        assertThat(Corpus.warnings(c)).containsExactly(
+                "track.conf:24: duplicate track_interface eth0; ignored (as keepalived does)");
+    }
+
+    @Test
+    void notifyScriptsBecomeOneExecProviderBlock() throws Exception {
+        KeepalivedConfig c = Corpus.read("notify.conf");
+        Instance i = c.instance("VI_N").orElseThrow();
+        assertThat(i.providers()).singleElement().satisfies(p -> {
+            assertThat(p.type()).isEqualTo("exec");
+            assertThat(p.where().line()).isEqualTo(7);
+            assertThat(p.values()).containsExactly(
+                    Map.entry("notify_master", "/etc/keepalived/to_master.sh 198.18.0.60 'two words'"),
+                    Map.entry("notify_backup", "/etc/keepalived/to_backup.sh"),
+                    Map.entry("notify_fault", "/etc/keepalived/to_backup.sh fault"),
+                    Map.entry("notify_stop", "/etc/keepalived/stop.sh"),
+                    Map.entry("notify", "/etc/keepalived/notify.sh"));
+        });
+        Instance nu = c.instance("VI_NU").orElseThrow();
+        assertThat(nu.providers().getFirst().values()).containsExactly(
+                Map.entry("notify_master", "/etc/keepalived/to_master.sh"));
+        assertThat(Corpus.warnings(c)).containsExactly(
+                "notify.conf:12: notify_backup is already set for vrrp_instance VI_N; this one is ignored (as keepalived does)",
+                "notify.conf:21: notify_master: running the script as another user (root) is not supported by vrrp4j; "
+                        + "it runs as vrrp4j's user. Quote the command line to pass arguments");
+    }
+
+    @Test
+    void garpGlobalDefaultsAndInstanceOverrides() throws Exception {
+        KeepalivedConfig c = Corpus.read("garp.conf");
+        GarpSettings global = new GarpSettings(Duration.ofSeconds(10), 2, Duration.ZERO, 1, Duration.ZERO);
+        assertThat(c.global().garp()).isEqualTo(global);
+        assertThat(c.instance("VI_DEFAULT_GARP").orElseThrow().garp()).isEqualTo(global);
+        assertThat(c.instance("VI_OWN_GARP").orElseThrow().garp())
+                .isEqualTo(new GarpSettings(Duration.ofSeconds(1), 1, Duration.ofSeconds(30), 4, Duration.ZERO));
+        assertThat(Corpus.warnings(c)).containsExactly(
+                "garp.conf:18: 'garp_master_repeat' must be greater than 0; using 1 (as keepalived does)");
+    }
+
+    @Test
+    void vmacVersionAndAdvertRounding() throws Exception {
+        KeepalivedConfig c = Corpus.read("vmac-version.conf");
+        Instance vmac = c.instance("VI_VMAC").orElseThrow();
+        assertThat(vmac.useVmac()).isTrue();
+        assertThat(vmac.vmacName()).contains("vrrp.80");
+        // the instance's version beats vrrp_version; v2 rounds 1.4 s to whole seconds as keepalived does
+        assertThat(vmac.router().version()).isEqualTo(VrrpVersion.V2);
+        assertThat(vmac.router().advertInterval()).isEqualTo(Duration.ofSeconds(1));
+
+        Instance dflt = c.instance("VI_VMAC_DEFAULT").orElseThrow();
+        assertThat(dflt.useVmac()).isTrue();
+        assertThat(dflt.vmacName()).isEmpty();
+        assertThat(dflt.router().version()).isEqualTo(VrrpVersion.V3);
+        assertThat(dflt.router().advertInterval()).isEqualTo(Duration.ofMillis(120));
+        assertThat(Corpus.warnings(c)).containsExactly(
+                "vmac-version.conf:10: a VRRPv2 advert_int is whole seconds; 1.4 s rounded to 1 s (as keepalived does)",
+                "vmac-version.conf:20: a VRRPv3 advert_int is in units of 10 ms; rounded to 0.12 s");
+    }
+
+    @Test
+    void failoverProviderBlocksComeBeforeTheNotifyExecBlock() throws Exception {
+        KeepalivedConfig c = Corpus.read("failover-provider.conf");
+        Instance i = c.instance("VI_F").orElseThrow();
+        assertThat(i.providers()).extracting(ProviderBlock::type).containsExactly("netcup", "exec");
+        ProviderBlock netcup = i.providers().getFirst();
+        assertThat(netcup.where().line()).isEqualTo(9);
+        assertThat(netcup.values()).containsExactly(
+                Map.entry("api", "rest"),
+                Map.entry("failover_ip", "198.18.0.100/32"),
+                Map.entry("server_name", "v2202400000000000000"),
+                Map.entry("mac", "00:00:5e:00:01:65"),
+                Map.entry("api_token_file", "/etc/vrrp4j/netcup token"),
+                Map.entry("retry", "seed"),
+                Map.entry("customer_password", "not in any output"));
+        // where a secret is stays visible, the secret itself does not
+        assertThat(netcup.toString()).contains("api_token_file=/etc/vrrp4j/netcup token")
+                .contains("customer_password=****").doesNotContain("not in any output");
+        assertThat(EffectiveConfig.render(c)).contains("customer_password ****").doesNotContain("not in any output");
+        assertThat(c.toString()).doesNotContain("not in any output");
+        assertThat(i.providers().get(1).values()).containsExactly(Map.entry("notify_master", "/etc/keepalived/to_master.sh"));
+        assertThat(c.warnings()).isEmpty();
+    }
+
+    @Test
+    void syncGroup() throws Exception {
+        KeepalivedConfig c = Corpus.read("sync-group.conf");
+        assertThat(c.syncGroups()).singleElement().satisfies(g -> {
+            assertThat(g.name()).isEqualTo("SG_1");
+            assertThat(g.where().line()).isEqualTo(1);
+            assertThat(g.members()).containsExactly("VI_A", "VI_B");
+            assertThat(g.providers()).singleElement().satisfies(p -> {
+                assertThat(p.type()).isEqualTo("exec");
+                assertThat(p.values()).containsExactly(
+                        Map.entry("notify_master", "/etc/keepalived/group.sh master"),
+                        Map.entry("notify", "/etc/keepalived/group-notify.sh"),
+                        Map.entry("group", "true"));
+            });
+        });
+        assertThat(c.instances()).extracting(Instance::name).containsExactly("VI_A", "VI_B");
+        assertThat(Corpus.warnings(c)).containsExactly(
+                "sync-group.conf:8: 'global_tracking' in vrrp_sync_group is not supported by vrrp4j; ignored");
+    }
+
+    @Test
+    void includeWithGlobsRelativeToTheIncludingFile() throws Exception {
+        KeepalivedConfig c = Corpus.read("include-main.conf");
+        assertThat(c.global().routerId()).isEqualTo("included");
+        assertThat(c.scripts()).containsOnlyKeys("chk_inc");
+        assertThat(c.scripts().get("chk_inc").where())
+                .isEqualTo(new SourceLocation(Corpus.file("conf.d/10-script.conf"), 1));
+        assertThat(c.instances()).extracting(Instance::name).containsExactly("VI_INC", "VI_MAIN");
+        assertThat(c.instance("VI_INC").orElseThrow().where())
+                .isEqualTo(new SourceLocation(Corpus.file("conf.d/20-instance.conf"), 2));
+        assertThat(c.instance("VI_INC").orElseThrow().trackScripts()).containsExactly("chk_inc");
+        // an include inside a block splices lines there (keepalived reads includes at the line level)
+        assertThat(router(c, "VI_MAIN").virtualAddresses()).extracting(VirtualAddress::address)
+                .containsExactly(ip("198.18.0.100"), ip("198.18.0.101"));
+        assertThat(Corpus.warnings(c)).containsExactly(
+                "include-main.conf:5: include conf.d/*.nothing: no files match",
+                "conf.d/20-instance.conf:11: unknown keyword 'bogus_included_keyword' in vrrp_instance; ignored");
+    }
+
+    @Test
+    void includeWithAnAbsolutePathAndBraceGlob() throws Exception {
+        Path main = tmp.resolve("main.conf");
+        Files.writeString(main, "include " + Corpus.dir().resolve("conf.d") + "/{10-script,20-instance}.conf\n");
+        KeepalivedConfig c = KeepalivedConfigReader.read(main, n -> null);
+        assertThat(c.instances()).extracting(Instance::name).containsExactly("VI_INC");
+    }
+
+    @Test
+    void commentsAndQuoting() throws Exception {
+        KeepalivedConfig c = Corpus.read("comments-quoting.conf");
+        Instance i = c.instance("VI_C").orElseThrow();
+        VirtualRouterConfig r = i.router();
+        assertThat(r.interfaceName()).isEqualTo("eth0");
+        assertThat(r.vrid()).isEqualTo(110);
+        assertThat(r.priority()).isEqualTo(120);
+        // '#' and '!' inside double quotes are part of the password, not comments
+        assertThat(r.authKey()).contains(VrrpAuthKey.ofPassword("p#ss!wd"));
+        assertThat(r.virtualAddresses()).extracting(VirtualAddress::address)
+                .containsExactly(ip("198.18.0.110"), ip("198.18.0.111"));
+        assertThat(i.providers().getFirst().values()).containsExactly(
+                Map.entry("notify_master", "/bin/echo \"quoted # not a comment\""),
+                Map.entry("notify_backup", "/bin/echo#not-a-comment"));
+        assertThat(c.warnings()).isEmpty();
+    }
+
+    @Test
+    void unknownKeywordsAreWarningsWithTheirLine() throws Exception {
+        KeepalivedConfig c = Corpus.read("unknown-keyword.conf");
+        assertThat(c.instances()).extracting(Instance::name).containsExactly("VI_UK");
+        assertThat(Corpus.warnings(c)).containsExactly(
+                "unknown-keyword.conf:7: unknown keyword 'frobnicate' in vrrp_instance; ignored",
+                "unknown-keyword.conf:8: 'smtp_alert' in vrrp_instance is not supported by vrrp4j; ignored",
+                "unknown-keyword.conf:9: 'virtual_routes' in vrrp_instance is not supported by vrrp4j; ignored",
+                "unknown-keyword.conf:14: 'virtual_server' is not supported by vrrp4j; ignored",
+                "unknown-keyword.conf:20: unknown keyword 'made_up_block'; ignored");
+        assertThat(c.warnings().getFirst().toString())
+                .isEqualTo(Corpus.file("unknown-keyword.conf") + ":7: unknown keyword 'frobnicate' in vrrp_instance; ignored");
+    }
+
+    @Test
+    void everyCorpusFileRendersAndReadsBackToTheSameModel() throws Exception {
+        List<Path> files;
+        try (var s = Files.list(Corpus.dir())) {
+            files = s.filter(p -> p.toString().endsWith(".conf")).sorted().toList();
+        }
+        assertThat(files).hasSizeGreaterThanOrEqualTo(14);
+        for (Path f : files) {
+            KeepalivedConfig c = KeepalivedConfigReader.read(f, n -> "testhost");
+            Path out = tmp.resolve(f.getFileName());
+            Files.writeString(out, EffectiveConfig.render(c));
+            KeepalivedConfig back = KeepalivedConfigReader.read(out, n -> "testhost");
+            assertThat(back.global()).as(f.toString()).isEqualTo(c.global());
+            assertThat(back.scripts().values()).as(f.toString())
+                    .usingRecursiveFieldByFieldElementComparatorIgnoringFields("where")
+                    .containsExactlyElementsOf(c.scripts().values());
+            assertThat(back.instances()).as(f.toString()).hasSameSizeAs(c.instances());
+            for (int k = 0; k < c.instances().size(); k++) {
+                Instance a = c.instances().get(k);
+                Instance b = back.instances().get(k);
+                VirtualRouterConfig expected = a.router().authKey().isPresent()
+                        ? a.router().toBuilder().authKey(VrrpAuthKey.ofPassword(EffectiveConfig.MASK)).build()
+                        : a.router();
+                assertThat(b.router()).as(f + " " + a.name()).isEqualTo(expected);
+                assertThat(b.initialState()).isEqualTo(a.initialState());
+                assertThat(b.trackInterfaces()).isEqualTo(a.trackInterfaces());
+                assertThat(b.trackScripts()).isEqualTo(a.trackScripts());
+                assertThat(b.useVmac()).isEqualTo(a.useVmac());
+                assertThat(b.vmacName()).isEqualTo(a.vmacName());
+                assertThat(b.garp()).isEqualTo(a.garp());
+                assertThat(b.providers()).extracting(ProviderBlock::type).isEqualTo(a.providers().stream().map(ProviderBlock::type).toList());
+                for (int p = 0; p < a.providers().size(); p++) {
+                    ProviderBlock pa = a.providers().get(p);
+                    ProviderBlock pb = b.providers().get(p);
+                    pa.values().forEach((key, v) -> assertThat(pb.values().get(key)).as(f + " " + key)
+                            .isEqualTo(ProviderBlock.isSecretKey(key) ? EffectiveConfig.MASK : v));
+                }
+            }
+            assertThat(back.syncGroups()).extracting(SyncGroup::name, SyncGroup::members)
+                    .isEqualTo(c.syncGroups().stream().map(g -> org.assertj.core.groups.Tuple.tuple(g.name(), g.members())).toList());
+        }
+    }
+
+    @Test
+    void relativePathsStayRelativeInLocations() throws Exception {
+        // surefire runs in the module directory
+        Path main = Path.of("target/test-classes/keepalived-conf/include-main.conf");
+        KeepalivedConfig c = KeepalivedConfigReader.read(main, n -> null);
+        assertThat(c.instance("VI_INC").orElseThrow().where().toString())
+                .isEqualTo("target/test-classes/keepalived-conf/conf.d/20-instance.conf:2");
+        assertThat(c.warnings().getLast().toString()).isEqualTo("target/test-classes/keepalived-conf/conf.d/"
+                + "20-instance.conf:11: unknown keyword 'bogus_included_keyword' in vrrp_instance; ignored");
+    }
+
+    @Test
+    void aDirectoryOrANamelessInstanceIsRefused() throws Exception {
+        assertThatThrownBy(() -> KeepalivedConfigReader.read(tmp))
+                .isInstanceOf(ConfigFileException.class).hasMessage(tmp + ":0: not a regular file");
+        Path f = tmp.resolve("nameless.conf");
+        Files.writeString(f, "\nvrrp_instance {\n}\n");
+        assertThatThrownBy(() -> KeepalivedConfigReader.read(f))
+                .isInstanceOf(ConfigFileException.class).hasMessage(f + ":2: vrrp_instance needs exactly one name");
+    }
+
+    @Test
+    void aMissingFileIsAConfigFileException() {
+        Path missing = tmp.resolve("nope.conf");
+        assertThatThrownBy(() -> KeepalivedConfigReader.read(missing))
+                .isInstanceOf(ConfigFileException.class)
+                .hasMessage(missing + ":0: file not found");
+    }
+}

@@ -1,0 +1,413 @@
+package org.vrrp4j.daemon;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vrrp4j.core.fsm.Input;
+import org.vrrp4j.core.fsm.State;
+import org.vrrp4j.core.fsm.TransitionReason;
+import org.vrrp4j.keepalived.GarpSettings;
+import org.vrrp4j.keepalived.Instance;
+import org.vrrp4j.keepalived.KeepalivedConfig;
+import org.vrrp4j.keepalived.ProviderBlock;
+import org.vrrp4j.keepalived.SyncGroup;
+import org.vrrp4j.failover.FailoverCoordinator;
+import org.vrrp4j.failover.FailoverEvent;
+import org.vrrp4j.failover.FailoverProvider;
+import org.vrrp4j.failover.FailoverProviders;
+import org.vrrp4j.failover.ProviderConfig;
+import org.vrrp4j.failover.RoleChange;
+import org.vrrp4j.failover.RouterState;
+import org.vrrp4j.netty.NodeListener;
+import org.vrrp4j.netty.RouterStatus;
+import org.vrrp4j.netty.VrrpNode;
+
+/**
+ * The daemon behind {@code vrrp4j run}: one {@link VrrpNode} holding every {@code vrrp_instance} of a
+ * keepalived.conf, the instances' {@code track_script}s and {@code track_interface}s, sync groups, and
+ * a {@link FailoverCoordinator} running each instance's failover providers (notify scripts included).
+ * All bookkeeping runs on one control thread, so listeners, trackers and reloads never race.
+ */
+final class Daemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    private static final Duration STOP_ACTIONS_GRACE = Duration.ofSeconds(3);
+
+    private final Path file;
+    private final FailoverProviders providers;
+    private final FailoverCoordinator coordinator;
+    private final ScheduledExecutorService control;
+    private final Trackers trackers;
+    private final Instant started = Instant.now();
+    private final Map<String, State> states = new ConcurrentHashMap<>();
+    private final Map<String, State> groupStates = new ConcurrentHashMap<>();
+    private volatile KeepalivedConfig config;
+    private volatile Map<String, String> groupOf = Map.of();
+    private VrrpNode node;
+    private volatile boolean stopping;
+
+    private Daemon(Path file, KeepalivedConfig config) {
+        this.file = file;
+        this.config = config;
+        this.providers = FailoverProviders.discover();
+        this.control = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vrrp4j-control");
+            t.setDaemon(true);
+            return t;
+        });
+        this.coordinator = FailoverCoordinator.builder().listener(this::onFailoverEvent).build();
+        this.trackers = new Trackers(control, (router, tracker, up) -> {
+            if (node != null && !stopping) {
+                node.input(router, new Input.TrackerChanged(tracker, up));
+            }
+        });
+    }
+
+    /**
+     * Starts every instance of {@code config}: failover providers first (so no role change is missed),
+     * then the node, then trackers.
+     *
+     * @throws LaunchException naming what could not start and why
+     */
+    static Daemon start(Path file, KeepalivedConfig config) throws LaunchException {
+        Daemon d = new Daemon(file, config);
+        try {
+            d.groupOf = groupIndex(config);
+            for (Instance i : config.instances()) {
+                d.bindProviders(i.name(), i.providers());
+            }
+            for (SyncGroup g : config.syncGroups()) {
+                d.bindProviders(g.name(), g.providers());
+            }
+            GarpSettings garp = config.global().garp();
+            VrrpNode.Builder b = VrrpNode.builder().listener(d.new Listener()).listenerExecutor(d.control)
+                    .gratuitousArp(garp.masterRepeat(), garp.masterDelay())
+                    .announceRefresh(garp.masterRefresh(), garp.masterRefreshRepeat());
+            for (Instance i : config.instances()) {
+                warnUnsupported(i, garp);
+                b.addRouter(i.router());
+                if (i.useVmac()) {
+                    i.vmacName().ifPresentOrElse(n -> b.virtualMac(i.name(), n), () -> b.virtualMac(i.name()));
+                }
+            }
+            d.node = b.build();
+            d.trackers.apply(config);
+        } catch (IOException | RuntimeException e) {
+            d.close();
+            throw new LaunchException("cannot start: " + describe(e), e);
+        } catch (LaunchException e) {
+            d.close();
+            throw e;
+        }
+        LOG.info("vrrp4j started with {} ({} instance(s), {} sync group(s))", file, config.instances().size(),
+                config.syncGroups().size());
+        return d;
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    /** The node announces with one cadence: an instance's own garp_* settings give way to global_defs'. */
+    private static void warnUnsupported(Instance i, GarpSettings global) {
+        if (!i.garp().equals(global)) {
+            LOG.warn("{} ({}:{}): per-instance garp_* settings are not supported; global_defs' apply ({})",
+                    i.name(), i.where().file(), i.where().line(), global);
+        }
+    }
+
+    private void addToNode(Instance n) {
+        if (n.useVmac()) {
+            node.addRouterWithVirtualMac(n.router(), n.vmacName().orElse(null));
+        } else {
+            node.addRouter(n.router());
+        }
+    }
+
+    private static Map<String, String> groupIndex(KeepalivedConfig config) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (SyncGroup g : config.syncGroups()) {
+            for (String member : g.members()) {
+                m.put(member, g.name());
+            }
+        }
+        return Map.copyOf(m);
+    }
+
+    /** Creates and binds the providers of one instance or sync group. */
+    private void bindProviders(String router, List<ProviderBlock> blocks) throws LaunchException {
+        for (ProviderBlock block : blocks) {
+            FailoverProvider provider = createProvider(block);
+            coordinator.bind(router, provider, FailoverCoordinator.Binding.fromConfig(providerConfig(block)));
+        }
+    }
+
+    static ProviderConfig providerConfig(ProviderBlock block) {
+        return ProviderConfig.of(block.type(), block.values());
+    }
+
+    /** Creates one provider; a bad key or value becomes an error at the block's file:line. */
+    FailoverProvider createProvider(ProviderBlock block) throws LaunchException {
+        return create(providers, block);
+    }
+
+    static FailoverProvider create(FailoverProviders providers, ProviderBlock block) throws LaunchException {
+        try {
+            return providers.create(block.type(), providerConfig(block));
+        } catch (RuntimeException e) {
+            throw new LaunchException(block.where().file() + ":" + block.where().line() + ": failover_provider "
+                    + block.type() + ": " + describe(e), e);
+        }
+    }
+
+    // ---- what the node reports ------------------------------------------------------------------
+
+    /** Runs on the control thread (the node's listener executor). */
+    private final class Listener implements NodeListener {
+        @Override
+        public void stateChanged(String router, State from, State to, TransitionReason reason) {
+            states.put(router, to);
+            if (stopping && to != State.INITIALIZE) {
+                return;
+            }
+            coordinator.update(new RoleChange(router, false, role(to), priority(router)));
+            String group = groupOf.get(router);
+            if (group != null && to != State.INITIALIZE && !stopping) {
+                syncGroup(group, router, to, reason);
+            }
+        }
+
+        @Override
+        public void lowerPriorityMasterHeard(String router, InetAddress source, int priority) {
+            LOG.info("{}: heard a lower-priority master {} (priority {}); re-asserting the failover IP", router,
+                    source.getHostAddress(), priority);
+            coordinator.reassert(router);
+        }
+    }
+
+    /** keepalived's sync group: a member that moves on its own takes the others with it. */
+    private void syncGroup(String group, String member, State to, TransitionReason reason) {
+        if (reason != TransitionReason.SYNC_GROUP) {
+            for (Map.Entry<String, String> e : groupOf.entrySet()) {
+                if (e.getValue().equals(group) && !e.getKey().equals(member) && states.get(e.getKey()) != to) {
+                    node.input(e.getKey(), new Input.SyncGroupTransition(to));
+                }
+            }
+        }
+        if (groupStates.put(group, to) != to) {
+            LOG.info("sync group {}: {} ({} moved)", group, to, member);
+            coordinator.update(new RoleChange(group, true, role(to), priority(member)));
+        }
+    }
+
+    private int priority(String router) {
+        return config.instances().stream().filter(i -> i.name().equals(router)).findFirst()
+                .map(i -> i.router().priority()).orElse(0);
+    }
+
+    static RouterState role(State s) {
+        return switch (s) {
+            case MASTER -> RouterState.MASTER;
+            case BACKUP -> RouterState.BACKUP;
+            case FAULT -> RouterState.FAULT;
+            case INITIALIZE -> RouterState.STOP;
+        };
+    }
+
+    private void onFailoverEvent(FailoverEvent e) {
+        switch (e) {
+            case FailoverEvent.Finished f -> {
+                LOG.info("{}: {} {} of {}: {} ({} ms)", f.router(), f.resource(), f.step(), f.attempt(), f.outcome(),
+                        f.took().toMillis());
+            }
+            case FailoverEvent.GaveUp g -> LOG.warn("{}: {}: gave up: {}", g.router(), g.resource(), g.reason());
+            case FailoverEvent.Drift d -> LOG.warn("{}: {} is routed elsewhere ({}); routing it back", d.router(),
+                    d.resource(), d.detail());
+            default -> LOG.debug("{}", e);
+        }
+    }
+
+    // ---- reload (SIGHUP) ------------------------------------------------------------------------
+
+    /**
+     * Applies a new configuration: instances whose configuration did not change keep running untouched
+     * (state, timers, failover IP); removed ones stop as on shutdown; changed ones restart; new ones
+     * start. Runs on the control thread.
+     *
+     * @return a one-line summary
+     */
+    String reload(KeepalivedConfig next) {
+        KeepalivedConfig old = config;
+        Map<String, Instance> before = byName(old.instances());
+        Map<String, Instance> after = byName(next.instances());
+        List<String> kept = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        List<String> added = new ArrayList<>();
+        for (Instance i : before.values()) {
+            Instance n = after.get(i.name());
+            if (n != null && sameInstance(i, n) && sameGroup(old, next, i.name())) {
+                kept.add(i.name());
+            } else {
+                removed.add(i.name());
+            }
+        }
+        for (Instance n : after.values()) {
+            if (!kept.contains(n.name())) {
+                added.add(n.name());
+            }
+        }
+        if (!old.global().garp().equals(next.global().garp())) {
+            LOG.warn("global_defs vrrp_garp_* changes take effect at the next restart");
+        }
+        for (String name : removed) {
+            coordinator.unbind(name);
+            node.removeRouter(name);
+            states.remove(name);
+        }
+        Map<String, SyncGroup> groupsBefore = groupsByName(old);
+        Map<String, SyncGroup> groupsAfter = groupsByName(next);
+        for (SyncGroup g : groupsBefore.values()) {
+            if (!sameGroupBlock(g, groupsAfter.get(g.name()))) {
+                coordinator.unbind(g.name());
+                groupStates.remove(g.name());
+            }
+        }
+        config = next;
+        groupOf = groupIndex(next);
+        List<String> failed = new ArrayList<>();
+        for (String name : added) {
+            Instance n = after.get(name);
+            try {
+                bindProviders(name, n.providers());
+                warnUnsupported(n, config.global().garp());
+                addToNode(n);
+            } catch (LaunchException | RuntimeException e) {
+                coordinator.unbind(name);
+                failed.add(name);
+                LOG.error("{} ({}:{}): not started: {}", name, n.where().file(), n.where().line(), describe(e));
+            }
+        }
+        for (SyncGroup g : groupsAfter.values()) {
+            if (!sameGroupBlock(groupsBefore.get(g.name()), g)) {
+                try {
+                    bindProviders(g.name(), g.providers());
+                } catch (LaunchException e) {
+                    LOG.error("sync group {}: {}", g.name(), e.getMessage());
+                }
+            }
+        }
+        trackers.apply(next);
+        String summary = "reloaded " + file + ": kept " + kept + ", stopped " + removed + ", started "
+                + added.stream().filter(a -> !failed.contains(a)).toList() + (failed.isEmpty() ? "" : ", failed " + failed);
+        LOG.info(summary);
+        return summary;
+    }
+
+    /** Reloads on the control thread and waits for it. */
+    String reloadAndWait(KeepalivedConfig next) throws Exception {
+        return control.submit(() -> reload(next)).get(60, TimeUnit.SECONDS);
+    }
+
+    private static Map<String, Instance> byName(List<Instance> list) {
+        Map<String, Instance> m = new LinkedHashMap<>();
+        list.forEach(i -> m.put(i.name(), i));
+        return m;
+    }
+
+    private static Map<String, SyncGroup> groupsByName(KeepalivedConfig c) {
+        Map<String, SyncGroup> m = new LinkedHashMap<>();
+        c.syncGroups().forEach(g -> m.put(g.name(), g));
+        return m;
+    }
+
+    /** Same configuration, wherever it sits in the file (lines may move). */
+    static boolean sameInstance(Instance a, Instance b) {
+        return a.router().equals(b.router()) && a.initialState() == b.initialState()
+                && a.trackInterfaces().equals(b.trackInterfaces()) && a.trackScripts().equals(b.trackScripts())
+                && a.useVmac() == b.useVmac() && a.vmacName().equals(b.vmacName()) && a.garp().equals(b.garp())
+                && sameBlocks(a.providers(), b.providers());
+    }
+
+    private static boolean sameGroup(KeepalivedConfig a, KeepalivedConfig b, String instance) {
+        return Objects.equals(groupIndex(a).get(instance), groupIndex(b).get(instance));
+    }
+
+    private static boolean sameGroupBlock(SyncGroup a, SyncGroup b) {
+        return a != null && b != null && a.members().equals(b.members()) && sameBlocks(a.providers(), b.providers());
+    }
+
+    private static boolean sameBlocks(List<ProviderBlock> a, List<ProviderBlock> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int k = 0; k < a.size(); k++) {
+            if (!a.get(k).type().equals(b.get(k).type()) || !a.get(k).values().equals(b.get(k).values())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- observation ----------------------------------------------------------------------------
+
+    /** What {@code /status} and {@code /metrics} show. */
+    record Snapshot(String routerId, Path config, Instant started, List<RouterStatus> routers,
+            Map<String, Integer> basePriorities, Map<String, Map<org.vrrp4j.core.packet.DropReason, Long>> interfaceDrops,
+            List<FailoverCoordinator.BindingStatus> failover, Map<String, State> syncGroups) {
+    }
+
+    Snapshot snapshot() {
+        KeepalivedConfig c = config;
+        Map<String, Integer> base = new LinkedHashMap<>();
+        c.instances().forEach(i -> base.put(i.name(), i.router().priority()));
+        return new Snapshot(c.global().routerId(), file, started, node.status(), base, node.interfaceDrops(),
+                coordinator.status(), Map.copyOf(groupStates));
+    }
+
+    KeepalivedConfig config() {
+        return config;
+    }
+
+    ScheduledExecutorService control() {
+        return control;
+    }
+
+    // ---- stop -----------------------------------------------------------------------------------
+
+    /**
+     * Graceful stop: trackers stop; every master sends priority 0 and its addresses are removed (the
+     * node); the STOP role reaches the providers (notify_stop) for a short grace; then every provider
+     * call still running is cancelled.
+     */
+    @Override
+    public void close() {
+        stopping = true;
+        trackers.close();
+        if (node != null) {
+            node.close();
+        }
+        try {
+            control.submit(() -> null).get(5, TimeUnit.SECONDS); // the listener's last STOP updates
+            coordinator.awaitIdle(STOP_ACTIONS_GRACE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debug("waiting for stop actions: {}", e.toString());
+        }
+        coordinator.close();
+        control.shutdownNow();
+        LOG.info("vrrp4j stopped");
+    }
+}

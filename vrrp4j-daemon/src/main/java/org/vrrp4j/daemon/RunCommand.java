@@ -1,0 +1,164 @@
+package org.vrrp4j.daemon;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vrrp4j.keepalived.ConfigFileException;
+import org.vrrp4j.keepalived.ConfigWarning;
+import org.vrrp4j.keepalived.KeepalivedConfig;
+import org.vrrp4j.keepalived.KeepalivedConfigReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/**
+ * {@code vrrp4j run}: the daemon in the foreground. SIGTERM and SIGINT stop it gracefully (exit 0);
+ * SIGHUP reloads the configuration, keeping the routers whose configuration did not change.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, description = {
+        "Run the VRRP daemon in the foreground with a keepalived.conf.",
+        "SIGTERM/SIGINT: graceful stop (priority 0, addresses removed, providers cancelled), exit 0.",
+        "SIGHUP: reload; routers whose configuration did not change keep their state."})
+final class RunCommand implements java.util.concurrent.Callable<Integer> {
+    /** The bound on a graceful stop; past it the process halts with status 1. */
+    static final Duration STOP_BOUND = Duration.ofSeconds(20);
+
+    @Option(names = {"-f", "--use-file"}, paramLabel = "FILE", defaultValue = "/etc/keepalived/keepalived.conf",
+            description = "keepalived.conf to run (default: ${DEFAULT-VALUE})")
+    Path file;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE})")
+    Logging.Level logLevel;
+
+    @Option(names = "--http", paramLabel = "[ADDR:]PORT",
+            description = "serve /status and /metrics there (off by default; ADDR defaults to 127.0.0.1)")
+    String http;
+
+    @Override
+    public Integer call() {
+        Logging.configure(logLevel);
+        Logger log = LoggerFactory.getLogger(RunCommand.class);
+        KeepalivedConfig config;
+        try {
+            config = KeepalivedConfigReader.read(file);
+        } catch (ConfigFileException e) {
+            log.error("{}", e.getMessage());
+            return 1;
+        }
+        for (ConfigWarning w : config.warnings()) {
+            log.warn("{}", w);
+        }
+        InetSocketAddress httpAddress;
+        try {
+            httpAddress = http == null ? null : parseHttp(http);
+        } catch (IllegalArgumentException e) {
+            log.error("--http {}: {}", http, e.getMessage());
+            return 2;
+        }
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(file, config);
+        } catch (LaunchException e) {
+            log.error("{}", e.getMessage());
+            return 1;
+        }
+        HttpEndpoint endpoint = null;
+        try {
+            if (httpAddress != null) {
+                endpoint = new HttpEndpoint(httpAddress, daemon::snapshot);
+                log.info("serving /status and /metrics on http://{}:{}", endpoint.address().getHostString(),
+                        endpoint.address().getPort());
+            }
+        } catch (java.io.IOException e) {
+            log.error("--http {}: cannot listen: {}", http, e.getMessage());
+            daemon.close();
+            return 1;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        AtomicReference<String> why = new AtomicReference<>();
+        Signal.handle(new Signal("TERM"), s -> {
+            why.compareAndSet(null, "SIGTERM");
+            stop.countDown();
+        });
+        Signal.handle(new Signal("INT"), s -> {
+            why.compareAndSet(null, "SIGINT");
+            stop.countDown();
+        });
+        Signal.handle(new Signal("HUP"), s -> daemon.control().execute(() -> reload(daemon, log)));
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("{}: stopping", why.get());
+        Thread watchdog = Thread.ofPlatform().daemon().name("stop-watchdog").start(() -> {
+            try {
+                Thread.sleep(STOP_BOUND.toMillis());
+                System.err.println("vrrp4j: graceful stop took longer than " + STOP_BOUND + "; halting");
+                Runtime.getRuntime().halt(1);
+            } catch (InterruptedException e) {
+                // stopped in time
+            }
+        });
+        if (endpoint != null) {
+            endpoint.close();
+        }
+        daemon.close();
+        watchdog.interrupt();
+        return 0;
+    }
+
+    private void reload(Daemon daemon, Logger log) {
+        log.info("SIGHUP: reloading {}", file);
+        KeepalivedConfig next;
+        try {
+            next = KeepalivedConfigReader.read(file);
+        } catch (ConfigFileException e) {
+            log.error("reload refused, the running configuration stays: {}", e.getMessage());
+            return;
+        }
+        next.warnings().forEach(w -> log.warn("{}", w));
+        try {
+            daemon.reload(next);
+        } catch (RuntimeException e) {
+            log.error("reload failed: {}", e.toString());
+        }
+    }
+
+    /** {@code PORT}, {@code ADDR:PORT} or {@code [V6ADDR]:PORT}; the address defaults to 127.0.0.1. */
+    static InetSocketAddress parseHttp(String spec) {
+        String host = "127.0.0.1";
+        String port = spec;
+        int colon = spec.lastIndexOf(':');
+        if (colon >= 0) {
+            host = spec.substring(0, colon);
+            port = spec.substring(colon + 1);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+        }
+        int p;
+        try {
+            p = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("the port must be a number, got '" + port + "'");
+        }
+        if (p < 0 || p > 65535) {
+            throw new IllegalArgumentException("the port must be 0..65535, got " + p);
+        }
+        java.net.InetAddress a;
+        try {
+            a = java.net.InetAddress.ofLiteral(host);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the address must be an IP literal, got '" + host + "'");
+        }
+        return new InetSocketAddress(a, p);
+    }
+
+}
