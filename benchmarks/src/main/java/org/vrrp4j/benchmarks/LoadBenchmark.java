@@ -16,7 +16,7 @@ import org.vrrp4j.testkit.lab.NetnsLab;
  * same run, with the same routers.
  *
  * <pre>
- * java -cp "examples/target/classes:$(cat examples/target/classpath)" org.vrrp4j.benchmarks.LoadBenchmark \
+ * java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath)" org.vrrp4j.benchmarks.LoadBenchmark \
  *      [--interfaces 5] [--vrids 100] [--interval-ms 100] [--seconds 60] [--impl keepalived,vrrp4j]
  * </pre>
  */

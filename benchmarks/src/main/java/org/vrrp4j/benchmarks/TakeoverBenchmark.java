@@ -18,8 +18,8 @@ import org.vrrp4j.testkit.lab.NetnsLab;
  * the protocol's own wait. Also the master's advert jitter against the nominal interval.
  *
  * <pre>
- * ./mvnw -q -pl examples -am package -DskipTests
- * java -cp "examples/target/classes:$(cat examples/target/classpath)" org.vrrp4j.benchmarks.TakeoverBenchmark \
+ * ./mvnw -q -pl benchmarks -am package -DskipTests
+ * java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath)" org.vrrp4j.benchmarks.TakeoverBenchmark \
  *      [--kills 20] [--intervals 1000,100,10] [--impl keepalived,vrrp4j]
  * </pre>
  * Needs root, iproute2, tcpdump and keepalived. Everything runs in namespaces it creates and deletes.

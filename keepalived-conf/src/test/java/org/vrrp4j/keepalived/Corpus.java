@@ -13,7 +13,7 @@ final class Corpus {
     private Corpus() {
     }
 
-    /** examples/src/test/resources/keepalived-conf as copied to test-classes. */
+    /** keepalived-conf/src/test/resources/keepalived-conf as copied to test-classes. */
     static Path dir() {
         try {
             return Path.of(Corpus.class.getResource("/keepalived-conf").toURI());

@@ -30,12 +30,12 @@ public final class Tutorial {
         return null;
     }
 
-    /** The seed's keepalived.conf for s{@code n} (1 or 2), verbatim. */
+    /** The tutorial's keepalived.conf for s{@code n} (1 or 2), verbatim. */
     public static String keepalivedConf(int n) throws IOException {
         return block(markdown(), "keepalived.conf_ for s" + n);
     }
 
-    /** One of the seed's scripts ({@code to_master.sh}, {@code to_backup.sh}), verbatim. */
+    /** One of the tutorial's scripts ({@code to_master.sh}, {@code to_backup.sh}), verbatim. */
     public static String script(String name) throws IOException {
         return block(markdown(), "**" + name + "**");
     }

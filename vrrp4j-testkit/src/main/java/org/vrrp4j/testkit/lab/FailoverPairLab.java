@@ -79,7 +79,7 @@ public final class FailoverPairLab implements AutoCloseable {
             String s1 = lab.addHost("s1", "eth1", "198.18.1.1/24");
             String s2 = lab.addHost("s2", "eth1", "198.18.1.2/24");
             String scp = lab.addHost("scp", "eth1", SCP_ADDRESS + "/24");
-            Path dir = Files.createTempDirectory("vrrp4j-seed-");
+            Path dir = Files.createTempDirectory("vrrp4j-pair-");
             FailoverPairLab s = new FailoverPairLab(lab, dir, s1, s2, scp, daemonCommand);
             s.startStandIns();
             return s;

@@ -63,7 +63,7 @@ public final class NetnsLab implements AutoCloseable {
         return addHost(name, "eth0", cidr);
     }
 
-    /** Adds a host on the switch whose interface is {@code ifname} (the seed's vLAN is {@code eth1}). */
+    /** Adds a host on the switch whose interface is {@code ifname} (the tutorial's vLAN is {@code eth1}). */
     public String addHost(String name, String ifname, String cidr) throws IOException, InterruptedException {
         if (!cidr.startsWith("198.18.") && !cidr.startsWith("198.19.")) {
             throw new IllegalArgumentException("lab addresses come from 198.18.0.0/15, got " + cidr);
