@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrp4j.keepalived.ConfigFileException;
@@ -14,11 +13,12 @@ import org.vrrp4j.keepalived.KeepalivedConfig;
 import org.vrrp4j.keepalived.KeepalivedConfigReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /**
  * {@code vrrp4j run}: the daemon in the foreground. SIGTERM and SIGINT stop it gracefully (exit 0);
- * SIGHUP reloads the configuration, keeping the routers whose configuration did not change.
+ * SIGHUP reloads the configuration, keeping the routers whose configuration did not change. Signals
+ * are caught from the first instant ({@link DaemonSignals}): a reload asked for during start-up is
+ * applied after it, a stop asked for during start-up stops cleanly.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = {
         "Run the VRRP daemon in the foreground with a keepalived.conf.",
@@ -42,6 +42,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
+        DaemonSignals signals = DaemonSignals.install();
         Logging.configure(logLevel);
         Logger log = LoggerFactory.getLogger(RunCommand.class);
         KeepalivedConfig config;
@@ -60,6 +61,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         } catch (IllegalArgumentException e) {
             log.error("--http {}: {}", http, e.getMessage());
             return 2;
+        }
+        if (signals.stopReason() != null) {
+            log.info("{} during start-up: stopping before anything started", signals.stopReason());
+            return 0;
         }
         Daemon daemon;
         try {
@@ -80,23 +85,14 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             daemon.close();
             return 1;
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        AtomicReference<String> why = new AtomicReference<>();
-        Signal.handle(new Signal("TERM"), s -> {
-            why.compareAndSet(null, "SIGTERM");
-            stop.countDown();
-        });
-        Signal.handle(new Signal("INT"), s -> {
-            why.compareAndSet(null, "SIGINT");
-            stop.countDown();
-        });
-        Signal.handle(new Signal("HUP"), s -> daemon.control().execute(() -> reload(daemon, log)));
         try {
-            stop.await();
+            while (signals.next() == DaemonSignals.Request.RELOAD) {
+                awaitReload(daemon, log);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        log.info("{}: stopping", why.get());
+        log.info("{}: stopping", signals.stopReason());
         Thread watchdog = Thread.ofPlatform().daemon().name("stop-watchdog").start(() -> {
             try {
                 Thread.sleep(STOP_BOUND.toMillis());
@@ -112,6 +108,19 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         daemon.close();
         watchdog.interrupt();
         return 0;
+    }
+
+    /** Runs a reload on the daemon's control thread (where role changes are handled) and waits for it. */
+    private void awaitReload(Daemon daemon, Logger log) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        daemon.control().execute(() -> {
+            try {
+                reload(daemon, log);
+            } finally {
+                done.countDown();
+            }
+        });
+        done.await();
     }
 
     private void reload(Daemon daemon, Logger log) {

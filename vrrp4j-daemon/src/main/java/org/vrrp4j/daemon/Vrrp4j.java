@@ -32,6 +32,9 @@ public final class Vrrp4j {
 
     /** The process entry point. */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("run")) {
+            DaemonSignals.install(); // before anything else: a SIGHUP during start-up must not end the daemon
+        }
         System.exit(execute(args));
     }
 

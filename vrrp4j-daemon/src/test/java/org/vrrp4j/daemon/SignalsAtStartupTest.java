@@ -1,0 +1,82 @@
+package org.vrrp4j.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.vrrp4j.testkit.junit.Prerequisite;
+import org.vrrp4j.testkit.junit.Requires;
+import org.vrrp4j.testkit.lab.FailoverPairLab;
+
+/**
+ * Signals at any moment (a {@code systemctl reload} right after {@code start}, a configuration
+ * management run): the daemon catches them from its first instant. A SIGHUP during start-up is
+ * applied after it and the daemon keeps running; a SIGTERM during start-up stops it cleanly, exit 0,
+ * nothing left behind.
+ */
+@Requires(Prerequisite.NETNS)
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class SignalsAtStartupTest {
+    private static final Duration STEP = Duration.ofSeconds(30);
+    private static final String CONF = """
+            vrrp_instance VI_1 {
+                state BACKUP
+                interface eth1
+                virtual_router_id 61
+                priority 150
+                advert_int 1
+                virtual_ipaddress {
+                    198.18.1.100/24
+                }
+            }
+            """;
+    private FailoverPairLab lab;
+
+    @BeforeEach
+    void lab() throws Exception {
+        lab = FailoverPairLab.create("v4jsig", FailoverPairLab.javaCommand(Vrrp4j.class.getName()));
+    }
+
+    @AfterEach
+    void cleanup() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void sighupsDuringStartUpAreAppliedAfterItAndTheDaemonKeepsRunning() throws Exception {
+        FailoverPairLab.Node node = lab.startVrrp4j(1, CONF, null);
+        Thread.sleep(300); // the issue's reproduction: 0.3 s and 0.8 s after start
+        node.signal("HUP");
+        Thread.sleep(500);
+        node.signal("HUP");
+        node.awaitLine("SIGHUP: reloading", 0, STEP);
+        node.awaitLine("VI_1: \\w+ -> MASTER", 0, STEP);
+        assertThat(node.process().isAlive()).as("alive after SIGHUPs during start-up").isTrue();
+        assertThat(lab.holdsVip(1)).isTrue();
+        // a burst of reloads while running: they pile up and are applied, the daemon stays
+        int mark = node.mark();
+        for (int i = 0; i < 5; i++) {
+            node.signal("HUP");
+        }
+        node.awaitLine("SIGHUP: reloading", mark, STEP);
+        assertThat(node.process().isAlive()).isTrue();
+        assertThat(node.terminate(Duration.ofSeconds(25))).isZero();
+        assertThat(lab.holdsVip(1)).isFalse();
+    }
+
+    @Test
+    void aSigtermDuringStartUpStopsCleanly() throws Exception {
+        FailoverPairLab.Node node = lab.startVrrp4j(1, CONF, null);
+        Thread.sleep(300);
+        node.signal("TERM");
+        assertThat(node.process().waitFor(25, TimeUnit.SECONDS)).as("stopped").isTrue();
+        assertThat(node.process().exitValue()).as("exit status").isZero();
+        assertThat(lab.holdsVip(1)).as("no virtual address left").isFalse();
+    }
+}
