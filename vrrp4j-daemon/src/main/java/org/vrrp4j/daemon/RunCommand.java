@@ -66,13 +66,17 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             log.info("{} during start-up: stopping before anything started", signals.stopReason());
             return 0;
         }
-        Daemon daemon;
-        try {
-            daemon = Daemon.start(file, config);
+        try (InstanceLock lock = InstanceLock.acquire(file)) {
+            return run(config, httpAddress, signals, log);
         } catch (LaunchException e) {
             log.error("{}", e.getMessage());
             return 1;
         }
+    }
+
+    private int run(KeepalivedConfig config, InetSocketAddress httpAddress, DaemonSignals signals, Logger log)
+            throws LaunchException {
+        Daemon daemon = Daemon.start(file, config);
         HttpEndpoint endpoint = null;
         try {
             if (httpAddress != null) {

@@ -71,6 +71,24 @@ class SignalsAtStartupTest {
     }
 
     @Test
+    void aSecondDaemonOnTheSameConfigurationRefusesToStartAndSaysWhy() throws Exception {
+        FailoverPairLab.Node first = lab.startVrrp4j(1, CONF, null);
+        first.awaitLine("VI_1: \\w+ -> MASTER", 0, STEP);
+        FailoverPairLab.Node second = lab.startVrrp4j(1, CONF, null);
+        assertThat(second.process().waitFor(20, TimeUnit.SECONDS)).as("the second one ended").isTrue();
+        assertThat(second.process().exitValue()).isEqualTo(1);
+        second.awaitLine("another vrrp4j \\(pid " + first.process().pid() + "\\) already runs .* in this network namespace",
+                0, STEP);
+        assertThat(first.process().isAlive()).isTrue();
+        assertThat(lab.holdsVip(1)).as("the first one still holds the address").isTrue();
+        // the first one killed (no clean-up at all): the kernel dropped its lock, a new daemon starts
+        first.kill();
+        FailoverPairLab.Node third = lab.startVrrp4j(1, CONF, null);
+        third.awaitLine("VI_1: \\w+ -> MASTER", 0, STEP);
+        assertThat(third.terminate(Duration.ofSeconds(25))).isZero();
+    }
+
+    @Test
     void aSigtermDuringStartUpStopsCleanly() throws Exception {
         FailoverPairLab.Node node = lab.startVrrp4j(1, CONF, null);
         Thread.sleep(300);
