@@ -16,4 +16,5 @@ module org.vrrp4j.testkit {
     exports org.vrrp4j.testkit.junit;
     exports org.vrrp4j.testkit.lab;
     exports org.vrrp4j.testkit.netcup;
+    exports org.vrrp4j.testkit.sim;
 }
