@@ -53,7 +53,7 @@ class FailoverCoordinatorTest {
 
     private void bind(boolean release, boolean locate, RetryPolicy retry, Duration reverify) {
         provider = new BlockingProvider(release, locate);
-        coordinator.bind("VI_1", provider, new FailoverCoordinator.Binding(retry, reverify, release));
+        coordinator.bind("VI_1", provider, new BindingOptions(retry, reverify, release));
         clock.drain();
     }
 
@@ -372,7 +372,7 @@ class FailoverCoordinatorTest {
                 throw new NoClassDefFoundError("com/sun/xml/ws/Missing");
             }
         };
-        coordinator.bind("VI_1", throwing, new FailoverCoordinator.Binding(THREE_TRIES, Duration.ZERO, false));
+        coordinator.bind("VI_1", throwing, new BindingOptions(THREE_TRIES, Duration.ZERO, false));
         clock.drain();
         role(RouterState.MASTER);
         clock.runUntil(() -> finishedCount() > 0, WAIT);

@@ -69,14 +69,14 @@ class ProviderConfigTest {
 
     @Test
     void aBindingComesFromTheProviderBlockWithTheSeedPreset() {
-        FailoverCoordinator.Binding b = FailoverCoordinator.Binding.fromConfig(
+        BindingOptions b = BindingOptions.fromConfig(
                 ProviderConfig.of("VI_1", Map.of("retry", "seed", "reverify", "0", "release", "no")));
         assertThat(b.retry()).isEqualTo(RetryPolicy.seedScript());
         assertThat(b.reverifyEvery()).isZero();
         assertThat(b.release()).isFalse();
-        assertThat(FailoverCoordinator.Binding.fromConfig(ProviderConfig.of("VI_1", Map.of())))
-                .isEqualTo(FailoverCoordinator.Binding.standard());
-        assertThatThrownBy(() -> FailoverCoordinator.Binding.fromConfig(ProviderConfig.of("VI_1", Map.of("retry", "forever"))))
+        assertThat(BindingOptions.fromConfig(ProviderConfig.of("VI_1", Map.of())))
+                .isEqualTo(BindingOptions.standard());
+        assertThatThrownBy(() -> BindingOptions.fromConfig(ProviderConfig.of("VI_1", Map.of("retry", "forever"))))
                 .hasMessageStartingWith("retry: unknown preset");
     }
 

@@ -1,7 +1,7 @@
 package org.vrrp4j.failover.exec;
 
 import java.util.Set;
-import org.vrrp4j.failover.FailoverCoordinator;
+import org.vrrp4j.failover.BindingOptions;
 import org.vrrp4j.failover.FailoverProvider;
 import org.vrrp4j.failover.FailoverProviderFactory;
 import org.vrrp4j.failover.ProviderConfig;
@@ -14,7 +14,7 @@ import org.vrrp4j.failover.ProviderConfig;
  */
 public final class ExecProviderFactory implements FailoverProviderFactory {
     static final Set<String> KEYS = union(Set.of("notify_master", "notify_backup", "notify_fault", "notify_stop",
-            "notify", "timeout", "kill_grace", "group"), FailoverCoordinator.Binding.KEYS);
+            "notify", "timeout", "kill_grace", "group"), BindingOptions.KEYS);
 
     static Set<String> union(Set<String> a, Set<String> b) {
         java.util.Set<String> u = new java.util.HashSet<>(a);

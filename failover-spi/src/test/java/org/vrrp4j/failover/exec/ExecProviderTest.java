@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vrrp4j.failover.BindingOptions;
 import org.vrrp4j.failover.Cancellation;
 import org.vrrp4j.failover.FailoverContext;
 import org.vrrp4j.failover.FailoverCoordinator;
@@ -121,7 +122,7 @@ class ExecProviderTest {
         List<FailoverEvent> events = new CopyOnWriteArrayList<>();
         try (FailoverCoordinator c = FailoverCoordinator.builder().listener(events::add).build()) {
             FailoverProvider p = exec(Map.of("notify_master", toMaster.toString(), "notify_backup", toBackup.toString()));
-            c.bind("VI_1", p, new FailoverCoordinator.Binding(RetryPolicy.seedScript(), Duration.ZERO, true));
+            c.bind("VI_1", p, new BindingOptions(RetryPolicy.seedScript(), Duration.ZERO, true));
             c.update(new RoleChange("VI_1", false, RouterState.MASTER, 254));
             awaitFile(pid);
             awaitFile(started);
