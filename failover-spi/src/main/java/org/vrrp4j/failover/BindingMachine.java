@@ -122,6 +122,7 @@ final class BindingMachine {
         final long startedAt;
         final long deadline;
         boolean timedOut;
+        boolean cancelled;
 
         Call(long id, Step step, int attempt, RoleChange role, long roleSequence, long term, long startedAt,
                 long deadline) {
@@ -158,7 +159,7 @@ final class BindingMachine {
     private Call running;
     private long nextCallId = 1;
     private boolean stopped;
-    private Command.Status lastStatus;
+    private Command.Status lastStatus = new Command.Status(false, false, true);
 
     // per step
     private long now;
@@ -221,11 +222,9 @@ final class BindingMachine {
             cancelTimer(Timer.REVERIFY);
             acquisition = Acquisition.FRESH;
             verifyRequested = false;
-            if (running != null) {
-                out.add(new Command.CancelCall(running.id)); // its completion reconciles again
-            }
+            cancelRunning(); // its completion reconciles again
         } else if (!master && running != null && running.step == Step.RELEASE) {
-            out.add(new Command.CancelCall(running.id)); // e.g. BACKUP then FAULT: the newer script replaces the older
+            cancelRunning(); // e.g. BACKUP then FAULT: the newer script replaces the older
         }
     }
 
@@ -250,9 +249,9 @@ final class BindingMachine {
             }
             case CALL_DEADLINE -> {
                 // a provider that ignores its deadline must not hold the binding for ever
-                if (running != null && !running.timedOut) {
+                if (running != null) {
                     running.timedOut = true;
-                    out.add(new Command.CancelCall(running.id));
+                    cancelRunning();
                 }
             }
         }
@@ -265,7 +264,12 @@ final class BindingMachine {
         stopped = true;
         cancelTimer(Timer.RETRY);
         cancelTimer(Timer.REVERIFY);
-        if (running != null) {
+        cancelRunning();
+    }
+
+    private void cancelRunning() {
+        if (running != null && !running.cancelled) {
+            running.cancelled = true;
             out.add(new Command.CancelCall(running.id));
         }
     }
@@ -302,9 +306,9 @@ final class BindingMachine {
         }
         verifyRequested = false; // an acquire checks first, so it answers a pending request as a locate does
         running = new Call(nextCallId++, step, attempt, desired, desiredSequence, term, now, deadline);
-        out.add(new Command.ArmTimer(Timer.CALL_DEADLINE, deadline + DEADLINE_GRACE.toNanos()));
         publish(new FailoverEvent.Started(router, resource, at(now), step, attempt));
         out.add(new Command.StartCall(running.id, step, attempt, desired, deadline));
+        out.add(new Command.ArmTimer(Timer.CALL_DEADLINE, deadline + DEADLINE_GRACE.toNanos()));
     }
 
     private void finished(long id, FailoverOutcome reported, Location location) {
@@ -390,8 +394,9 @@ final class BindingMachine {
     }
 
     private void armReverify() {
-        cancelTimer(Timer.REVERIFY);
-        if (!options.reverifyEvery().isZero() && wantsResource()) {
+        if (options.reverifyEvery().isZero() || !wantsResource()) {
+            cancelTimer(Timer.REVERIFY);
+        } else { // arming again moves an armed timer
             reverifyArmed = true;
             out.add(new Command.ArmTimer(Timer.REVERIFY, now + options.reverifyEvery().toNanos()));
         }

@@ -44,8 +44,21 @@ public final class FailoverProviders {
         return f;
     }
 
-    /** Creates a provider called {@code name} from {@code config}. */
+    /**
+     * Creates a provider called {@code name} from {@code config}, which must not carry the binding's keys
+     * ({@link BindingOptions#KEYS}): parse a configuration block with {@link BindingOptions#parse} and pass
+     * its {@link BindingOptions.Parsed#providerConfig() providerConfig()}.
+     *
+     * @throws ProviderConfigException for an unknown name, a binding key, or the factory's own complaint
+     */
     public FailoverProvider create(String name, ProviderConfig config) {
-        return factory(name).create(config);
+        FailoverProviderFactory factory = factory(name);
+        for (String key : config.keys()) {
+            if (BindingOptions.KEYS.contains(key)) {
+                throw new ProviderConfigException(key, "is the coordinator's, not provider " + name
+                        + "'s: split it off with BindingOptions.parse first (provider " + config.name() + ")");
+            }
+        }
+        return factory.create(config);
     }
 }

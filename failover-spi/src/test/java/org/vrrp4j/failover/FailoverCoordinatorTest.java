@@ -305,8 +305,8 @@ class FailoverCoordinatorTest {
         for (int i = 0; i < 1000; i++) {
             assertThat(p.backoff(2, r)).isBetween(Duration.ofSeconds(10), Duration.ofSeconds(20));
         }
-        assertThat(RetryPolicy.seedScript().backoff(7, r)).isEqualTo(Duration.ofSeconds(3));
-        assertThat(RetryPolicy.seedScript().maxAttempts()).isEqualTo(10);
+        assertThat(RetryPolicy.fixed(10, Duration.ofSeconds(3)).backoff(7, r)).isEqualTo(Duration.ofSeconds(3));
+        assertThat(RetryPolicy.fixed(10, Duration.ofSeconds(3)).maxAttempts()).isEqualTo(10);
     }
 
     // found in review (helper probes): a same-state update (a priority change) must not lose the rules

@@ -122,7 +122,7 @@ class ExecProviderTest {
         List<FailoverEvent> events = new CopyOnWriteArrayList<>();
         try (FailoverCoordinator c = FailoverCoordinator.builder().listener(events::add).build()) {
             FailoverProvider p = exec(Map.of("notify_master", toMaster.toString(), "notify_backup", toBackup.toString()));
-            c.bind("VI_1", p, new BindingOptions(RetryPolicy.seedScript(), Duration.ZERO, true));
+            c.bind("VI_1", p, new BindingOptions(RetryPolicy.fixed(10, Duration.ofSeconds(3)), Duration.ZERO, true));
             c.update(new RoleChange("VI_1", false, RouterState.MASTER, 254));
             awaitFile(pid);
             awaitFile(started);
