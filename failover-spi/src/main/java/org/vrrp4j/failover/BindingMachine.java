@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 import org.vrrp4j.failover.FailoverEvent.Step;
+import org.vrrp4j.failover.spi.FailoverProvider;
+import org.vrrp4j.failover.spi.FailoverOutcome;
+import org.vrrp4j.failover.spi.Location;
+import org.vrrp4j.failover.spi.RoleChange;
 
 /**
  * The decisions for one provider bound to one router, as a pure state machine: {@link #step} takes an

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.vrrp4j.failover.spi.ProviderConfigException;
+import org.vrrp4j.failover.spi.ProviderConfig;
 
 /**
  * How the coordinator runs one provider for one router. In a configuration these are keys of the

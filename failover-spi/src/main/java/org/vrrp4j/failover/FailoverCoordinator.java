@@ -25,6 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrp4j.failover.BindingMachine.Command;
 import org.vrrp4j.failover.BindingMachine.Event;
+import org.vrrp4j.failover.spi.FailoverProvider;
+import org.vrrp4j.failover.spi.RoleChange;
 
 /**
  * Drives failover providers from routers' roles, getting the hard parts right once:

@@ -3,6 +3,10 @@ package org.vrrp4j.failover;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import org.vrrp4j.failover.spi.FailoverProviderFactory;
+import org.vrrp4j.failover.spi.FailoverProvider;
+import org.vrrp4j.failover.spi.ProviderConfigException;
+import org.vrrp4j.failover.spi.ProviderConfig;
 
 /** Finds provider factories with {@link ServiceLoader}. */
 public final class FailoverProviders {

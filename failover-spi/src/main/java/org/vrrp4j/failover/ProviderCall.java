@@ -7,6 +7,12 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrp4j.failover.BindingMachine.Event;
+import org.vrrp4j.failover.spi.FailoverProvider;
+import org.vrrp4j.failover.spi.FailoverContext;
+import org.vrrp4j.failover.spi.FailoverOutcome;
+import org.vrrp4j.failover.spi.Location;
+import org.vrrp4j.failover.spi.Cancellation;
+import org.vrrp4j.failover.spi.RoleChange;
 
 /**
  * One provider call as the coordinator runs it on a worker thread: its context, its cancellation (which

@@ -3,6 +3,8 @@ package org.vrrp4j.failover;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
+import org.vrrp4j.failover.spi.FailoverOutcome;
+import org.vrrp4j.failover.spi.ProviderConfigException;
 
 /**
  * How an acquisition is retried: exponential backoff with jitter, a maximum number of attempts and an

@@ -12,6 +12,11 @@ import java.util.Optional;
 import java.util.Random;
 import org.vrrp4j.failover.BindingMachine.Command;
 import org.vrrp4j.failover.BindingMachine.Event;
+import org.vrrp4j.failover.spi.FailoverOutcome;
+import org.vrrp4j.failover.spi.Location;
+import org.vrrp4j.failover.spi.ProviderConfig;
+import org.vrrp4j.failover.spi.RoleChange;
+import org.vrrp4j.failover.spi.RoleChange.RouterState;
 
 /**
  * Replays a coordinator scenario against real {@link BindingMachine}s and renders the script back with

@@ -17,6 +17,12 @@ import org.vrrp4j.failover.FailoverEvent.Step;
 import org.vrrp4j.failover.testing.BlockingProvider;
 import org.vrrp4j.failover.testing.BlockingProvider.Call;
 import org.vrrp4j.failover.testing.ManualScheduler;
+import org.vrrp4j.failover.spi.FailoverProvider;
+import org.vrrp4j.failover.spi.FailoverContext;
+import org.vrrp4j.failover.spi.FailoverOutcome;
+import org.vrrp4j.failover.spi.Location;
+import org.vrrp4j.failover.spi.RoleChange;
+import org.vrrp4j.failover.spi.RoleChange.RouterState;
 
 /**
  * The coordinator's rules, deterministically: virtual time from {@link ManualScheduler}, provider calls

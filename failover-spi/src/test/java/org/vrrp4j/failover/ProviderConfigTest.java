@@ -10,6 +10,12 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vrrp4j.failover.spi.FailoverProviderFactory;
+import org.vrrp4j.failover.spi.ProviderConfigException;
+import org.vrrp4j.failover.spi.ProviderConfig;
+import org.vrrp4j.failover.spi.Secret;
+import org.vrrp4j.failover.spi.RoleChange;
+import org.vrrp4j.failover.spi.RoleChange.RouterState;
 
 /** Typed accessors, secrets from env or file that never print, discovery by name. */
 class ProviderConfigTest {
@@ -134,7 +140,7 @@ class ProviderConfigTest {
 
     @Test
     void theServicesFileAndModuleInfoBothDeclareTheExecProvider() throws Exception {
-        assertThat(Files.readString(Path.of("src/main/resources/META-INF/services/org.vrrp4j.failover.FailoverProviderFactory")))
+        assertThat(Files.readString(Path.of("src/main/resources/META-INF/services/org.vrrp4j.failover.spi.FailoverProviderFactory")))
                 .contains("org.vrrp4j.failover.exec.ExecProviderFactory");
         assertThat(FailoverProviders.class.getModule().getDescriptor()).isNotNull()
                 .satisfies(d -> assertThat(d.provides()).anySatisfy(pr -> assertThat(pr.providers())

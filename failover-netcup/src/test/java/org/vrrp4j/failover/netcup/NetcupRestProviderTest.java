@@ -18,13 +18,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vrrp4j.failover.Cancellation;
-import org.vrrp4j.failover.FailoverOutcome;
-import org.vrrp4j.failover.FailoverProvider;
+import org.vrrp4j.failover.spi.Cancellation;
+import org.vrrp4j.failover.spi.FailoverOutcome;
+import org.vrrp4j.failover.spi.FailoverProvider;
 import org.vrrp4j.failover.FailoverProviders;
-import org.vrrp4j.failover.Location;
-import org.vrrp4j.failover.ProviderConfig;
-import org.vrrp4j.failover.ProviderConfigException;
+import org.vrrp4j.failover.spi.Location;
+import org.vrrp4j.failover.spi.ProviderConfig;
+import org.vrrp4j.failover.spi.ProviderConfigException;
 import org.vrrp4j.failover.testing.FailoverProviderContract;
 
 /** The netcup provider over REST against {@link FakeScp}, a real HTTP server on 127.0.0.1. */

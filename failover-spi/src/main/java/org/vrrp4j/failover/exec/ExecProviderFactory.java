@@ -1,9 +1,9 @@
 package org.vrrp4j.failover.exec;
 
 import java.util.Set;
-import org.vrrp4j.failover.FailoverProvider;
-import org.vrrp4j.failover.FailoverProviderFactory;
-import org.vrrp4j.failover.ProviderConfig;
+import org.vrrp4j.failover.spi.FailoverProvider;
+import org.vrrp4j.failover.spi.FailoverProviderFactory;
+import org.vrrp4j.failover.spi.ProviderConfig;
 
 /**
  * The {@code exec} provider: keepalived's notify scripts. Keys: {@code notify_master},

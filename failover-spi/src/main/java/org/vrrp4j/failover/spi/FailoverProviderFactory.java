@@ -1,9 +1,9 @@
-package org.vrrp4j.failover;
+package org.vrrp4j.failover.spi;
 
 /**
  * Creates providers of one kind from their configuration. Implementations are found with
  * {@link java.util.ServiceLoader}: declare them in {@code module-info} ({@code provides ... with})
- * and in {@code META-INF/services/org.vrrp4j.failover.FailoverProviderFactory}.
+ * and in {@code META-INF/services/org.vrrp4j.failover.spi.FailoverProviderFactory}.
  */
 public interface FailoverProviderFactory {
 
