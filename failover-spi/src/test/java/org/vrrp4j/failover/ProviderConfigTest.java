@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.vrrp4j.failover.spi.FailoverProviderFactory;
 import org.vrrp4j.failover.spi.ProviderConfigException;
@@ -18,6 +20,7 @@ import org.vrrp4j.failover.spi.RoleChange;
 import org.vrrp4j.failover.spi.RoleChange.RouterState;
 
 /** Typed accessors, secrets from env or file that never print, discovery by name. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ProviderConfigTest {
     @TempDir
     Path dir;

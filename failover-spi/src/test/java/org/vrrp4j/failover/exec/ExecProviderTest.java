@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.vrrp4j.failover.BindingOptions;
 import org.vrrp4j.failover.spi.Cancellation;
@@ -29,6 +31,7 @@ import org.vrrp4j.failover.spi.RoleChange.RouterState;
 import org.vrrp4j.failover.testing.DirectContext;
 
 /** The exec provider with real processes: arguments, per-state scripts, timeouts, group kills, logging. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ExecProviderTest {
     @TempDir
     Path dir;
