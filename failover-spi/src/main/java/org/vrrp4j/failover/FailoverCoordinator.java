@@ -40,7 +40,10 @@ import org.vrrp4j.failover.spi.RoleChange;
  *     {@link #reassert} (a lower-priority master was heard) does that check at once;</li>
  * <li>an event per step to listeners; {@link #close()} within a bound.</li>
  * </ul>
- * Thread-safe: inputs may come from any thread (the VRRP event loop); decisions run on the
+ * The decisions are made by one pure state machine per binding ({@code BindingMachine}, pinned by
+ * scenario files); this class is its shell: it feeds it inputs and the time, and carries out its commands
+ * (provider calls on workers, timers on the scheduler, cancellation, events, status).
+ * Thread-safe: inputs may come from any thread (the VRRP event loop); the machines run on the
  * {@link FailoverScheduler}'s control thread and provider calls on worker threads (virtual threads by
  * default), never on the caller's.
  */
