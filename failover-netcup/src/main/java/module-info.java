@@ -16,5 +16,5 @@ module org.vrrp4j.failover.netcup {
     exports org.vrrp4j.failover.netcup.soap.generated to com.sun.xml.ws;
     opens org.vrrp4j.failover.netcup.soap.generated to jakarta.xml.bind, com.sun.xml.ws, org.glassfish.jaxb.runtime;
 
-    provides org.vrrp4j.failover.FailoverProviderFactory with org.vrrp4j.failover.netcup.NetcupProviderFactory;
+    provides org.vrrp4j.failover.spi.FailoverProviderFactory with org.vrrp4j.failover.netcup.NetcupProviderFactory;
 }

@@ -3,6 +3,8 @@ package org.vrrp4j.failover;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,14 +12,21 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vrrp4j.failover.BindingMachine.Command;
+import org.vrrp4j.failover.BindingMachine.Event;
+import org.vrrp4j.failover.spi.FailoverProvider;
+import org.vrrp4j.failover.spi.RoleChange;
 
 /**
  * Drives failover providers from routers' roles, getting the hard parts right once:
@@ -31,7 +40,10 @@ import org.slf4j.LoggerFactory;
  *     {@link #reassert} (a lower-priority master was heard) does that check at once;</li>
  * <li>an event per step to listeners; {@link #close()} within a bound.</li>
  * </ul>
- * Thread-safe: inputs may come from any thread (the VRRP event loop); decisions run on the
+ * The decisions are made by one pure state machine per binding ({@code BindingMachine}, pinned by
+ * scenario files); this class is its shell: it feeds it inputs and the time, and carries out its commands
+ * (provider calls on workers, timers on the scheduler, cancellation, events, status).
+ * Thread-safe: inputs may come from any thread (the VRRP event loop); the machines run on the
  * {@link FailoverScheduler}'s control thread and provider calls on worker threads (virtual threads by
  * default), never on the caller's.
  */
@@ -42,38 +54,6 @@ public final class FailoverCoordinator implements AutoCloseable {
     @FunctionalInterface
     public interface Listener {
         void onEvent(FailoverEvent event);
-    }
-
-    /**
-     * How one provider is run for one router.
-     *
-     * @param retry          retries of acquisition
-     * @param reverifyEvery  how often a master checks the routing; zero turns it off
-     * @param release        whether leaving master calls {@link FailoverProvider#release}
-     */
-    public record Binding(RetryPolicy retry, Duration reverifyEvery, boolean release) {
-        public Binding {
-            Objects.requireNonNull(retry, "retry");
-            Objects.requireNonNull(reverifyEvery, "reverifyEvery");
-        }
-
-        /** Standard retries, re-verification every 60 s, release when the provider supports it. */
-        public static Binding standard() {
-            return new Binding(RetryPolicy.standard(), Duration.ofSeconds(60), true);
-        }
-
-        /** The keys {@link #fromConfig} reads; provider factories accept them beside their own. */
-        public static final java.util.Set<String> KEYS = java.util.Set.of("retry", "reverify", "release");
-
-        /**
-         * A binding from a provider block: {@code retry} ({@code standard} or {@code seed}, the seed
-         * script's 10 tries 3 s apart), {@code reverify} (a duration, 0 for off; default 60 s),
-         * {@code release} (default true).
-         */
-        public static Binding fromConfig(ProviderConfig config) {
-            RetryPolicy retry = RetryPolicy.preset(config.string("retry", "standard"));
-            return new Binding(retry, config.duration("reverify", Duration.ofSeconds(60)), config.bool("release", true));
-        }
     }
 
     /** The latest state of one provider binding, for status pages. */
@@ -87,13 +67,15 @@ public final class FailoverCoordinator implements AutoCloseable {
     private final boolean ownsWorkers;
     private final RandomGenerator random;
     private final Duration shutdownTimeout;
+    private final Instant origin;
+    private final AtomicLong roleSequence = new AtomicLong();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, List<Slot>> slots = new LinkedHashMap<>(); // control thread only
-    private final Map<Slot, Published> published = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Slot, Published> published = new ConcurrentHashMap<>();
+    private volatile boolean closing;
 
     private record Published(BindingStatus status, boolean idle) {
     }
-    private volatile boolean closing;
 
     private FailoverCoordinator(Builder b) {
         this.scheduler = b.scheduler != null ? b.scheduler : FailoverScheduler.system();
@@ -102,6 +84,7 @@ public final class FailoverCoordinator implements AutoCloseable {
         this.ownsWorkers = b.workers == null;
         this.random = b.random != null ? b.random : new Random();
         this.shutdownTimeout = b.shutdownTimeout;
+        this.origin = scheduler.now();
         this.listeners.addAll(b.listeners);
     }
 
@@ -115,15 +98,16 @@ public final class FailoverCoordinator implements AutoCloseable {
         listeners.add(Objects.requireNonNull(listener));
     }
 
-    /** Runs {@code provider} for {@code router} as {@code binding} says. Call before the router's first update. */
-    public void bind(String router, FailoverProvider provider, Binding binding) {
+    /** Runs {@code provider} for {@code router} as {@code options} say. Call before the router's first update. */
+    public void bind(String router, FailoverProvider provider, BindingOptions options) {
         Objects.requireNonNull(router, "router");
         Objects.requireNonNull(provider, "provider");
-        Objects.requireNonNull(binding, "binding");
+        Objects.requireNonNull(options, "options");
         if (closing) {
             return;
         }
-        Slot slot = new Slot(router, provider, binding);
+        Slot slot = new Slot(router, provider, new BindingMachine(router, provider.resource(), options,
+                provider.supportsRelease(), provider.supportsLocate(), origin, random));
         published.put(slot, new Published(slot.status(), true));
         scheduler.execute(() -> slots.computeIfAbsent(router, r -> new ArrayList<>()).add(slot));
     }
@@ -134,23 +118,15 @@ public final class FailoverCoordinator implements AutoCloseable {
         if (closing) {
             return; // the VRRP loop may still report a last change while the node stops
         }
-        submit(() -> {
-            for (Slot s : slots.getOrDefault(change.router(), List.of())) {
-                s.update(change);
-            }
-        });
+        Event event = new Event.RoleChanged(change, roleSequence.incrementAndGet());
+        submit(() -> feedAll(change.router(), event));
     }
 
     /** Check the routing now (a master heard a lower-priority master: a split brain just healed). */
     public void reassert(String router) {
-        if (closing) {
-            return;
+        if (!closing) {
+            submit(() -> feedAll(router, new Event.Reassert()));
         }
-        submit(() -> {
-            for (Slot s : slots.getOrDefault(router, List.of())) {
-                s.requestVerify();
-            }
-        });
     }
 
     /** The latest state of every binding (published by the control thread after each decision). */
@@ -165,15 +141,13 @@ public final class FailoverCoordinator implements AutoCloseable {
      */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (published.values().stream().allMatch(Published::idle)) {
-                return true;
-            }
+        while (!published.values().stream().allMatch(Published::idle)) {
             if (System.nanoTime() >= end) {
                 return false;
             }
             Thread.sleep(5);
         }
+        return true;
     }
 
     /**
@@ -219,12 +193,13 @@ public final class FailoverCoordinator implements AutoCloseable {
                     continue;
                 }
                 for (Slot s : e.getValue()) {
-                    running.add(s.shutdown());
-                    providers.add(s.provider);
                     if (router != null) {
                         s.unbound = true; // its status leaves with it
                         published.remove(s);
                     }
+                    s.feed(new Event.Unbind());
+                    running.add(s.running == null ? CompletableFuture.completedFuture(null) : s.running.done);
+                    providers.add(s.provider);
                 }
                 if (router != null) {
                     it.remove();
@@ -251,11 +226,112 @@ public final class FailoverCoordinator implements AutoCloseable {
         }
     }
 
+    private void feedAll(String router, Event event) {
+        for (Slot s : slots.getOrDefault(router, List.of())) {
+            s.feed(event);
+        }
+    }
+
     private void submit(Runnable task) {
         try {
             scheduler.execute(task);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             LOG.debug("failover coordinator closed; input dropped");
+        }
+    }
+
+    private long nanos() {
+        return Duration.between(origin, scheduler.now()).toNanos();
+    }
+
+    /** One provider bound to one router: runs its machine's commands. Control thread only. */
+    private final class Slot {
+        final String router;
+        final FailoverProvider provider;
+        final BindingMachine machine;
+        final Map<BindingMachine.Timer, Object> armed = new EnumMap<>(BindingMachine.Timer.class);
+        final Map<Object, FailoverScheduler.Cancellable> handles = new HashMap<>();
+        ProviderCall running;
+        FailoverEvent lastEvent;
+        Command.Status state = new Command.Status(false, false, true);
+        boolean unbound;
+
+        Slot(String router, FailoverProvider provider, BindingMachine machine) {
+            this.router = router;
+            this.provider = provider;
+            this.machine = machine;
+        }
+
+        void feed(Event event) {
+            for (Command c : machine.step(event, nanos())) {
+                execute(c);
+            }
+            if (!unbound) {
+                published.put(this, new Published(status(), state.idle()));
+            }
+        }
+
+        private void execute(Command command) {
+            switch (command) {
+                case Command.StartCall c -> start(c);
+                case Command.CancelCall c -> {
+                    if (running != null && running.id == c.call()) {
+                        LOG.info("{}: cancelling {} of {}", router, running.step, provider.resource());
+                        running.cancellation.cancel();
+                    }
+                }
+                case Command.ArmTimer a -> arm(a.timer(), a.atNanos());
+                case Command.CancelTimer t -> disarm(t.timer());
+                case Command.Publish p -> {
+                    lastEvent = p.event();
+                    emit(p.event());
+                }
+                case Command.Status s -> state = s;
+            }
+        }
+
+        private void arm(BindingMachine.Timer timer, long atNanos) {
+            disarm(timer);
+            Object token = new Object(); // a timer cancelled while its task was queued must not fire
+            armed.put(timer, token);
+            handles.put(token, scheduler.schedule(Duration.ofNanos(atNanos - nanos()), () -> {
+                if (armed.get(timer) == token) {
+                    armed.remove(timer);
+                    handles.remove(token);
+                    feed(new Event.TimerFired(timer));
+                }
+            }));
+        }
+
+        private void disarm(BindingMachine.Timer timer) {
+            Object token = armed.remove(timer);
+            if (token != null) {
+                handles.remove(token).cancel();
+            }
+        }
+
+        private void start(Command.StartCall c) {
+            ProviderCall call = new ProviderCall(c, origin.plusNanos(c.deadlineNanos()), router, provider, scheduler);
+            running = call;
+            workers.execute(() -> {
+                Event result = call.run();
+                scheduler.execute(() -> finished(call, result));
+            });
+        }
+
+        private void finished(ProviderCall call, Event result) {
+            if (running == call) {
+                running = null;
+            }
+            if (call.cancellation.isCancelled()) {
+                LOG.info("{}: cancelled {} of {} returned {}", router, call.step, provider.resource(), result);
+            }
+            feed(result);
+            call.done.complete(null);
+        }
+
+        BindingStatus status() {
+            return new BindingStatus(router, provider.resource(), state.acquired(), state.busy(), Optional.ofNullable(lastEvent));
         }
     }
 
@@ -266,392 +342,6 @@ public final class FailoverCoordinator implements AutoCloseable {
             } catch (RuntimeException ex) {
                 LOG.warn("failover listener failed on {}: {}", e, ex.toString());
             }
-        }
-    }
-
-    /** One provider bound to one router. All fields are touched on the control thread only. */
-    private final class Slot {
-        final String router;
-        final FailoverProvider provider;
-        final Binding binding;
-        RoleChange desired;
-        Run current;
-        FailoverScheduler.Cancellable retryTimer;
-        FailoverScheduler.Cancellable verifyTimer;
-        boolean acquired;
-        boolean gaveUp;
-        boolean verifyRequested;
-        int attempts;
-        Instant firstAttempt;
-        RoleChange releasedFor;
-        FailoverEvent lastEvent;
-        boolean stopped;
-        boolean unbound;
-        /** Counts flips between master and not master: a same-state update (a priority change) keeps it. */
-        long epoch;
-
-        Slot(String router, FailoverProvider provider, Binding binding) {
-            this.router = router;
-            this.provider = provider;
-            this.binding = binding;
-        }
-
-        void update(RoleChange change) {
-            if (stopped) {
-                return;
-            }
-            boolean wasMaster = desired != null && desired.state().wantsResource();
-            desired = change;
-            boolean master = change.state().wantsResource();
-            if (master != wasMaster) {
-                epoch++;
-                cancelTimers();
-                acquired = false;
-                gaveUp = false;
-                attempts = 0;
-                firstAttempt = null;
-                verifyRequested = false;
-                if (current != null) {
-                    LOG.info("{}: {} for {} superseded by {}, cancelling", router, current.step, provider.resource(), change.state());
-                    current.cancellation.cancel(); // newest wins; its completion reconciles again
-                }
-            } else if (!master && current != null && current.step == FailoverEvent.Step.RELEASE) {
-                current.cancellation.cancel(); // e.g. BACKUP then FAULT: the newer script replaces the older
-            }
-            reconcile();
-        }
-
-        void requestVerify() {
-            if (stopped || desired == null || !desired.state().wantsResource()) {
-                return;
-            }
-            verifyRequested = true;
-            reconcile();
-        }
-
-        /** Starts the call the desired role needs, if none runs; then publishes the status. */
-        void reconcile() {
-            decide();
-            if (!unbound) {
-                published.put(this, new Published(status(), idle()));
-            }
-        }
-
-        private void decide() {
-            if (current != null || desired == null || stopped || closing) {
-                return;
-            }
-            if (desired.state().wantsResource()) {
-                if (!acquired && !gaveUp && retryTimer == null) {
-                    start(FailoverEvent.Step.ACQUIRE);
-                } else if (verifyRequested && provider.supportsLocate() && retryTimer == null) {
-                    verifyRequested = false;
-                    start(FailoverEvent.Step.VERIFY);
-                } else if (verifyRequested && !provider.supportsLocate() && (acquired || gaveUp)) {
-                    // cannot look: re-acquire, which checks first (AlreadyInPlace when nothing moved)
-                    verifyRequested = false;
-                    acquired = false;
-                    gaveUp = false;
-                    attempts = 0;
-                    firstAttempt = null;
-                    start(FailoverEvent.Step.ACQUIRE);
-                }
-            } else if (binding.release() && provider.supportsRelease() && releasedFor != desired) {
-                start(FailoverEvent.Step.RELEASE);
-            }
-        }
-
-        private void start(FailoverEvent.Step step) {
-            Instant now = scheduler.now();
-            int attempt;
-            if (step == FailoverEvent.Step.ACQUIRE) {
-                if (firstAttempt == null) {
-                    firstAttempt = now;
-                }
-                attempt = ++attempts;
-            } else {
-                attempt = 1;
-            }
-            Instant deadline = step == FailoverEvent.Step.ACQUIRE ? firstAttempt.plus(binding.retry().deadline())
-                    : now.plus(binding.retry().deadline());
-            Run run = new Run(step, attempt, desired, epoch, new Cancellation(), now, deadline);
-            current = run;
-            // a provider that ignores its deadline must not hold the binding for ever
-            run.deadlineTimer = scheduler.schedule(Duration.between(now, deadline).plusSeconds(1), () -> {
-                if (current == run) {
-                    run.timedOut = true;
-                    run.cancellation.cancel();
-                }
-            });
-            record(new FailoverEvent.Started(router, provider.resource(), now, step, attempt));
-            workers.execute(() -> {
-                run.cancellation.bindWorker(Thread.currentThread());
-                Object result = new FailoverOutcome.RetryableFailure("provider call did not return");
-                try {
-                    result = call(run);
-                } finally {
-                    run.cancellation.bindWorker(null);
-                    Thread.interrupted(); // a late cancel must not leak into the pool
-                    Object r = result;
-                    scheduler.execute(() -> finished(run, r));
-                }
-            });
-        }
-
-        private Object call(Run run) {
-            Context ctx = new Context(run);
-            try {
-                run.cancellation.throwIfCancelled();
-                return switch (run.step) {
-                    case ACQUIRE -> provider.acquire(ctx);
-                    case RELEASE -> provider.release(ctx);
-                    case VERIFY -> provider.locate(ctx);
-                };
-            } catch (Cancellation.CancelledException e) {
-                return new FailoverOutcome.Cancelled(run.step + " cancelled");
-            } catch (InterruptedException e) {
-                return run.cancellation.isCancelled()
-                        ? new FailoverOutcome.Cancelled(run.step + " cancelled")
-                        : new FailoverOutcome.RetryableFailure("interrupted");
-            } catch (RuntimeException | Error e) { // an Error too (a missing class): the binding must go on
-                if (run.cancellation.isCancelled()) {
-                    return new FailoverOutcome.Cancelled(run.step + " cancelled");
-                }
-                LOG.warn("{}: {} of {} failed unexpectedly", router, run.step, provider.resource(), e);
-                return new FailoverOutcome.RetryableFailure("unexpected " + e.getClass().getSimpleName());
-            }
-        }
-
-        private void finished(Run run, Object result) {
-            current = null;
-            run.deadlineTimer.cancel();
-            Instant now = scheduler.now();
-            Duration took = Duration.between(run.startedAt, now);
-            if (run.timedOut) {
-                result = new FailoverOutcome.RetryableFailure(run.step + " did not finish by its deadline " + run.deadline);
-            }
-            FailoverOutcome outcome = switch (result) {
-                case FailoverOutcome o -> o;
-                case Location.Here h -> new FailoverOutcome.AlreadyInPlace(h.detail());
-                case Location.Elsewhere e -> new FailoverOutcome.PermanentFailure("routed elsewhere: " + e.detail());
-                case Location.Unknown u -> u.failure();
-                default -> new FailoverOutcome.RetryableFailure("provider returned " + result);
-            };
-            if (run.cancellation.isCancelled() && !(outcome instanceof FailoverOutcome.Cancelled)) {
-                // it finished anyway: report it, but the role it served is gone
-                LOG.info("{}: cancelled {} of {} finished as {}", router, run.step, provider.resource(), outcome);
-            }
-            record(new FailoverEvent.Finished(router, provider.resource(), now, run.step, run.attempt, outcome, took));
-            if (stopped) {
-                if (!unbound) {
-                    published.put(this, new Published(status(), true));
-                }
-                run.done.complete(null);
-                return;
-            }
-            boolean sameRole = run.epoch == epoch;
-            switch (run.step) {
-                case ACQUIRE -> {
-                    if (sameRole) {
-                        afterAcquire(outcome, now);
-                    }
-                }
-                case RELEASE -> {
-                    if (!(outcome instanceof FailoverOutcome.Cancelled)) {
-                        releasedFor = run.role;
-                    }
-                }
-                case VERIFY -> {
-                    if (sameRole) {
-                        if (result instanceof Location.Elsewhere e) {
-                            acquired = false;
-                            attempts = 0;
-                            firstAttempt = null;
-                            gaveUp = false;
-                            record(new FailoverEvent.Drift(router, provider.resource(), now, e.detail()));
-                        } else {
-                            scheduleVerify();
-                        }
-                    }
-                }
-            }
-            run.done.complete(null);
-            reconcile();
-        }
-
-        private void afterAcquire(FailoverOutcome outcome, Instant now) {
-            switch (outcome) {
-                case FailoverOutcome.Done d -> acquiredNow();
-                case FailoverOutcome.AlreadyInPlace a -> acquiredNow();
-                case FailoverOutcome.Cancelled c -> { }
-                case FailoverOutcome.PermanentFailure p -> giveUp(now, "permanent failure: " + p.message());
-                case FailoverOutcome.RetryableFailure r -> {
-                    RetryPolicy policy = binding.retry();
-                    if (attempts >= policy.maxAttempts()) {
-                        giveUp(now, attempts + " attempts failed, last: " + r.message());
-                        return;
-                    }
-                    Instant next = now.plus(policy.backoff(attempts, random));
-                    if (r.notBefore().isPresent() && r.notBefore().get().isAfter(next)) {
-                        next = r.notBefore().get();
-                    }
-                    Instant deadline = firstAttempt.plus(policy.deadline());
-                    if (next.isAfter(deadline)) {
-                        giveUp(now, "next attempt at " + next + " is past the deadline " + deadline + "; last: " + r.message());
-                        return;
-                    }
-                    record(new FailoverEvent.RetryScheduled(router, provider.resource(), now, attempts + 1, next));
-                    retryTimer = scheduler.schedule(Duration.between(now, next), () -> {
-                        retryTimer = null;
-                        reconcile();
-                    });
-                }
-            }
-        }
-
-        private void acquiredNow() {
-            acquired = true;
-            gaveUp = false;
-            scheduleVerify();
-        }
-
-        private void giveUp(Instant now, String reason) {
-            gaveUp = true;
-            record(new FailoverEvent.GaveUp(router, provider.resource(), now, reason));
-            scheduleVerify(); // the periodic check is the safety net: drift restarts the attempts
-        }
-
-        private void scheduleVerify() {
-            if (verifyTimer != null) {
-                verifyTimer.cancel();
-                verifyTimer = null;
-            }
-            if (binding.reverifyEvery().isZero() || !desired.state().wantsResource()) {
-                return;
-            }
-            verifyTimer = scheduler.schedule(binding.reverifyEvery(), () -> {
-                verifyTimer = null;
-                if (gaveUp && !provider.supportsLocate()) {
-                    gaveUp = false; // try again from scratch: the next acquire checks first
-                    attempts = 0;
-                    firstAttempt = null;
-                }
-                requestVerify();
-            });
-        }
-
-        private void cancelTimers() {
-            if (retryTimer != null) {
-                retryTimer.cancel();
-                retryTimer = null;
-            }
-            if (verifyTimer != null) {
-                verifyTimer.cancel();
-                verifyTimer = null;
-            }
-        }
-
-        private void record(FailoverEvent e) {
-            lastEvent = e;
-            emit(e);
-        }
-
-        /** No call running, none due: acquired or given up as master, released as anything else. */
-        boolean idle() {
-            if (current != null || retryTimer != null) {
-                return false;
-            }
-            if (desired == null) {
-                return true;
-            }
-            if (desired.state().wantsResource()) {
-                return acquired || gaveUp;
-            }
-            return !(binding.release() && provider.supportsRelease() && releasedFor != desired);
-        }
-
-        CompletableFuture<Void> shutdown() {
-            stopped = true;
-            cancelTimers();
-            if (current == null) {
-                return CompletableFuture.completedFuture(null);
-            }
-            current.cancellation.cancel();
-            return current.done;
-        }
-
-        BindingStatus status() {
-            return new BindingStatus(router, provider.resource(), acquired, current != null, Optional.ofNullable(lastEvent));
-        }
-    }
-
-    /** One provider call. Fields other than the timer flags are fixed at start. */
-    private static final class Run {
-        final FailoverEvent.Step step;
-        final int attempt;
-        final RoleChange role;
-        final long epoch;
-        final Cancellation cancellation;
-        final Instant startedAt;
-        final Instant deadline;
-        final CompletableFuture<Void> done = new CompletableFuture<>();
-        FailoverScheduler.Cancellable deadlineTimer = () -> { };
-        boolean timedOut; // control thread only
-
-        Run(FailoverEvent.Step step, int attempt, RoleChange role, long epoch, Cancellation cancellation,
-                Instant startedAt, Instant deadline) {
-            this.step = step;
-            this.attempt = attempt;
-            this.role = role;
-            this.epoch = epoch;
-            this.cancellation = cancellation;
-            this.startedAt = startedAt;
-            this.deadline = deadline;
-        }
-    }
-
-    private final class Context implements FailoverContext {
-        private final Run run;
-
-        Context(Run run) {
-            this.run = run;
-        }
-
-        @Override
-        public RoleChange change() {
-            return run.role;
-        }
-
-        @Override
-        public Cancellation cancellation() {
-            return run.cancellation;
-        }
-
-        @Override
-        public int attempt() {
-            return run.attempt;
-        }
-
-        @Override
-        public Instant now() {
-            return scheduler.now();
-        }
-
-        @Override
-        public Instant deadline() {
-            return run.deadline;
-        }
-
-        @Override
-        public void sleep(Duration duration) throws InterruptedException {
-            CountDownLatch latch = new CountDownLatch(1);
-            FailoverScheduler.Cancellable timer = scheduler.schedule(duration, latch::countDown);
-            try (Cancellation.Registration r = run.cancellation.onCancel(latch::countDown)) {
-                latch.await();
-            } finally {
-                timer.cancel();
-            }
-            run.cancellation.throwIfCancelled();
         }
     }
 

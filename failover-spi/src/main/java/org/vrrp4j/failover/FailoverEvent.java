@@ -3,6 +3,7 @@ package org.vrrp4j.failover;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import org.vrrp4j.failover.spi.FailoverOutcome;
 
 /** What the coordinator did, step by step; delivered to {@link FailoverCoordinator.Listener}s. */
 public sealed interface FailoverEvent {

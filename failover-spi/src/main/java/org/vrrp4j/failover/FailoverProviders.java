@@ -3,6 +3,10 @@ package org.vrrp4j.failover;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import org.vrrp4j.failover.spi.FailoverProviderFactory;
+import org.vrrp4j.failover.spi.FailoverProvider;
+import org.vrrp4j.failover.spi.ProviderConfigException;
+import org.vrrp4j.failover.spi.ProviderConfig;
 
 /** Finds provider factories with {@link ServiceLoader}. */
 public final class FailoverProviders {
@@ -44,8 +48,21 @@ public final class FailoverProviders {
         return f;
     }
 
-    /** Creates a provider called {@code name} from {@code config}. */
+    /**
+     * Creates a provider called {@code name} from {@code config}, which must not carry the binding's keys
+     * ({@link BindingOptions#KEYS}): parse a configuration block with {@link BindingOptions#parse} and pass
+     * its {@link BindingOptions.Parsed#providerConfig() providerConfig()}.
+     *
+     * @throws ProviderConfigException for an unknown name, a binding key, or the factory's own complaint
+     */
     public FailoverProvider create(String name, ProviderConfig config) {
-        return factory(name).create(config);
+        FailoverProviderFactory factory = factory(name);
+        for (String key : config.keys()) {
+            if (BindingOptions.KEYS.contains(key)) {
+                throw new ProviderConfigException(key, "is the coordinator's, not provider " + name
+                        + "'s: split it off with BindingOptions.parse first (provider " + config.name() + ")");
+            }
+        }
+        return factory.create(config);
     }
 }

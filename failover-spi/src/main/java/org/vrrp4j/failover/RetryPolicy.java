@@ -3,6 +3,8 @@ package org.vrrp4j.failover;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
+import org.vrrp4j.failover.spi.FailoverOutcome;
+import org.vrrp4j.failover.spi.ProviderConfigException;
 
 /**
  * How an acquisition is retried: exponential backoff with jitter, a maximum number of attempts and an
@@ -41,18 +43,27 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
         return new RetryPolicy(8, Duration.ofSeconds(1), Duration.ofSeconds(30), 2.0, 0.2, Duration.ofMinutes(5));
     }
 
-    /** The seed tutorial's to_master.sh: 10 tries, 3 s apart, no jitter. */
-    public static RetryPolicy seedScript() {
-        return new RetryPolicy(10, Duration.ofSeconds(3), Duration.ofSeconds(3), 1.0, 0.0, Duration.ofSeconds(60));
-    }
-
-    /** A preset by name: {@code standard} or {@code seed}. */
-    public static RetryPolicy preset(String name) {
-        return switch (name) {
-            case "standard" -> standard();
-            case "seed" -> seedScript();
-            default -> throw new ProviderConfigException("retry", "unknown preset '" + name + "'; known: seed, standard");
-        };
+    /**
+     * A fixed policy: {@code attempts} tries {@code interval} apart, no growth, no jitter, within
+     * {@code 2 × attempts × interval} (at least a minute), which leaves each attempt about as long to run
+     * as the pause before it. {@code fixed(10, Duration.ofSeconds(3))} is the classic notify script's
+     * loop of ten tries three seconds apart, within 60 s.
+     *
+     * @throws ProviderConfigException when {@code attempts} is below 1 or {@code interval} negative
+     */
+    public static RetryPolicy fixed(int attempts, Duration interval) {
+        Objects.requireNonNull(interval, "interval");
+        if (interval.isNegative()) {
+            throw new ProviderConfigException("retry", "the interval must not be negative, got " + interval);
+        }
+        if (attempts < 1) {
+            throw new ProviderConfigException("retry", "needs at least 1 attempt, got " + attempts);
+        }
+        Duration deadline = interval.multipliedBy(2L * attempts);
+        if (deadline.compareTo(Duration.ofMinutes(1)) < 0) {
+            deadline = Duration.ofMinutes(1);
+        }
+        return new RetryPolicy(attempts, interval, interval, 1.0, 0.0, deadline);
     }
 
     /** The wait after failed attempt number {@code attempt} (1-based). */

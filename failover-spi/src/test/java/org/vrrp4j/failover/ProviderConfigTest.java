@@ -7,10 +7,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.vrrp4j.failover.spi.FailoverProviderFactory;
+import org.vrrp4j.failover.spi.ProviderConfigException;
+import org.vrrp4j.failover.spi.ProviderConfig;
+import org.vrrp4j.failover.spi.Secret;
+import org.vrrp4j.failover.spi.RoleChange;
+import org.vrrp4j.failover.spi.RoleChange.RouterState;
 
 /** Typed accessors, secrets from env or file that never print, discovery by name. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ProviderConfigTest {
     @TempDir
     Path dir;
@@ -68,16 +78,59 @@ class ProviderConfigTest {
     }
 
     @Test
-    void aBindingComesFromTheProviderBlockWithTheSeedPreset() {
-        FailoverCoordinator.Binding b = FailoverCoordinator.Binding.fromConfig(
-                ProviderConfig.of("VI_1", Map.of("retry", "seed", "reverify", "0", "release", "no")));
-        assertThat(b.retry()).isEqualTo(RetryPolicy.seedScript());
-        assertThat(b.reverifyEvery()).isZero();
-        assertThat(b.release()).isFalse();
-        assertThat(FailoverCoordinator.Binding.fromConfig(ProviderConfig.of("VI_1", Map.of())))
-                .isEqualTo(FailoverCoordinator.Binding.standard());
-        assertThatThrownBy(() -> FailoverCoordinator.Binding.fromConfig(ProviderConfig.of("VI_1", Map.of("retry", "forever"))))
-                .hasMessageStartingWith("retry: unknown preset");
+    void theBindingKeysAreSplitOffBeforeTheProviderSeesTheBlock() {
+        BindingOptions.Parsed p = BindingOptions.parse(ProviderConfig.of("VI_1",
+                Map.of("retry", "fixed 5 2s", "reverify", "0", "release", "no", "notify", "/bin/true")));
+        assertThat(p.options()).isEqualTo(new BindingOptions(RetryPolicy.fixed(5, Duration.ofSeconds(2)), Duration.ZERO, false));
+        assertThat(p.providerConfig().keys()).containsExactly("notify");
+        assertThat(p.providerConfig().name()).isEqualTo("VI_1");
+        assertThat(p.warnings()).isEmpty();
+        assertThat(BindingOptions.parse(ProviderConfig.of("VI_1", Map.of())).options()).isEqualTo(BindingOptions.standard());
+        assertThat(FailoverProviders.discover().create("exec", p.providerConfig()).resource()).contains("VI_1");
+    }
+
+    @Test
+    void aProviderNeverSeesTheBindingKeys() {
+        ProviderConfig unsplit = ProviderConfig.of("VI_1", Map.of("retry", "standard", "notify", "/bin/true"));
+        assertThatThrownBy(() -> FailoverProviders.discover().create("exec", unsplit))
+                .isInstanceOf(ProviderConfigException.class).hasMessageStartingWith("retry: is the coordinator's")
+                .hasMessageContaining("BindingOptions.parse");
+    }
+
+    @Test
+    void theOldRetryNameSeedStillWorksAndSaysWhatToWriteInstead() {
+        BindingOptions.Parsed p = BindingOptions.parse(ProviderConfig.of("VI_1", Map.of("retry", "seed")));
+        assertThat(p.options().retry()).isEqualTo(RetryPolicy.fixed(10, Duration.ofSeconds(3)));
+        assertThat(p.warnings()).singleElement().asString().startsWith("retry: 'seed' is an old name for 'fixed 10 3s'")
+                .endsWith("(provider VI_1)");
+    }
+
+    @Test
+    void aFixedRetryIsTriesApartWithinADeadlineThatLeavesRoomForEachTry() {
+        RetryPolicy p = RetryPolicy.fixed(10, Duration.ofSeconds(3));
+        assertThat(p.maxAttempts()).isEqualTo(10);
+        assertThat(p.backoff(1, new Random(1))).isEqualTo(Duration.ofSeconds(3));
+        assertThat(p.backoff(9, new Random(1))).isEqualTo(Duration.ofSeconds(3));
+        assertThat(p.deadline()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(RetryPolicy.fixed(2, Duration.ofSeconds(1)).deadline()).as("at least a minute").isEqualTo(Duration.ofMinutes(1));
+        assertThat(RetryPolicy.fixed(100, Duration.ofSeconds(3)).deadline()).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void badRetryValuesNameTheKeyTheRuleAndTheBlock() {
+        assertThatThrownBy(() -> BindingOptions.parse(ProviderConfig.of("VI_1", Map.of("retry", "forever"))))
+                .isInstanceOf(ProviderConfigException.class)
+                .hasMessage("retry: must be 'standard' or 'fixed ATTEMPTS INTERVAL' (e.g. 'fixed 10 3s'), got 'forever' (provider VI_1)");
+        assertThatThrownBy(() -> BindingOptions.parse(ProviderConfig.of("VI_1", Map.of("retry", "fixed 10"))))
+                .hasMessageStartingWith("retry: must be 'standard' or 'fixed ATTEMPTS INTERVAL'");
+        assertThatThrownBy(() -> BindingOptions.parse(ProviderConfig.of("VI_1", Map.of("retry", "fixed ten 3s"))))
+                .hasMessage("retry: fixed: attempts must be a whole number, got 'ten' (provider VI_1)");
+        assertThatThrownBy(() -> BindingOptions.parse(ProviderConfig.of("VI_1", Map.of("retry", "fixed 0 3s"))))
+                .hasMessage("retry: fixed: attempts must be 1..1000, got 0 (provider VI_1)");
+        assertThatThrownBy(() -> BindingOptions.parse(ProviderConfig.of("VI_1", Map.of("retry", "fixed 3 soon"))))
+                .hasMessage("retry: fixed: the interval must be a duration like 500ms, 3s, 5m, got 'soon' (provider VI_1)");
+        assertThatThrownBy(() -> BindingOptions.parse(ProviderConfig.of("VI_1", Map.of("reverify", "-1s"))))
+                .hasMessageStartingWith("reverify: must not be negative");
     }
 
     @Test
@@ -90,7 +143,7 @@ class ProviderConfigTest {
 
     @Test
     void theServicesFileAndModuleInfoBothDeclareTheExecProvider() throws Exception {
-        assertThat(Files.readString(Path.of("src/main/resources/META-INF/services/org.vrrp4j.failover.FailoverProviderFactory")))
+        assertThat(Files.readString(Path.of("src/main/resources/META-INF/services/org.vrrp4j.failover.spi.FailoverProviderFactory")))
                 .contains("org.vrrp4j.failover.exec.ExecProviderFactory");
         assertThat(FailoverProviders.class.getModule().getDescriptor()).isNotNull()
                 .satisfies(d -> assertThat(d.provides()).anySatisfy(pr -> assertThat(pr.providers())

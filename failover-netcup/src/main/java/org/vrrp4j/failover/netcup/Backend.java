@@ -1,7 +1,7 @@
 package org.vrrp4j.failover.netcup;
 
-import org.vrrp4j.failover.FailoverContext;
-import org.vrrp4j.failover.Location;
+import org.vrrp4j.failover.spi.FailoverContext;
+import org.vrrp4j.failover.spi.Location;
 
 /** One of netcup's APIs, reduced to what the provider does with a failover IP. */
 interface Backend extends AutoCloseable {

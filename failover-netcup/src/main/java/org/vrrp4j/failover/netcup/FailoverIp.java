@@ -3,7 +3,7 @@ package org.vrrp4j.failover.netcup;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Objects;
-import org.vrrp4j.failover.ProviderConfigException;
+import org.vrrp4j.failover.spi.ProviderConfigException;
 
 /**
  * A failover IP: an IPv4 address (/32) or an IPv6 network (netcup routes /64s).

@@ -3,7 +3,7 @@ package org.vrrp4j.failover.netcup;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import org.vrrp4j.failover.FailoverOutcome;
+import org.vrrp4j.failover.spi.FailoverOutcome;
 
 /** A netcup API call failed; {@link #kind()} says whether retrying can help. Never carries a secret. */
 public final class NetcupException extends Exception {

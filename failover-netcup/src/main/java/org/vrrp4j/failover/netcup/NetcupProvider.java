@@ -1,10 +1,10 @@
 package org.vrrp4j.failover.netcup;
 
-import org.vrrp4j.failover.Cancellation;
-import org.vrrp4j.failover.FailoverContext;
-import org.vrrp4j.failover.FailoverOutcome;
-import org.vrrp4j.failover.FailoverProvider;
-import org.vrrp4j.failover.Location;
+import org.vrrp4j.failover.spi.Cancellation;
+import org.vrrp4j.failover.spi.FailoverContext;
+import org.vrrp4j.failover.spi.FailoverOutcome;
+import org.vrrp4j.failover.spi.FailoverProvider;
+import org.vrrp4j.failover.spi.Location;
 
 /**
  * Routes a netcup failover IP to this server, the way the seed's to_master.sh meant to: check first

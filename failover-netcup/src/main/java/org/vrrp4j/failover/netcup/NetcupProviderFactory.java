@@ -7,10 +7,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
-import org.vrrp4j.failover.FailoverProvider;
-import org.vrrp4j.failover.FailoverProviderFactory;
-import org.vrrp4j.failover.ProviderConfig;
-import org.vrrp4j.failover.ProviderConfigException;
+import org.vrrp4j.failover.spi.FailoverProvider;
+import org.vrrp4j.failover.spi.FailoverProviderFactory;
+import org.vrrp4j.failover.spi.ProviderConfig;
+import org.vrrp4j.failover.spi.ProviderConfigException;
 import org.vrrp4j.failover.netcup.rest.NetcupRestClient;
 import org.vrrp4j.failover.netcup.rest.OidcTokens;
 import org.vrrp4j.failover.netcup.soap.NetcupSoapClient;
@@ -26,8 +26,7 @@ import org.vrrp4j.failover.netcup.soap.NetcupSoapClient;
  *     {@code api_url}, {@code auth_url}, {@code task_poll};</li>
  * <li>SOAP: {@code login} (customer number), {@code password_env} or {@code password_file},
  *     {@code soap_url}, {@code mac} (else discovered), {@code verify_poll};</li>
- * <li>{@code connect_timeout}, {@code request_timeout}; {@code retry} ({@code seed} or {@code standard})
- *     and {@code reverify} are read by whoever binds the provider.</li>
+ * <li>{@code connect_timeout}, {@code request_timeout}.</li>
  * </ul>
  * Plain {@code http://} URLs are used only when written so (tests); {@code https} is always verified.
  */
@@ -41,7 +40,7 @@ public final class NetcupProviderFactory implements FailoverProviderFactory {
 
     static final Set<String> KEYS = Set.of("api", "failover_ip", "server", "token_file", "api_url", "auth_url",
             "task_poll", "login", "password_env", "password_file", "soap_url", "mac", "verify_poll",
-            "connect_timeout", "request_timeout", "retry", "reverify", "release");
+            "connect_timeout", "request_timeout");
 
     /** The API to speak. */
     public enum Api { REST, SOAP }

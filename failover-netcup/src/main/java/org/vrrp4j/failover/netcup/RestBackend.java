@@ -1,7 +1,7 @@
 package org.vrrp4j.failover.netcup;
 
-import org.vrrp4j.failover.FailoverContext;
-import org.vrrp4j.failover.Location;
+import org.vrrp4j.failover.spi.FailoverContext;
+import org.vrrp4j.failover.spi.Location;
 import org.vrrp4j.failover.netcup.rest.NetcupRestClient;
 
 /** The failover IP through the REST API: the server is known by its numeric id (resolved once from a name). */

@@ -2,8 +2,8 @@ package org.vrrp4j.failover.netcup;
 
 import java.util.List;
 import java.util.Optional;
-import org.vrrp4j.failover.FailoverContext;
-import org.vrrp4j.failover.Location;
+import org.vrrp4j.failover.spi.FailoverContext;
+import org.vrrp4j.failover.spi.Location;
 import org.vrrp4j.failover.netcup.soap.NetcupSoapClient;
 
 /**

@@ -13,14 +13,14 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vrrp4j.failover.Cancellation;
-import org.vrrp4j.failover.FailoverContext;
-import org.vrrp4j.failover.FailoverOutcome;
-import org.vrrp4j.failover.FailoverProvider;
-import org.vrrp4j.failover.ProviderConfig;
-import org.vrrp4j.failover.ProviderConfigException;
-import org.vrrp4j.failover.RoleChange;
-import org.vrrp4j.failover.RouterState;
+import org.vrrp4j.failover.spi.Cancellation;
+import org.vrrp4j.failover.spi.FailoverContext;
+import org.vrrp4j.failover.spi.FailoverOutcome;
+import org.vrrp4j.failover.spi.FailoverProvider;
+import org.vrrp4j.failover.spi.ProviderConfig;
+import org.vrrp4j.failover.spi.ProviderConfigException;
+import org.vrrp4j.failover.spi.RoleChange;
+import org.vrrp4j.failover.spi.RoleChange.RouterState;
 
 /**
  * Runs notify scripts the way keepalived does, so existing scripts (the seed's to_master.sh and

@@ -1,10 +1,9 @@
 package org.vrrp4j.failover.exec;
 
 import java.util.Set;
-import org.vrrp4j.failover.FailoverCoordinator;
-import org.vrrp4j.failover.FailoverProvider;
-import org.vrrp4j.failover.FailoverProviderFactory;
-import org.vrrp4j.failover.ProviderConfig;
+import org.vrrp4j.failover.spi.FailoverProvider;
+import org.vrrp4j.failover.spi.FailoverProviderFactory;
+import org.vrrp4j.failover.spi.ProviderConfig;
 
 /**
  * The {@code exec} provider: keepalived's notify scripts. Keys: {@code notify_master},
@@ -13,14 +12,8 @@ import org.vrrp4j.failover.ProviderConfig;
  * {@code kill_grace} (default 2s), {@code group} (true for a sync group's scripts).
  */
 public final class ExecProviderFactory implements FailoverProviderFactory {
-    static final Set<String> KEYS = union(Set.of("notify_master", "notify_backup", "notify_fault", "notify_stop",
-            "notify", "timeout", "kill_grace", "group"), FailoverCoordinator.Binding.KEYS);
-
-    static Set<String> union(Set<String> a, Set<String> b) {
-        java.util.Set<String> u = new java.util.HashSet<>(a);
-        u.addAll(b);
-        return Set.copyOf(u);
-    }
+    static final Set<String> KEYS = Set.of("notify_master", "notify_backup", "notify_fault", "notify_stop",
+            "notify", "timeout", "kill_grace", "group");
 
     @Override
     public String name() {

@@ -11,23 +11,27 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.vrrp4j.failover.Cancellation;
-import org.vrrp4j.failover.FailoverContext;
+import org.vrrp4j.failover.BindingOptions;
+import org.vrrp4j.failover.spi.Cancellation;
+import org.vrrp4j.failover.spi.FailoverContext;
 import org.vrrp4j.failover.FailoverCoordinator;
 import org.vrrp4j.failover.FailoverEvent;
-import org.vrrp4j.failover.FailoverOutcome;
-import org.vrrp4j.failover.FailoverProvider;
+import org.vrrp4j.failover.spi.FailoverOutcome;
+import org.vrrp4j.failover.spi.FailoverProvider;
 import org.vrrp4j.failover.FailoverProviders;
-import org.vrrp4j.failover.ProviderConfig;
-import org.vrrp4j.failover.ProviderConfigException;
+import org.vrrp4j.failover.spi.ProviderConfig;
+import org.vrrp4j.failover.spi.ProviderConfigException;
 import org.vrrp4j.failover.RetryPolicy;
-import org.vrrp4j.failover.RoleChange;
-import org.vrrp4j.failover.RouterState;
+import org.vrrp4j.failover.spi.RoleChange;
+import org.vrrp4j.failover.spi.RoleChange.RouterState;
 import org.vrrp4j.failover.testing.DirectContext;
 
 /** The exec provider with real processes: arguments, per-state scripts, timeouts, group kills, logging. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ExecProviderTest {
     @TempDir
     Path dir;
@@ -121,7 +125,7 @@ class ExecProviderTest {
         List<FailoverEvent> events = new CopyOnWriteArrayList<>();
         try (FailoverCoordinator c = FailoverCoordinator.builder().listener(events::add).build()) {
             FailoverProvider p = exec(Map.of("notify_master", toMaster.toString(), "notify_backup", toBackup.toString()));
-            c.bind("VI_1", p, new FailoverCoordinator.Binding(RetryPolicy.seedScript(), Duration.ZERO, true));
+            c.bind("VI_1", p, new BindingOptions(RetryPolicy.fixed(10, Duration.ofSeconds(3)), Duration.ZERO, true));
             c.update(new RoleChange("VI_1", false, RouterState.MASTER, 254));
             awaitFile(pid);
             awaitFile(started);

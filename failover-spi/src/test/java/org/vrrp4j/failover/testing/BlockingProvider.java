@@ -7,11 +7,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.vrrp4j.failover.FailoverContext;
+import org.vrrp4j.failover.spi.FailoverContext;
 import org.vrrp4j.failover.FailoverEvent.Step;
-import org.vrrp4j.failover.FailoverOutcome;
-import org.vrrp4j.failover.FailoverProvider;
-import org.vrrp4j.failover.Location;
+import org.vrrp4j.failover.spi.FailoverOutcome;
+import org.vrrp4j.failover.spi.FailoverProvider;
+import org.vrrp4j.failover.spi.Location;
 
 /**
  * A provider whose every call blocks until the test answers it, so a test controls exactly when and how

@@ -2,9 +2,9 @@ package org.vrrp4j.failover.testing;
 
 import java.time.Duration;
 import java.time.Instant;
-import org.vrrp4j.failover.Cancellation;
-import org.vrrp4j.failover.FailoverContext;
-import org.vrrp4j.failover.RoleChange;
+import org.vrrp4j.failover.spi.Cancellation;
+import org.vrrp4j.failover.spi.FailoverContext;
+import org.vrrp4j.failover.spi.RoleChange;
 
 /** A {@link FailoverContext} for calling a provider directly in a test: real time, attempt 1, 60 s deadline. */
 public record DirectContext(RoleChange change, Cancellation cancellation, Instant deadline) implements FailoverContext {

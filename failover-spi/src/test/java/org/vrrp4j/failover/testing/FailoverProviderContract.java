@@ -3,19 +3,22 @@ package org.vrrp4j.failover.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.vrrp4j.failover.Cancellation;
-import org.vrrp4j.failover.FailoverContext;
-import org.vrrp4j.failover.FailoverOutcome;
-import org.vrrp4j.failover.FailoverProvider;
-import org.vrrp4j.failover.Location;
-import org.vrrp4j.failover.RoleChange;
-import org.vrrp4j.failover.RouterState;
+import org.junit.jupiter.api.Timeout;
+import org.vrrp4j.failover.spi.Cancellation;
+import org.vrrp4j.failover.spi.FailoverContext;
+import org.vrrp4j.failover.spi.FailoverOutcome;
+import org.vrrp4j.failover.spi.FailoverProvider;
+import org.vrrp4j.failover.spi.Location;
+import org.vrrp4j.failover.spi.RoleChange;
+import org.vrrp4j.failover.spi.RoleChange.RouterState;
 
 /**
  * What every provider must do, whatever it moves. A provider's test subclasses this and supplies a real
  * (test) backend it can move the resource away on.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class FailoverProviderContract {
 
     /** A provider talking to the test backend. */

@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.vrrp4j.failover.Cancellation;
+import org.vrrp4j.failover.spi.Cancellation;
 import org.vrrp4j.failover.netcup.NetcupException;
 
 /** One HTTP exchange that a {@link Cancellation} abandons at once, with transport errors mapped to kinds. */

@@ -17,8 +17,8 @@ import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vrrp4j.failover.Cancellation;
-import org.vrrp4j.failover.FailoverContext;
+import org.vrrp4j.failover.spi.Cancellation;
+import org.vrrp4j.failover.spi.FailoverContext;
 import org.vrrp4j.failover.netcup.FailoverIp;
 import org.vrrp4j.failover.netcup.NetcupException;
 

@@ -23,8 +23,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vrrp4j.failover.Cancellation;
-import org.vrrp4j.failover.Secret;
+import org.vrrp4j.failover.spi.Cancellation;
+import org.vrrp4j.failover.spi.Secret;
 import org.vrrp4j.failover.netcup.NetcupException;
 
 /**

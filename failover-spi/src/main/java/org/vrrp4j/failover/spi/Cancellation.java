@@ -1,4 +1,4 @@
-package org.vrrp4j.failover;
+package org.vrrp4j.failover.spi;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +11,6 @@ import java.util.List;
 public final class Cancellation {
     private final List<Runnable> hooks = new ArrayList<>();
     private boolean cancelled;
-    private Thread worker;
 
     /** Whether {@link #cancel()} was called. */
     public synchronized boolean isCancelled() {
@@ -48,10 +47,9 @@ public final class Cancellation {
         };
     }
 
-    /** Cancels: runs every hook once and interrupts the worker thread bound by the coordinator. */
+    /** Cancels: runs every hook once, in the order registered (the coordinator registers one that interrupts the call's thread). */
     public void cancel() {
         List<Runnable> run;
-        Thread t;
         synchronized (this) {
             if (cancelled) {
                 return;
@@ -59,7 +57,6 @@ public final class Cancellation {
             cancelled = true;
             run = List.copyOf(hooks);
             hooks.clear();
-            t = worker;
         }
         for (Runnable h : run) { // hooks outside the lock: they may block briefly or call back
             try {
@@ -68,17 +65,6 @@ public final class Cancellation {
                 // a failing abort hook must not stop the others
             }
         }
-        if (t != null) {
-            synchronized (this) {
-                if (worker == t) { // still on this call: a pooled thread that moved on is left alone
-                    t.interrupt();
-                }
-            }
-        }
-    }
-
-    synchronized void bindWorker(Thread thread) {
-        this.worker = thread;
     }
 
     /** Unregisters a hook. */

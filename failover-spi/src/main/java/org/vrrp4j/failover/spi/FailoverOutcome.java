@@ -1,4 +1,4 @@
-package org.vrrp4j.failover;
+package org.vrrp4j.failover.spi;
 
 import java.time.Instant;
 import java.util.Objects;
@@ -19,7 +19,7 @@ public sealed interface FailoverOutcome {
         }
     }
 
-    /** Nothing to change: the resource was already routed here (the seed's "check first"). */
+    /** Nothing to change: the resource was already routed here (a provider checks before it changes anything). */
     record AlreadyInPlace(String detail) implements FailoverOutcome {
         public AlreadyInPlace {
             Objects.requireNonNull(detail, "detail");

@@ -1,4 +1,4 @@
-package org.vrrp4j.failover;
+package org.vrrp4j.failover.spi;
 
 import java.time.Duration;
 import java.time.Instant;

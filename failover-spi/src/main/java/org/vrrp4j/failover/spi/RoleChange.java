@@ -1,4 +1,4 @@
-package org.vrrp4j.failover;
+package org.vrrp4j.failover.spi;
 
 import java.util.Objects;
 
@@ -14,5 +14,22 @@ public record RoleChange(String router, boolean group, RouterState state, int pr
     public RoleChange {
         Objects.requireNonNull(router, "router");
         Objects.requireNonNull(state, "state");
+    }
+
+    /**
+     * The VRRP state the coordinator is told about, with keepalived's notify names. Only MASTER wants
+     * the resource; the others say why not (they pick the exec provider's script).
+     */
+    public enum RouterState {
+        MASTER,
+        BACKUP,
+        FAULT,
+        /** The router stopped (shutdown). */
+        STOP;
+
+        /** Whether this state wants the resource routed here. */
+        public boolean wantsResource() {
+            return this == MASTER;
+        }
     }
 }

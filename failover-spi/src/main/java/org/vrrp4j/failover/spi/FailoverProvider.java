@@ -1,4 +1,4 @@
-package org.vrrp4j.failover;
+package org.vrrp4j.failover.spi;
 
 /**
  * Moves one resource (a failover IP, a floating address at a cloud, a notify script's effect) to this

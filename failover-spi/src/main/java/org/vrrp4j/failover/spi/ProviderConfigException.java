@@ -1,4 +1,4 @@
-package org.vrrp4j.failover;
+package org.vrrp4j.failover.spi;
 
 /** A provider configuration value broke a rule; the message names the key and the rule, never a secret. */
 public final class ProviderConfigException extends IllegalArgumentException {

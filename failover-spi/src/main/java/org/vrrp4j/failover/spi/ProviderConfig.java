@@ -1,4 +1,4 @@
-package org.vrrp4j.failover;
+package org.vrrp4j.failover.spi;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +58,16 @@ public final class ProviderConfig {
             throw fail(unknown.iterator().next(),
                     "unknown key for " + name + "; known keys: " + new TreeSet<>(allowed));
         }
+    }
+
+    /**
+     * This configuration without {@code keys}: the coordinator takes the keys it owns (see
+     * {@code BindingOptions}) out before a provider's factory sees the rest.
+     */
+    public ProviderConfig without(Set<String> keys) {
+        Map<String, String> rest = new LinkedHashMap<>(values);
+        rest.keySet().removeAll(keys);
+        return new ProviderConfig(name, rest, environment);
     }
 
     /** An optional string. */
@@ -187,7 +197,13 @@ public final class ProviderConfig {
         return new ProviderConfigException(key, rule + " (provider " + name + ")");
     }
 
-    static Duration parseDuration(String key, String text) {
+    /**
+     * A duration as configurations write it: {@code 250ms}, {@code 3s}, {@code 1.5s}, {@code 5m},
+     * {@code 1h}, ISO-8601 ({@code PT3S}), or a plain number of seconds.
+     *
+     * @throws ProviderConfigException naming {@code key} when the text is not a duration or is negative
+     */
+    public static Duration parseDuration(String key, String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         try {
             if (t.startsWith("-")) {
