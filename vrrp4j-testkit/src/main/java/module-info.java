@@ -13,6 +13,7 @@ module org.vrrp4j.testkit {
     requires java.xml;
 
     exports org.vrrp4j.testkit;
+    exports org.vrrp4j.testkit.failover;
     exports org.vrrp4j.testkit.junit;
     exports org.vrrp4j.testkit.lab;
     exports org.vrrp4j.testkit.netcup;

@@ -12,7 +12,7 @@ import org.vrrp4j.keepalived.KeepalivedConfig;
 import org.vrrp4j.keepalived.KeepalivedConfigReader;
 import org.vrrp4j.keepalived.ProviderBlock;
 import org.vrrp4j.keepalived.SyncGroup;
-import org.vrrp4j.failover.FailoverProvider;
+import org.vrrp4j.failover.spi.FailoverProvider;
 import org.vrrp4j.failover.FailoverProviders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

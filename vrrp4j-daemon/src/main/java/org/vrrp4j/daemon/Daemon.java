@@ -24,13 +24,14 @@ import org.vrrp4j.keepalived.Instance;
 import org.vrrp4j.keepalived.KeepalivedConfig;
 import org.vrrp4j.keepalived.ProviderBlock;
 import org.vrrp4j.keepalived.SyncGroup;
+import org.vrrp4j.failover.BindingOptions;
 import org.vrrp4j.failover.FailoverCoordinator;
 import org.vrrp4j.failover.FailoverEvent;
-import org.vrrp4j.failover.FailoverProvider;
+import org.vrrp4j.failover.spi.FailoverProvider;
 import org.vrrp4j.failover.FailoverProviders;
-import org.vrrp4j.failover.ProviderConfig;
-import org.vrrp4j.failover.RoleChange;
-import org.vrrp4j.failover.RouterState;
+import org.vrrp4j.failover.spi.ProviderConfig;
+import org.vrrp4j.failover.spi.RoleChange;
+import org.vrrp4j.failover.spi.RoleChange.RouterState;
 import org.vrrp4j.netty.NodeListener;
 import org.vrrp4j.netty.RouterStatus;
 import org.vrrp4j.netty.VrrpNode;
@@ -150,7 +151,9 @@ final class Daemon implements AutoCloseable {
     private void bindProviders(String router, List<ProviderBlock> blocks) throws LaunchException {
         for (ProviderBlock block : blocks) {
             FailoverProvider provider = createProvider(block);
-            coordinator.bind(router, provider, FailoverCoordinator.Binding.fromConfig(providerConfig(block)));
+            BindingOptions.Parsed parsed = BindingOptions.parse(providerConfig(block));
+            parsed.warnings().forEach(w -> LOG.warn("{}:{}: {}", block.where().file(), block.where().line(), w));
+            coordinator.bind(router, provider, parsed.options());
         }
     }
 
@@ -165,7 +168,7 @@ final class Daemon implements AutoCloseable {
 
     static FailoverProvider create(FailoverProviders providers, ProviderBlock block) throws LaunchException {
         try {
-            return providers.create(block.type(), providerConfig(block));
+            return providers.create(block.type(), BindingOptions.parse(providerConfig(block)).providerConfig());
         } catch (RuntimeException e) {
             throw new LaunchException(block.where().file() + ":" + block.where().line() + ": failover_provider "
                     + block.type() + ": " + describe(e), e);

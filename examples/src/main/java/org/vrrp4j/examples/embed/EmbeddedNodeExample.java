@@ -6,11 +6,12 @@ import java.util.Map;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
 import org.vrrp4j.core.fsm.TransitionReason;
+import org.vrrp4j.failover.BindingOptions;
 import org.vrrp4j.failover.FailoverCoordinator;
 import org.vrrp4j.failover.FailoverProviders;
-import org.vrrp4j.failover.ProviderConfig;
-import org.vrrp4j.failover.RoleChange;
-import org.vrrp4j.failover.RouterState;
+import org.vrrp4j.failover.spi.ProviderConfig;
+import org.vrrp4j.failover.spi.RoleChange;
+import org.vrrp4j.failover.spi.RoleChange.RouterState;
 import org.vrrp4j.netty.NodeListener;
 import org.vrrp4j.netty.VrrpNode;
 
@@ -31,7 +32,7 @@ public final class EmbeddedNodeExample {
                 .build();
         try (FailoverCoordinator failover = FailoverCoordinator.builder().build()) {
             failover.bind("VI_1", FailoverProviders.discover().create("exec", ProviderConfig.of("VI_1",
-                    Map.of("notify", "/usr/bin/logger -t vrrp4j"))), FailoverCoordinator.Binding.standard());
+                    Map.of("notify", "/usr/bin/logger -t vrrp4j"))), BindingOptions.standard());
             try (VrrpNode node = VrrpNode.builder()
                     .addRouter(vip)
                     .listener(new NodeListener() {

@@ -25,7 +25,7 @@ import org.vrrp4j.failover.FailoverProviders;
 import org.vrrp4j.failover.spi.Location;
 import org.vrrp4j.failover.spi.ProviderConfig;
 import org.vrrp4j.failover.spi.ProviderConfigException;
-import org.vrrp4j.failover.testing.FailoverProviderContract;
+import org.vrrp4j.testkit.failover.FailoverProviderContract;
 import org.vrrp4j.testkit.netcup.NetcupRestStandIn;
 
 /** The netcup provider over REST against {@link NetcupRestStandIn}, a real HTTP server on 127.0.0.1. */

@@ -26,7 +26,7 @@ import org.vrrp4j.failover.spi.FailoverOutcome;
 import org.vrrp4j.failover.spi.FailoverProvider;
 import org.vrrp4j.failover.FailoverProviders;
 import org.vrrp4j.failover.spi.ProviderConfig;
-import org.vrrp4j.failover.testing.FailoverProviderContract;
+import org.vrrp4j.testkit.failover.FailoverProviderContract;
 import org.vrrp4j.testkit.netcup.NetcupSoapStandIn;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;

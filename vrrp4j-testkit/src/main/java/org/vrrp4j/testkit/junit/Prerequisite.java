@@ -26,6 +26,8 @@ public enum Prerequisite {
     CURL,
     /** killall (psmisc), which the tutorial's own scripts call. */
     KILLALL,
+    /** dpkg, to install and remove the Debian package. */
+    DPKG,
     /** The project's {@code ../shared} directory (the tutorial, the conformance captures). */
     SHARED {
         @Override

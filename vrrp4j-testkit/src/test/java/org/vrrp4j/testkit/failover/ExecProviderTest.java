@@ -1,4 +1,4 @@
-package org.vrrp4j.failover.exec;
+package org.vrrp4j.testkit.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,7 +28,7 @@ import org.vrrp4j.failover.spi.ProviderConfigException;
 import org.vrrp4j.failover.RetryPolicy;
 import org.vrrp4j.failover.spi.RoleChange;
 import org.vrrp4j.failover.spi.RoleChange.RouterState;
-import org.vrrp4j.failover.testing.DirectContext;
+import org.vrrp4j.testkit.failover.DirectContext;
 
 /** The exec provider with real processes: arguments, per-state scripts, timeouts, group kills, logging. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

@@ -1,4 +1,4 @@
-package org.vrrp4j.failover;
+package org.vrrp4j.testkit.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,10 +15,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.vrrp4j.failover.BindingOptions;
+import org.vrrp4j.failover.FailoverCoordinator;
+import org.vrrp4j.failover.FailoverEvent;
 import org.vrrp4j.failover.FailoverEvent.Step;
-import org.vrrp4j.failover.testing.BlockingProvider;
-import org.vrrp4j.failover.testing.BlockingProvider.Call;
-import org.vrrp4j.failover.testing.ManualScheduler;
+import org.vrrp4j.failover.FailoverProviders;
+import org.vrrp4j.failover.RetryPolicy;
+import org.vrrp4j.testkit.failover.BlockingProvider;
+import org.vrrp4j.testkit.failover.BlockingProvider.Call;
+import org.vrrp4j.testkit.failover.ManualScheduler;
 import org.vrrp4j.failover.spi.FailoverProvider;
 import org.vrrp4j.failover.spi.FailoverContext;
 import org.vrrp4j.failover.spi.FailoverOutcome;

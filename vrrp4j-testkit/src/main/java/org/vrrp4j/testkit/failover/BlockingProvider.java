@@ -1,4 +1,4 @@
-package org.vrrp4j.failover.testing;
+package org.vrrp4j.testkit.failover;
 
 import java.time.Duration;
 import java.util.List;
