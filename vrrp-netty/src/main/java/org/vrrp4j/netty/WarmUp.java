@@ -45,7 +45,9 @@ final class WarmUp {
             VirtualRouter scratch = new VirtualRouter(cfg);
             long now = System.nanoTime();
             List<Action> actions = new ArrayList<>(scratch.step(new Input.Start(channel.primary), now));
-            actions.addAll(scratch.step(new Input.TimerFired(TimerKind.MASTER_DOWN), now + 1));
+            // at the deadline the router armed: an earlier firing is ignored as stale, and nothing is rehearsed
+            long down = scratch.timerDeadline(TimerKind.MASTER_DOWN).orElse(now);
+            actions.addAll(scratch.step(new Input.TimerFired(TimerKind.MASTER_DOWN), down));
             for (Action a : actions) {
                 if (a instanceof Action.SendAdvert sa) {
                     channel.transmit(cfg, sa, true);
