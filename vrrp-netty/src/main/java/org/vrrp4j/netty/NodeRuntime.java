@@ -37,7 +37,7 @@ final class NodeRuntime {
     private final Map<String, RouterDriver> routers = new LinkedHashMap<>();
     /** The routers with a virtual MAC: their configured macvlan name, or empty for {@code vrrp.<VRID>}. */
     private final Map<String, Optional<String>> virtualMacNames = new LinkedHashMap<>();
-    private final SyncGroups groups = new SyncGroups(routers);
+    private final SyncGroups groups;
     private final LinkWatcher links;
     private final WarmUp warmUp;
     private final RouterDriver.Context ctx;
@@ -49,6 +49,7 @@ final class NodeRuntime {
         this.loop = loop;
         this.host = host;
         this.virtualMacs = virtualMacs;
+        this.groups = new SyncGroups(routers, listeners);
         this.links = new LinkWatcher(channels.values(), host);
         this.warmUp = new WarmUp(warmUp);
         this.ctx = new RouterDriver.Context(loop, host, listeners, cadence, new MismatchLog(MISMATCH_PERIOD_NANOS), groups);

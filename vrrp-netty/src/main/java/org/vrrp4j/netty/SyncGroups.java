@@ -9,6 +9,7 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrp4j.core.fsm.Input;
+import org.vrrp4j.core.fsm.State;
 import org.vrrp4j.core.fsm.SyncGroup;
 import org.vrrp4j.core.fsm.VirtualRouter;
 
@@ -25,10 +26,14 @@ final class SyncGroups {
     private final Map<String, List<String>> declared = new LinkedHashMap<>();
     private final Map<String, String> groupOf = new HashMap<>();
     private final Map<String, SyncGroup> running = new HashMap<>();
+    /** The state each group last reported to the listeners. */
+    private final Map<String, State> reported = new HashMap<>();
+    private final ListenerDispatch listeners;
 
     /** @param routers the node's routers by name (read, never changed here) */
-    SyncGroups(Map<String, RouterDriver> routers) {
+    SyncGroups(Map<String, RouterDriver> routers, ListenerDispatch listeners) {
         this.routers = routers;
+        this.listeners = listeners;
     }
 
     /**
@@ -67,6 +72,7 @@ final class SyncGroups {
         }
         members.forEach(groupOf::remove);
         running.remove(name);
+        reported.remove(name);
         return true;
     }
 
@@ -114,6 +120,26 @@ final class SyncGroups {
         for (SyncGroup.MemberAction ma : group.step(driver.name(), input, nowNanos)) {
             RouterDriver member = ma.router() == driver.router ? driver : routers.get(ma.router().config().name());
             member.execute(ma.action());
+        }
+        report(g, group, driver.name());
+    }
+
+    /** Tells the listeners when the group's running members have come to agree on a new state. */
+    private void report(String name, SyncGroup group, String member) {
+        State common = null;
+        for (VirtualRouter r : group.members()) {
+            if (r.state() == State.INITIALIZE) {
+                continue;
+            }
+            if (common != null && common != r.state()) {
+                return; // not (yet) one state: nothing to report
+            }
+            common = r.state();
+        }
+        if (common != null && reported.put(name, common) != common) {
+            State to = common;
+            LOG.info("sync group {}: {} ({} moved)", name, to, member);
+            listeners.dispatch(l -> l.syncGroupChanged(name, to, member));
         }
     }
 }

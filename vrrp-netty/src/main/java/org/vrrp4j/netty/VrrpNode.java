@@ -155,6 +155,9 @@ public final class VrrpNode implements AutoCloseable {
 
     private void send(String router, Input input) {
         Objects.requireNonNull(router, "router");
+        if (closed) {
+            return; // a tracker reporting while the node stops: nothing left to tell
+        }
         loop.execute(() -> { // routers change on the loop only
             if (!runtime.isClosed() && !runtime.input(router, input)) {
                 LOG.debug("input {} for {}: no such router (removed?)", input, router);

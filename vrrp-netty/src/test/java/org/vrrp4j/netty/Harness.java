@@ -41,6 +41,11 @@ final class Harness {
             public void stateChanged(String router, State from, State to, TransitionReason reason) {
                 events.add(router + " " + to + " " + reason);
             }
+
+            @Override
+            public void syncGroupChanged(String group, State to, String member) {
+                events.add("group " + group + " " + to + " " + member);
+            }
         }), Runnable::run);
         runtime = new NodeRuntime(loop, host, null, listeners, cadence, false);
     }
