@@ -8,7 +8,6 @@ import io.netty.channel.epoll.EpollIoHandler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +79,7 @@ public final class VrrpNode implements AutoCloseable {
      * @param deviceName the macvlan's name, or null for {@code vrrp.<VRID>}
      */
     public void addRouterWithVirtualMac(VirtualRouterConfig config, String deviceName) {
-        add(config, Optional.ofNullable(deviceName).map(Builder::checkDeviceName));
+        add(config, Optional.ofNullable(deviceName).map(NodeConfigChecks::deviceName));
     }
 
     private void add(VirtualRouterConfig config, Optional<String> vmac) {
@@ -334,18 +333,8 @@ public final class VrrpNode implements AutoCloseable {
 
         /** {@link #virtualMac(String)} with the macvlan's name (1 to 15 characters, no '/', ':' or space). */
         public Builder virtualMac(String router, String deviceName) {
-            virtualMacs.put(Objects.requireNonNull(router, "router"), Optional.of(checkDeviceName(deviceName)));
+            virtualMacs.put(Objects.requireNonNull(router, "router"), Optional.of(NodeConfigChecks.deviceName(deviceName)));
             return this;
-        }
-
-        static String checkDeviceName(String deviceName) {
-            Objects.requireNonNull(deviceName, "deviceName");
-            if (deviceName.isEmpty() || deviceName.length() > 15 || deviceName.chars().anyMatch(c -> c == '/' || c == ':'
-                    || Character.isWhitespace(c))) {
-                throw new IllegalArgumentException("virtualMac deviceName: 1 to 15 characters without '/', ':' or"
-                        + " white space, got '" + deviceName + "'");
-            }
-            return deviceName;
         }
 
         /**
@@ -378,18 +367,7 @@ public final class VrrpNode implements AutoCloseable {
          * @throws IOException naming the missing capability or the unknown interface
          */
         public VrrpNode build() throws IOException {
-            if (configs.isEmpty()) {
-                throw new IllegalStateException("a node needs at least one router");
-            }
-            for (String router : virtualMacs.keySet()) {
-                if (configs.stream().noneMatch(c -> c.name().equals(router))) {
-                    throw new IllegalArgumentException("virtualMac: no router named " + router);
-                }
-            }
-            List<String> names = virtualMacs.values().stream().flatMap(Optional::stream).toList();
-            if (names.size() != new HashSet<>(names).size()) {
-                throw new IllegalArgumentException("virtualMac: two routers name the same interface " + names);
-            }
+            NodeConfigChecks.check(configs, virtualMacs, syncGroups);
             return new VrrpNode(this);
         }
     }

@@ -78,4 +78,24 @@ class ReceiveDecoderTest {
         assertThat(reason).isNotNull();
         assertThat(decoder.vrid()).isEqualTo(9);
     }
+
+    @Test
+    void anIpv6AdvertTakesItsAddressesAndHopLimitFromControlMessages() {
+        ReceiveDecoder v6 = new ReceiveDecoder(IpFamily.IPV6);
+        InetAddress src = InetAddress.ofLiteral("fe80::2");
+        org.vrrp4j.core.packet.VrrpPacket p = new org.vrrp4j.core.packet.VrrpPacket(org.vrrp4j.core.packet.VrrpVersion.V3,
+                IpFamily.IPV6, 7, 150, 100, java.util.List.of(InetAddress.ofLiteral("fe80::100")),
+                org.vrrp4j.core.packet.AuthType.NONE, null);
+        byte[] msg = org.vrrp4j.core.packet.VrrpCodec.encode(p, src, org.vrrp4j.core.packet.VrrpCodec.IPV6_GROUP,
+                org.vrrp4j.core.packet.ChecksumForm.IPV4_PSEUDO_HEADER);
+        ByteBuffer buf = ByteBuffer.allocate(2048).put(0, msg);
+        byte[] group = org.vrrp4j.core.packet.VrrpCodec.IPV6_GROUP.getAddress();
+        assertThat(v6.decode(buf, msg.length, src.getAddress(), group, 255)).isNull();
+        assertThat(v6.advert().source()).isEqualTo(src);
+        assertThat(v6.advert().packet().priority()).isEqualTo(150);
+        assertThat(v6.decode(buf, msg.length, src.getAddress(), group, 64)).isEqualTo(DropReason.TTL_INVALID);
+        assertThat(v6.vrid()).isEqualTo(7);
+        assertThat(v6.decode(buf, 1, src.getAddress(), group, 255)).isEqualTo(DropReason.TRUNCATED);
+        assertThat(v6.vrid()).isEqualTo(-1);
+    }
 }
