@@ -148,11 +148,6 @@ final class RouterDriver {
                 router.masterAddress(), router.counters(), sendErrors);
     }
 
-    /** The addresses this node added for the router and still holds. */
-    Set<VirtualAddress> added() {
-        return Set.copyOf(added);
-    }
-
     DeadlineTimers timers() {
         return timers;
     }
