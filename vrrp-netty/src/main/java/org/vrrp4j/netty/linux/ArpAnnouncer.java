@@ -4,11 +4,13 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
+import java.nio.ByteBuffer;
+import org.vrrp4j.core.packet.GratuitousArp;
 
 /**
- * Gratuitous ARP over AF_PACKET (RFC 9568 §6.4.2, errata 7947/7949): an ARP request from the
- * interface (or virtual) MAC, sender IP = target IP = the virtual address, to broadcast, so
- * neighbours and switches learn the new master at once.
+ * Gratuitous ARP over AF_PACKET (RFC 9568 §6.4.2, errata 7947/7949): sends the frame the core's
+ * {@link GratuitousArp} encodes (an ARP request from the interface or virtual MAC, sender IP = target
+ * IP = the virtual address, to broadcast), so neighbours and switches learn the new master at once.
  */
 public final class ArpAnnouncer implements AddressAnnouncer {
     private static final short ETH_P_ARP = 0x0806;
@@ -17,7 +19,8 @@ public final class ArpAnnouncer implements AddressAnnouncer {
     private final int ifindex;
     private final byte[] mac;
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment frame = arena.allocate(42, 8);
+    private final MemorySegment frame = arena.allocate(GratuitousArp.FRAME_LENGTH, 8);
+    private final ByteBuffer frameView = frame.asByteBuffer();
     private final MemorySegment to = arena.allocate(20, 8);
     private final Libc.Call call = new Libc.Call();
 
@@ -25,6 +28,13 @@ public final class ArpAnnouncer implements AddressAnnouncer {
         this.fd = fd;
         this.ifindex = ifindex;
         this.mac = mac;
+        to.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_PACKET); // sockaddr_ll: the same for every frame
+        to.set(ValueLayout.JAVA_SHORT, 2, Short.reverseBytes(ETH_P_ARP));
+        to.set(ValueLayout.JAVA_INT, 4, ifindex);
+        to.set(ValueLayout.JAVA_BYTE, 11, (byte) 6);
+        for (int i = 0; i < 6; i++) {
+            to.set(ValueLayout.JAVA_BYTE, 12 + i, (byte) 0xff);
+        }
     }
 
     /** An announcer on {@code ifname} in the calling thread's namespace, sending from {@code mac}. */
@@ -42,33 +52,10 @@ public final class ArpAnnouncer implements AddressAnnouncer {
         return address instanceof Inet4Address v4 ? announce(v4) : Libc.EINVAL;
     }
 
-    /** Sends one gratuitous ARP for {@code vip}; returns 0 or errno. */
+    /** Sends one gratuitous ARP for {@code vip} (the frame is the core's {@link GratuitousArp}); 0 or errno. */
     public int announce(Inet4Address vip) {
-        byte[] ip = vip.getAddress();
-        frame.fill((byte) 0);
-        for (int i = 0; i < 6; i++) {
-            frame.set(ValueLayout.JAVA_BYTE, i, (byte) 0xff);        // destination: broadcast
-        }
-        MemorySegment.copy(mac, 0, frame, ValueLayout.JAVA_BYTE, 6, 6);
-        frame.set(ValueLayout.JAVA_BYTE, 12, (byte) 0x08);
-        frame.set(ValueLayout.JAVA_BYTE, 13, (byte) 0x06);
-        byte[] arp = {0, 1, 8, 0, 6, 4, 0, 1};                          // Ethernet, IPv4, request
-        MemorySegment.copy(arp, 0, frame, ValueLayout.JAVA_BYTE, 14, arp.length);
-        MemorySegment.copy(mac, 0, frame, ValueLayout.JAVA_BYTE, 22, 6); // sender MAC
-        MemorySegment.copy(ip, 0, frame, ValueLayout.JAVA_BYTE, 28, 4);  // sender IP = VIP
-        for (int i = 32; i < 38; i++) {
-            frame.set(ValueLayout.JAVA_BYTE, i, (byte) 0xff);        // target MAC: broadcast, as keepalived
-        }
-        MemorySegment.copy(ip, 0, frame, ValueLayout.JAVA_BYTE, 38, 4);  // target IP = VIP
-        to.fill((byte) 0);
-        to.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_PACKET);
-        to.set(ValueLayout.JAVA_SHORT, 2, Short.reverseBytes(ETH_P_ARP));
-        to.set(ValueLayout.JAVA_INT, 4, ifindex);
-        to.set(ValueLayout.JAVA_BYTE, 11, (byte) 6);
-        for (int i = 0; i < 6; i++) {
-            to.set(ValueLayout.JAVA_BYTE, 12 + i, (byte) 0xff);
-        }
-        long n = Libc.sendto(fd, frame, 42, 0, to, call);
+        int length = GratuitousArp.encode(mac, vip, frameView, 0);
+        long n = Libc.sendto(fd, frame, length, 0, to, call);
         return n < 0 ? (int) -n : 0;
     }
 

@@ -1,0 +1,48 @@
+package org.vrrp4j.netty;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.Optional;
+import java.util.Set;
+import org.vrrp4j.core.config.VirtualAddress;
+import org.vrrp4j.core.config.VirtualRouterConfig;
+import org.vrrp4j.core.packet.IpFamily;
+import org.vrrp4j.netty.linux.AddressAnnouncer;
+
+/**
+ * The seam between the node and the Linux host it runs on, in the node's network namespace: interfaces,
+ * their addresses and link state, raw sockets, announcers, and the address table (rtnetlink). {@link
+ * LinuxHost} is the real one; tests give a fake that needs no root and records what the node asked for.
+ */
+interface Host extends AutoCloseable {
+
+    /** The index of {@code ifname}; an unknown interface is an error naming it. */
+    int ifindex(String ifname) throws IOException;
+
+    /** The primary IPv4 address of {@code ifname}, if it has one. */
+    Optional<InetAddress> primaryIpv4(String ifname);
+
+    /** The interface's own IPv6 link-local address, never one of {@code notThese} (virtual addresses). */
+    Optional<InetAddress> linkLocalIpv6(int ifindex, Set<InetAddress> notThese);
+
+    /** Whether the interface is up with carrier. */
+    boolean linkUp(String ifname);
+
+    /** A raw VRRP socket on {@code ifname} for {@code family}. */
+    VrrpSocket openSocket(String ifname, IpFamily family) throws IOException;
+
+    /** The gratuitous-ARP (IPv4) or unsolicited-NA (IPv6) sender of {@code ifname}. */
+    AddressAnnouncer openAnnouncer(String ifname, IpFamily family) throws IOException;
+
+    /** Adds an address to an interface: true when added, false when the host had it already. */
+    boolean addAddress(int ifindex, VirtualAddress address) throws IOException;
+
+    /** Removes an address this node added. */
+    void removeAddress(int ifindex, VirtualAddress address) throws IOException;
+
+    /** keepalived refuses a unicast source the host does not have; so do we (IllegalArgumentException). */
+    void requireLocal(InetAddress source, VirtualRouterConfig config);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,151 @@
+package org.vrrp4j.netty;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vrrp4j.core.config.VirtualRouterConfig;
+import org.vrrp4j.core.fsm.Action;
+import org.vrrp4j.core.fsm.Input;
+import org.vrrp4j.core.packet.DropReason;
+import org.vrrp4j.core.packet.IpFamily;
+import org.vrrp4j.core.packet.VrrpCodec;
+import org.vrrp4j.netty.linux.AddressAnnouncer;
+import org.vrrp4j.netty.linux.RawVrrpSocket;
+
+/**
+ * One interface and family: its socket and announcer, shared by the routers there, and the receive path
+ * (read, decode, hand to the router of the VRID). Drops no router can be charged with (unknown VRID, a
+ * header too broken to name one) are counted here. Loop only after the node is built.
+ */
+final class InterfaceChannel {
+    private static final Logger LOG = LoggerFactory.getLogger(InterfaceChannel.class);
+    private static final byte[] GROUP = VrrpCodec.IPV4_GROUP.getAddress();
+    private static final byte[] GROUP6 = VrrpCodec.IPV6_GROUP.getAddress();
+    /** Datagrams read per readable event: other work gets its turn. */
+    static final int RECEIVE_BUDGET = 64;
+
+    final String name;
+    final IpFamily family;
+    final int ifindex;
+    /** The primary address when opened (IPv4: of {@link #primaryFrom}; IPv6: the own link-local). */
+    final InetAddress primary;
+    /** IPv4: the interface whose primary is the advert source (the base of a virtual MAC); else {@link #name}. */
+    final String primaryFrom;
+    final int primaryIndex;
+    final VrrpSocket socket;
+    final AddressAnnouncer announcer;
+    /** IPv6: the routers' virtual addresses, never taken for the interface's own link-local. */
+    final Set<InetAddress> virtuals = new HashSet<>();
+    final Map<Integer, RouterDriver> byVrid = new LinkedHashMap<>();
+    private final Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+    private final ReceiveDecoder decoder;
+    private final RawVrrpSocket.Received rx = new RawVrrpSocket.Received();
+    EventLoopPort.Cancellable registration;
+    InetAddress currentPrimary;
+    boolean linkUp = true;
+
+    InterfaceChannel(String name, IpFamily family, int ifindex, InetAddress primary, String primaryFrom,
+            int primaryIndex, VrrpSocket socket, AddressAnnouncer announcer) {
+        this.name = name;
+        this.family = family;
+        this.ifindex = ifindex;
+        this.primary = primary;
+        this.currentPrimary = primary;
+        this.primaryFrom = primaryFrom;
+        this.primaryIndex = primaryIndex;
+        this.socket = socket;
+        this.announcer = announcer;
+        this.decoder = new ReceiveDecoder(family);
+    }
+
+    /** The key of a channel: the routers of one family on one interface share it. */
+    static String key(String ifname, IpFamily family) {
+        return ifname + (family == IpFamily.IPV6 ? "/6" : "/4");
+    }
+
+    String key() {
+        return key(name, family);
+    }
+
+    /** Starts watching the socket on the loop (once). */
+    void register(EventLoopPort loop) throws IOException {
+        if (registration == null) {
+            registration = loop.register(socket.fd(), this::onReadable);
+        }
+    }
+
+    /** Reads what is waiting (bounded), decodes it and steps the router it is for. */
+    void onReadable() {
+        try {
+            for (int n = 0; n < RECEIVE_BUDGET && socket.receive(rx); n++) {
+                DropReason reason = decoder.decode(rx.datagram, rx.length, rx.source, rx.destination, rx.hopLimit);
+                RouterDriver router = byVrid.get(decoder.vrid());
+                if (router == null) {
+                    drops.merge(reason != null ? reason : DropReason.VRID_NOT_CONFIGURED, 1L, Long::sum);
+                } else if (reason != null) {
+                    router.step(new Input.PacketRejected(reason, decoder.source()));
+                } else {
+                    router.step(decoder.advert());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("receive on {} failed: {}", name, e.getMessage());
+        }
+    }
+
+    /** Drops counted here (none charged to a router). */
+    Map<DropReason, Long> drops() {
+        return Map.copyOf(drops);
+    }
+
+    /**
+     * Encodes and sends an advert to the group or to each unicast peer; {@code dry}: through the whole path
+     * against no descriptor (the warm-up). Returns how many sends failed.
+     */
+    int transmit(VirtualRouterConfig cfg, Action.SendAdvert sa, boolean dry) {
+        byte[] src = sa.source().getAddress();
+        int errors = 0;
+        int peers = cfg.isUnicast() ? cfg.unicastPeers().size() : 1;
+        for (int p = 0; p < peers; p++) {
+            byte[] dst = cfg.isUnicast() ? cfg.unicastPeers().get(p).getAddress() : family == IpFamily.IPV6 ? GROUP6 : GROUP;
+            int len = VrrpCodec.encode(sa.packet(), src, dst, cfg.ipv4ChecksumForm(), socket.sendBuffer(), 0);
+            if (dry) {
+                socket.warmUp(len, src, dst);
+                continue;
+            }
+            int errno = socket.send(len, src, dst);
+            if (errno != 0) {
+                errors++;
+                LOG.debug("{}: advert not sent (errno {})", cfg.name(), errno);
+            }
+        }
+        return errors;
+    }
+
+    /** The IPv6 virtual addresses of {@code routers} (the node's), recomputed after one left. */
+    void recomputeVirtuals(Iterable<RouterDriver> routers) {
+        virtuals.clear();
+        for (RouterDriver r : routers) {
+            r.router.config().virtualAddresses().forEach(va -> {
+                if (va.family() == IpFamily.IPV6) {
+                    virtuals.add(va.address());
+                }
+            });
+        }
+    }
+
+    void close() {
+        if (registration != null) {
+            registration.cancel();
+            registration = null;
+        }
+        socket.close();
+        announcer.close();
+    }
+}

@@ -1,0 +1,104 @@
+package org.vrrp4j.netty;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.util.Optional;
+import java.util.Set;
+import org.vrrp4j.core.config.VirtualAddress;
+import org.vrrp4j.core.config.VirtualRouterConfig;
+import org.vrrp4j.core.packet.IpFamily;
+import org.vrrp4j.netty.linux.AddressAnnouncer;
+import org.vrrp4j.netty.linux.ArpAnnouncer;
+import org.vrrp4j.netty.linux.Libc;
+import org.vrrp4j.netty.linux.NeighborAnnouncer;
+import org.vrrp4j.netty.linux.Netlink;
+import org.vrrp4j.netty.linux.RawVrrpSocket;
+
+/**
+ * The {@link Host} of a real node: FFM raw sockets, AF_PACKET announcers and rtnetlink, all opened in the
+ * network namespace of the thread that built the node (its loop thread inherits it).
+ */
+final class LinuxHost implements Host {
+    private final Netlink netlink;
+
+    private LinuxHost(Netlink netlink) {
+        this.netlink = netlink;
+    }
+
+    static LinuxHost open() throws IOException {
+        return new LinuxHost(Netlink.open());
+    }
+
+    Netlink netlink() {
+        return netlink;
+    }
+
+    @Override
+    public int ifindex(String ifname) throws IOException {
+        return Libc.ifindex(ifname);
+    }
+
+    @Override
+    public Optional<InetAddress> primaryIpv4(String ifname) {
+        return netlink.primaryIpv4In(ifname);
+    }
+
+    @Override
+    public Optional<InetAddress> linkLocalIpv6(int ifindex, Set<InetAddress> notThese) {
+        return netlink.linkLocalIpv6(ifindex, notThese);
+    }
+
+    @Override
+    public boolean linkUp(String ifname) {
+        return netlink.linkUp(ifname);
+    }
+
+    @Override
+    public VrrpSocket openSocket(String ifname, IpFamily family) throws IOException {
+        return VrrpSocket.of(family == IpFamily.IPV6 ? RawVrrpSocket.openIpv6(ifname) : RawVrrpSocket.open(ifname));
+    }
+
+    @Override
+    public AddressAnnouncer openAnnouncer(String ifname, IpFamily family) throws IOException {
+        byte[] mac = netlink.macAddressIn(ifname);
+        return family == IpFamily.IPV6 ? NeighborAnnouncer.open(ifname, mac, NeighborAnnouncer.ipv6Forwarding(ifname))
+                : ArpAnnouncer.open(ifname, mac);
+    }
+
+    @Override
+    public boolean addAddress(int ifindex, VirtualAddress va) throws IOException {
+        return netlink.addAddress(ifindex, va.address(), va.prefixLength(), va.label(), va.scope().rtScope());
+    }
+
+    @Override
+    public void removeAddress(int ifindex, VirtualAddress va) throws IOException {
+        netlink.removeAddress(ifindex, va.address(), va.prefixLength());
+    }
+
+    @Override
+    public void requireLocal(InetAddress source, VirtualRouterConfig cfg) {
+        InetAddress bindable = source;
+        if (source instanceof Inet6Address v6 && v6.isLinkLocalAddress() && v6.getScopeId() == 0) {
+            try {
+                bindable = Inet6Address.getByAddress(null, v6.getAddress(), Libc.ifindex(cfg.interfaceName()));
+            } catch (IOException e) {
+                throw new IllegalArgumentException(cfg.name() + ": " + e.getMessage());
+            }
+        }
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(bindable, 0))) {
+            // bound: the address is local
+        } catch (SocketException e) {
+            throw new IllegalArgumentException(cfg.name() + ": unicast source " + source.getHostAddress()
+                    + " is not an address of this host (" + e.getMessage() + ")");
+        }
+    }
+
+    @Override
+    public void close() {
+        netlink.close();
+    }
+}

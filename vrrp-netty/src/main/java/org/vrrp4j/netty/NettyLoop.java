@@ -1,0 +1,72 @@
+package org.vrrp4j.netty;
+
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/** {@link EventLoopPort} on a Netty epoll loop: our FFM sockets join it through {@link VrrpIoHandle}. */
+final class NettyLoop implements EventLoopPort {
+    private final IoEventLoop loop;
+
+    NettyLoop(IoEventLoop loop) {
+        this.loop = loop;
+    }
+
+    /** Raw sockets go through the FFM API: without native access nothing works; say how to grant it. */
+    static void requireNativeAccess() {
+        Module self = NettyLoop.class.getModule();
+        if (!self.isNativeAccessEnabled()) {
+            throw new IllegalStateException("native access is not enabled for " + (self.isNamed() ? self.getName()
+                    : "the class path") + ": start the JVM with --enable-native-access="
+                    + (self.isNamed() ? self.getName() : "ALL-UNNAMED") + " (raw sockets go through the FFM API)");
+        }
+    }
+
+    /** Runs {@code task} on the loop and waits (the caller is not on it); its failure is thrown here. */
+    <T> T call(java.util.concurrent.Callable<T> task, long timeoutSeconds) throws Exception {
+        try {
+            return loop.submit(task).get(timeoutSeconds, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception x) {
+                throw x;
+            }
+            throw e;
+        }
+    }
+
+    IoEventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public boolean inLoop() {
+        return loop.inEventLoop();
+    }
+
+    @Override
+    public Cancellable schedule(Runnable task, long delayNanos) {
+        ScheduledFuture<?> f = loop.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
+    }
+
+    @Override
+    public Cancellable register(int fd, Runnable onReadable) throws IOException {
+        IoRegistration registration;
+        try {
+            registration = loop.register(new VrrpIoHandle(fd, onReadable)).sync().getNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while registering fd " + fd + " on the loop", e);
+        }
+        registration.submit(EpollIoOps.EPOLLIN); // register alone arms EPOLLERR only
+        return registration::cancel;
+    }
+}

@@ -1,0 +1,154 @@
+package org.vrrp4j.netty;
+
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vrrp4j.core.config.VirtualAddress;
+import org.vrrp4j.core.fsm.Action;
+import org.vrrp4j.core.fsm.Input;
+import org.vrrp4j.core.fsm.State;
+import org.vrrp4j.core.fsm.VirtualRouter;
+
+/**
+ * One router on a node: steps the core's {@link VirtualRouter} (through its sync group when it has one)
+ * and executes the actions in order: adverts to its interface's socket, timers, addresses to the host,
+ * announcements, events to the listeners. Loop only.
+ */
+final class RouterDriver {
+    private static final Logger LOG = LoggerFactory.getLogger(RouterDriver.class);
+
+    /**
+     * What the routers of a node share.
+     *
+     * @param loop       clock, timers
+     * @param host       the address table
+     * @param listeners  where state changes go
+     * @param cadence    the announcements' cadence
+     * @param mismatches the rate limit of mismatch warnings
+     * @param groups     the node's sync groups (routes a member's inputs through its group)
+     */
+    record Context(EventLoopPort loop, Host host, ListenerDispatch listeners, AnnouncementSchedule.Cadence cadence,
+            MismatchLog mismatches, SyncGroups groups) {
+    }
+
+    final VirtualRouter router;
+    final InterfaceChannel channel;
+    private final String name;
+    private final Context ctx;
+    /** The interface indexes of the devices the router's addresses name (its own interface included). */
+    private final Map<String, Integer> deviceIndex;
+    /** What this node added (never remove an address the host had before). */
+    private final Set<VirtualAddress> added = new LinkedHashSet<>();
+    private final DeadlineTimers timers;
+    private final AnnouncementSchedule announcements;
+    private long sendErrors;
+    /** The ifindex of the router's own virtual MAC interface; 0 without one. */
+    int virtualMacLink;
+
+    RouterDriver(VirtualRouter router, InterfaceChannel channel, Map<String, Integer> deviceIndex, Context ctx) {
+        this.router = router;
+        this.channel = channel;
+        this.name = router.config().name();
+        this.deviceIndex = deviceIndex;
+        this.ctx = ctx;
+        this.timers = new DeadlineTimers(ctx.loop(), kind -> step(new Input.TimerFired(kind)));
+        this.announcements = new AnnouncementSchedule(name, ctx.cadence(), ctx.loop(), channel.announcer,
+                channel.family, () -> router.state() == State.MASTER);
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Steps the router (and its sync group's other members after it) at the loop's time. */
+    void step(Input input) {
+        ctx.groups().step(this, input, ctx.loop().nanoTime());
+    }
+
+    /** Steps the router alone, bypassing its group (the node's own shutdown). */
+    void stepAlone(Input input) {
+        execute(router.step(input, ctx.loop().nanoTime()));
+    }
+
+    void execute(List<Action> actions) {
+        for (Action a : actions) {
+            execute(a);
+        }
+    }
+
+    void execute(Action action) {
+        switch (action) {
+            case Action.SendAdvert sa -> sendErrors += channel.transmit(router.config(), sa, false);
+            case Action.ArmTimer t -> timers.arm(t.kind(), t.deadlineNanos());
+            case Action.CancelTimer t -> timers.cancel(t.kind());
+            case Action.AddAddresses add -> add.addresses().forEach(this::addAddress);
+            case Action.RemoveAddresses rm -> rm.addresses().forEach(this::removeAddress);
+            case Action.Announce an -> announcements.announce(an.addresses());
+            case Action.StateChanged sc -> {
+                LOG.info("{}: {} -> {} ({})", name, sc.from(), sc.to(), sc.reason());
+                ctx.listeners().dispatch(l -> l.stateChanged(name, sc.from(), sc.to(), sc.reason()));
+            }
+            case Action.PacketDiscarded d -> LOG.debug("{}: dropped packet from {}: {}", name,
+                    d.source() == null ? "?" : d.source().getHostAddress(), d.reason().description());
+            case Action.ConfigMismatch m -> ctx.mismatches().report(name, m.what(), m.source(), ctx.loop().nanoTime());
+            case Action.LowerPriorityMasterHeard l ->
+                    ctx.listeners().dispatch(x -> x.lowerPriorityMasterHeard(name, l.source(), l.priority()));
+        }
+    }
+
+    private void addAddress(VirtualAddress va) {
+        try {
+            if (ctx.host().addAddress(deviceIndex.get(va.device().orElse(channel.name)), va)) {
+                added.add(va);
+            } else {
+                LOG.warn("{}: {} was already on the host; it will not be removed by vrrp4j", name, va);
+            }
+        } catch (IOException e) {
+            LOG.error("{}: cannot add {}: {}", name, va, e.getMessage());
+        }
+    }
+
+    private void removeAddress(VirtualAddress va) {
+        if (!added.remove(va)) {
+            return; // never remove an address this node did not add
+        }
+        try {
+            ctx.host().removeAddress(deviceIndex.get(va.device().orElse(channel.name)), va);
+        } catch (IOException e) {
+            LOG.error("{}: cannot remove {}: {}", name, va, e.getMessage());
+        }
+    }
+
+    /**
+     * Stops the router: {@code graceful}, a master sends priority 0 and every address this node added goes
+     * ({@code alone}: without moving its sync group, the whole node stops); otherwise only the timers and
+     * announcements stop, as after kill -9.
+     */
+    void stop(boolean graceful, boolean alone) {
+        if (graceful) {
+            if (alone) {
+                stepAlone(new Input.Shutdown());
+            } else {
+                step(new Input.Shutdown());
+            }
+            for (VirtualAddress va : List.copyOf(added)) {
+                removeAddress(va);
+            }
+        }
+        timers.cancelAll();
+        announcements.stop();
+    }
+
+    RouterStatus status() {
+        return new RouterStatus(name, router.config().vrid(), channel.name, router.state(), router.effectivePriority(),
+                router.masterAddress(), router.counters(), sendErrors);
+    }
+
+    DeadlineTimers timers() {
+        return timers;
+    }
+}
