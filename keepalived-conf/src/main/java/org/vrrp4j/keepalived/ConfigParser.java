@@ -31,10 +31,11 @@ final class ConfigParser {
     KeepalivedConfig parse() throws ConfigFileException {
         List<ConfigWarning> warnings = new ArrayList<>();
         BlockCursor c = new BlockCursor(file, ConfigLexer.lex(file, warnings), warnings);
+        SourceLocations.Builder locations = new SourceLocations.Builder();
         GlobalDefsReader global = new GlobalDefsReader(c);
-        InstanceReader instances = new InstanceReader(c, global);
-        ScriptReader scripts = new ScriptReader(c);
-        SyncGroupReader groups = new SyncGroupReader(c);
+        InstanceReader instances = new InstanceReader(c, global, locations);
+        ScriptReader scripts = new ScriptReader(c, locations);
+        SyncGroupReader groups = new SyncGroupReader(c, locations);
         while (!c.atEnd()) {
             Line l = c.next();
             if (l.isOpen()) {
@@ -56,13 +57,14 @@ final class ConfigParser {
         }
 
         GlobalDefs globalDefs = global.build(env);
-        InstanceCompletion completion = new InstanceCompletion(c, global.version(), scripts.scripts());
+        InstanceCompletion completion = new InstanceCompletion(c, global.version(), scripts.scripts(), locations);
         List<Instance> built = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (InstanceDraft d : instances.drafts()) {
             built.add(completion.complete(d));
             names.add(d.name);
         }
-        return new KeepalivedConfig(globalDefs, built, scripts.scripts(), groups.complete(names), warnings);
+        List<SyncGroup> syncGroups = groups.complete(names);
+        return new KeepalivedConfig(globalDefs, built, scripts.scripts(), syncGroups, locations.build(), warnings);
     }
 }

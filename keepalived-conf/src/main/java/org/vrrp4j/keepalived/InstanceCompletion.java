@@ -24,11 +24,14 @@ final class InstanceCompletion {
     private final BlockCursor c;
     private final VrrpVersion globalVersion;
     private final Map<String, VrrpScript> scripts;
+    private final SourceLocations.Builder locations;
 
-    InstanceCompletion(BlockCursor c, VrrpVersion globalVersion, Map<String, VrrpScript> scripts) {
+    InstanceCompletion(BlockCursor c, VrrpVersion globalVersion, Map<String, VrrpScript> scripts,
+            SourceLocations.Builder locations) {
         this.c = c;
         this.globalVersion = globalVersion;
         this.scripts = scripts;
+        this.locations = locations;
     }
 
     Instance complete(InstanceDraft d) throws ConfigFileException {
@@ -113,9 +116,10 @@ final class InstanceCompletion {
         }
         List<ProviderBlock> providers = new ArrayList<>(d.providers);
         if (!d.notify.isEmpty()) {
-            providers.add(new ProviderBlock(ProviderBlock.EXEC, d.notify.scripts(), d.notify.first()));
+            locations.instanceProvider(d.name, providers.size(), d.notify.first());
+            providers.add(new ProviderBlock(ProviderBlock.EXEC, d.notify.scripts()));
         }
-        return new Instance(d.name, d.where, router, state, trackInterfaces, trackScripts, d.useVmac,
+        return new Instance(d.name, router, state, trackInterfaces, trackScripts, d.useVmac,
                 Optional.ofNullable(d.vmacName), d.garp, providers);
     }
 

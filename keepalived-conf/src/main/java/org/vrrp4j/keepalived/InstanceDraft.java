@@ -2,7 +2,7 @@ package org.vrrp4j.keepalived;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.vrrp4j.core.config.VirtualAddress;
@@ -13,7 +13,7 @@ final class InstanceDraft {
     final String name;
     final SourceLocation where;
     /** The line of each keyword the block gave (the last one when repeated): where completion errors point. */
-    final Map<String, SourceLocation> seen = new HashMap<>();
+    final Map<String, SourceLocation> seen = new LinkedHashMap<>();
     InitialState state;
     String iface;
     Integer vrid;

@@ -24,11 +24,13 @@ import org.vrrp4j.keepalived.Keyword.Block;
 final class InstanceReader {
     private final BlockCursor c;
     private final GlobalDefsReader global;
+    private final SourceLocations.Builder locations;
     private final List<InstanceDraft> drafts = new ArrayList<>();
 
-    InstanceReader(BlockCursor c, GlobalDefsReader global) {
+    InstanceReader(BlockCursor c, GlobalDefsReader global, SourceLocations.Builder locations) {
         this.c = c;
         this.global = global;
+        this.locations = locations;
     }
 
     /** The instances read so far, in file order. */
@@ -112,11 +114,16 @@ final class InstanceReader {
                 case "garp_master_refresh" -> d.garp = d.garp.withMasterRefresh(seconds(l, 0));
                 case "garp_master_refresh_repeat" -> d.garp = d.garp.withMasterRefreshRepeat(repeat(l, c));
                 case "use_vmac" -> useVmac(l, d);
-                case "failover_provider" -> d.providers.add(ProviderBlockReader.read(l, c));
+                case "failover_provider" -> {
+                    locations.instanceProvider(name, d.providers.size(), l.where());
+                    d.providers.add(ProviderBlockReader.read(l, c));
+                }
                 default -> throw BlockCursor.notInSwitch(l, Block.VRRP_INSTANCE);
             }
         }
         drafts.add(d);
+        locations.instance(name, d.where);
+        d.seen.forEach((kw, at) -> locations.instanceKeyword(name, kw, at));
     }
 
     private void useVmac(Line l, InstanceDraft d) throws ConfigFileException {

@@ -29,6 +29,6 @@ final class ProviderBlockReader {
             }
             values.put(key, String.join(" ", w.subList(1, w.size())));
         }
-        return new ProviderBlock(l.words().get(1), values, l.where());
+        return new ProviderBlock(l.words().get(1), values);
     }
 }

@@ -7,6 +7,7 @@ import static org.vrrp4j.keepalived.Values.signed;
 import static org.vrrp4j.keepalived.Values.unsigned;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +18,13 @@ import org.vrrp4j.keepalived.Keyword.Block;
 /** {@code vrrp_script NAME { ... }}: a check command that instances track. */
 final class ScriptReader {
     private final BlockCursor c;
+    private final SourceLocations.Builder locations;
     private final Map<String, VrrpScript> scripts = new LinkedHashMap<>();
+    private final Map<String, SourceLocation> where = new HashMap<>();
 
-    ScriptReader(BlockCursor c) {
+    ScriptReader(BlockCursor c, SourceLocations.Builder locations) {
         this.c = c;
+        this.locations = locations;
     }
 
     /** The scripts read so far by name, in file order. */
@@ -34,7 +38,7 @@ final class ScriptReader {
         }
         String name = opener.words().get(1);
         if (scripts.containsKey(name)) {
-            throw error(opener, "vrrp_script " + name + " is already defined at " + scripts.get(name).where());
+            throw error(opener, "vrrp_script " + name + " is already defined at " + where.get(name));
         }
         String script = null;
         long interval = 1;
@@ -75,7 +79,9 @@ final class ScriptReader {
         if (script == null) {
             throw error(opener, "vrrp_script " + name + " has no 'script' (required)");
         }
-        scripts.put(name, new VrrpScript(name, opener.where(), script, Duration.ofSeconds(interval),
+        where.put(name, opener.where());
+        locations.script(name, opener.where());
+        scripts.put(name, new VrrpScript(name, script, Duration.ofSeconds(interval),
                 Duration.ofSeconds(timeout == null ? interval : timeout), weight, rise, fall, Optional.ofNullable(user)));
     }
 }

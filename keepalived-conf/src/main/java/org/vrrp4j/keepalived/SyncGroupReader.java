@@ -17,10 +17,12 @@ final class SyncGroupReader {
     }
 
     private final BlockCursor c;
+    private final SourceLocations.Builder locations;
     private final List<Draft> drafts = new ArrayList<>();
 
-    SyncGroupReader(BlockCursor c) {
+    SyncGroupReader(BlockCursor c, SourceLocations.Builder locations) {
         this.c = c;
+        this.locations = locations;
     }
 
     void read(Line opener) throws ConfigFileException {
@@ -58,6 +60,7 @@ final class SyncGroupReader {
             throw error(opener, "vrrp_sync_group " + name + " has no members ('group { INSTANCE ... }' is required)");
         }
         drafts.add(g);
+        locations.syncGroup(name, opener.where());
     }
 
     /** The groups, with each member checked: an instance of the file, in one group only. */
@@ -82,9 +85,10 @@ final class SyncGroupReader {
             if (!g.notifyScripts().isEmpty()) {
                 Map<String, String> values = new LinkedHashMap<>(g.notifyScripts().scripts());
                 values.put("group", "true");
-                providers.add(new ProviderBlock(ProviderBlock.EXEC, values, g.notifyScripts().first()));
+                locations.syncGroupProvider(g.name(), providers.size(), g.notifyScripts().first());
+                providers.add(new ProviderBlock(ProviderBlock.EXEC, values));
             }
-            syncGroups.add(new SyncGroup(g.name(), g.where(), members, providers));
+            syncGroups.add(new SyncGroup(g.name(), members, providers));
         }
         return syncGroups;
     }

@@ -67,7 +67,7 @@ class SeedConfigTest {
                 Map.entry("notify_master", "/PATH/TO/YOUR/SCRIPT/to_master.sh"),
                 Map.entry("notify_backup", "/PATH/TO/YOUR/SCRIPT/to_backup.sh"),
                 Map.entry("notify_fault", "/PATH/TO/YOUR/SCRIPT/to_backup.sh"));
-        assertThat(exec.where().line()).isEqualTo(14);
+        assertThat(c.locations().instanceProvider("VI_1", 0).orElseThrow().line()).isEqualTo(14);
         assertThat(c.warnings()).singleElement().satisfies(w -> {
             assertThat(w.line()).isEqualTo(9);
             assertThat(w.message()).contains("auth_pass is longer than 8 bytes");
