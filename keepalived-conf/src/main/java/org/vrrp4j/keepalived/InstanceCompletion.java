@@ -181,20 +181,24 @@ final class InstanceCompletion {
         return Optional.of(VrrpAuthKey.ofPassword(d.authPass));
     }
 
-    /** The line of the keyword behind a core validation error, else the instance's line. */
-    private static SourceLocation locationOf(InstanceDraft d, String field) {
+    /**
+     * The line of the keyword that set the field behind a core validation error, else the instance's line.
+     * The switch covers every field, so a field added to the core must be mapped here before this compiles.
+     */
+    private static SourceLocation locationOf(InstanceDraft d, VirtualRouterConfig.Field field) {
         String kw = switch (field) {
-            case "vrid" -> "virtual_router_id";
-            case "priority" -> "priority";
-            case "advertInterval" -> "advert_int";
-            case "virtualAddresses" -> "virtual_ipaddress";
-            case "version" -> d.seen.containsKey("version") ? "version" : "virtual_ipaddress";
-            case "authKey" -> "authentication";
-            case "unicastPeers" -> "unicast_peer";
-            case "unicastSource" -> d.seen.containsKey("unicast_src_ip") ? "unicast_src_ip" : "mcast_src_ip";
-            case "preemptDelay" -> "preempt_delay";
-            case "trackers" -> d.seen.containsKey("track_interface") ? "track_interface" : "track_script";
-            default -> null;
+            case VRID -> "virtual_router_id";
+            case PRIORITY -> "priority";
+            case ADVERT_INTERVAL -> "advert_int";
+            case VIRTUAL_ADDRESSES -> "virtual_ipaddress";
+            // no version keyword: the addresses' family chose it
+            case VERSION -> d.seen.containsKey("version") ? "version" : "virtual_ipaddress";
+            case AUTH_KEY -> "authentication";
+            case UNICAST_PEERS -> "unicast_peer";
+            case UNICAST_SOURCE -> d.seen.containsKey("unicast_src_ip") ? "unicast_src_ip" : "mcast_src_ip";
+            case PREEMPT_DELAY -> "preempt_delay";
+            case TRACKERS -> d.seen.containsKey("track_interface") ? "track_interface" : "track_script";
+            case IPV4_CHECKSUM_FORM -> null; // no keepalived keyword sets it
         };
         SourceLocation at = kw == null ? null : d.seen.get(kw);
         return at != null ? at : d.where;
