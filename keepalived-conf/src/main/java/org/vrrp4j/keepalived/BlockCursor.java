@@ -127,7 +127,7 @@ final class BlockCursor {
             warn(l, "'" + l.keyword() + "'" + in + " is not supported by vrrp4j; ignored");
         } else {
             if (k.support() == Keyword.Support.IGNORED) {
-                warn(l, "'" + l.keyword() + "'" + in + " is read but not acted on by vrrp4j: " + k.note());
+                warn(l, "'" + l.keyword() + "'" + in + " is read but vrrp4j does not act on it: " + k.note());
             }
             return true;
         }

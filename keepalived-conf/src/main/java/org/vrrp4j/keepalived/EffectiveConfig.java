@@ -61,7 +61,7 @@ public final class EffectiveConfig {
         }
 
         for (Instance i : c.instances()) {
-            instance(sb, i, c.locations());
+            instance(sb, i, c.global().garp(), c.locations());
         }
 
         for (SyncGroup sg : c.syncGroups()) {
@@ -83,7 +83,7 @@ public final class EffectiveConfig {
         return sb.toString();
     }
 
-    private static void instance(StringBuilder sb, Instance i, SourceLocations where) {
+    private static void instance(StringBuilder sb, Instance i, GarpSettings global, SourceLocations where) {
         VirtualRouterConfig r = i.router();
         sb.append("\nvrrp_instance ").append(i.name()).append(open(where.instance(i.name())));
         kv(sb, 1, "state", i.initialState().name());
@@ -131,10 +131,13 @@ public final class EffectiveConfig {
         if (i.useVmac()) {
             kv(sb, 1, "use_vmac", i.vmacName().orElse(null));
         }
-        kv(sb, 1, "garp_master_delay", secs(i.garp().masterDelay()));
-        kv(sb, 1, "garp_master_repeat", String.valueOf(i.garp().masterRepeat()));
-        kv(sb, 1, "garp_master_refresh", secs(i.garp().masterRefresh()));
-        kv(sb, 1, "garp_master_refresh_repeat", String.valueOf(i.garp().masterRefreshRepeat()));
+        // an instance starts from global_defs' settings (printed above): print its own only where they differ
+        if (!i.garp().equals(global)) {
+            kv(sb, 1, "garp_master_delay", secs(i.garp().masterDelay()));
+            kv(sb, 1, "garp_master_repeat", String.valueOf(i.garp().masterRepeat()));
+            kv(sb, 1, "garp_master_refresh", secs(i.garp().masterRefresh()));
+            kv(sb, 1, "garp_master_refresh_repeat", String.valueOf(i.garp().masterRefreshRepeat()));
+        }
         for (int k = 0; k < i.providers().size(); k++) {
             ProviderBlock p = i.providers().get(k);
             indent(sb, 1).append("failover_provider ").append(p.type()).append(open(where.instanceProvider(i.name(), k)));

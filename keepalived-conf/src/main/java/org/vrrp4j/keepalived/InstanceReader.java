@@ -78,10 +78,7 @@ final class InstanceReader {
                         d.vips.add(VirtualAddressReader.read(v, d.vips, c));
                     }
                 }
-                case "virtual_ipaddress_excluded" -> {
-                    c.valueBlock(l);
-                    c.warn(l, "virtual_ipaddress_excluded is not supported by vrrp4j; these addresses are not added");
-                }
+                case "virtual_ipaddress_excluded" -> c.valueBlock(l); // the table's warning says they are not added
                 case "nopreempt" -> d.nopreempt = true;
                 case "preempt" -> d.nopreempt = false;
                 case "preempt_delay" -> d.preemptDelayMicros = decimalMicros(l, 1, 0, 1000 * MICROS);

@@ -17,12 +17,14 @@ import org.vrrp4j.keepalived.Keyword.Support;
  * on), and from which documentation is generated.
  */
 public final class Keywords {
+    private static final String RUN_AS_VRRP4J = "scripts run as vrrp4j's user";
+
     private static final List<Keyword> ALL;
     private static final Map<Block, Map<String, Keyword>> BY_BLOCK;
 
     static {
         Table t = new Table();
-        t.supported(Block.ANYWHERE, "include");
+        t.supportedWithNote(Block.ANYWHERE, "include", "splices the files a glob pattern matches, relative to the including file");
         t.supported(Block.TOP_LEVEL, "global_defs", "vrrp_instance", "vrrp_script", "vrrp_sync_group");
         t.unsupported(Block.TOP_LEVEL, "virtual_server", "virtual_server_group", "real_server", "static_ipaddress",
                 "static_routes", "static_rules", "track_group", "garp_group", "linkbeat_interfaces", "vrrp_track_file",
@@ -30,9 +32,13 @@ public final class Keywords {
                 "net_namespace_ipvs", "namespace_with_ipsets", "use_pid_dir", "instance", "child_wait_time",
                 "linkbeat_use_polling", "vrrp_track_bfd");
 
-        t.supported(Block.GLOBAL_DEFS, "router_id", "vrrp_version", "script_user", "enable_script_security",
-                "vrrp_garp_master_delay", "vrrp_garp_master_repeat", "vrrp_garp_master_refresh",
-                "vrrp_garp_master_refresh_repeat", "vrrp_garp_interval");
+        t.supported(Block.GLOBAL_DEFS, "router_id", "vrrp_version", "vrrp_garp_master_delay",
+                "vrrp_garp_master_repeat", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat");
+        t.ignored(Block.GLOBAL_DEFS, "script_user", RUN_AS_VRRP4J);
+        t.ignored(Block.GLOBAL_DEFS, "enable_script_security",
+                "vrrp4j does not check who owns or may write the scripts it runs");
+        t.ignored(Block.GLOBAL_DEFS, "vrrp_garp_interval",
+                "vrrp4j does not space the gratuitous ARP / NA messages of a burst by this interval");
         t.unsupported(Block.GLOBAL_DEFS, "process_names", "process_name", "vrrp_process_name",
                 "checker_process_name", "lvs_process_name", "bfd_process_name", "notification_email_from",
                 "smtp_server", "smtp_helo_name", "smtp_connect_timeout", "notification_email", "smtp_alert",
@@ -66,11 +72,22 @@ public final class Keywords {
                 "child_wait_time");
 
         t.supported(Block.VRRP_INSTANCE, "state", "interface", "virtual_router_id", "priority", "advert_int",
-                "version", "authentication", "virtual_ipaddress", "virtual_ipaddress_excluded", "nopreempt",
-                "preempt", "preempt_delay", "accept", "no_accept", "lower_prio_no_advert", "unicast_src_ip",
-                "mcast_src_ip", "unicast_peer", "track_interface", "track_script", "notify_master", "notify_backup",
-                "notify_fault", "notify_stop", "notify", "garp_master_delay", "garp_master_repeat",
-                "garp_master_refresh", "garp_master_refresh_repeat", "use_vmac", "failover_provider");
+                "version", "authentication", "virtual_ipaddress", "nopreempt", "preempt", "preempt_delay");
+        t.supportedWithNote(Block.VRRP_INSTANCE, "accept", "vrrp4j does not filter traffic to the virtual addresses, so a"
+                + " master always accepts it (keepalived's default without vrrp_strict)");
+        t.ignored(Block.VRRP_INSTANCE, "no_accept", "vrrp4j does not filter traffic to the virtual addresses; a"
+                + " master accepts it as with 'accept'");
+        t.ignored(Block.VRRP_INSTANCE, "virtual_ipaddress_excluded", "vrrp4j does not add these addresses");
+        t.supported(Block.VRRP_INSTANCE, "lower_prio_no_advert", "unicast_src_ip", "mcast_src_ip", "unicast_peer",
+                "track_interface", "track_script", "notify_master", "notify_backup", "notify_fault", "notify_stop",
+                "notify");
+        for (String garp : List.of("garp_master_delay", "garp_master_repeat", "garp_master_refresh",
+                "garp_master_refresh_repeat")) {
+            t.ignored(Block.VRRP_INSTANCE, garp, "per-instance values are not supported; global_defs'"
+                    + " vrrp_garp_master_* apply to every instance");
+        }
+        t.supported(Block.VRRP_INSTANCE, "use_vmac");
+        t.supportedWithNote(Block.VRRP_INSTANCE, "failover_provider", "vrrp4j's extension: a failover provider block");
         t.unsupported(Block.VRRP_INSTANCE, "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "unicast_fault_no_peer",
                 "check_unicast_src", "old_unicast_checksum", "native_ipv6", "vrf", "dont_track_primary", "track_file",
                 "track_process", "track_bfd", "mcast_dst_ip", "track_src_ip", "unicast_ttl", "promote_secondaries",
@@ -81,7 +98,8 @@ public final class Keywords {
 
         t.supported(Block.AUTHENTICATION, "auth_type", "auth_pass");
 
-        t.supported(Block.VRRP_SCRIPT, "script", "interval", "timeout", "weight", "rise", "fall", "user");
+        t.supported(Block.VRRP_SCRIPT, "script", "interval", "timeout", "weight", "rise", "fall");
+        t.ignored(Block.VRRP_SCRIPT, "user", RUN_AS_VRRP4J);
         t.unsupported(Block.VRRP_SCRIPT, "init_fail");
 
         t.supported(Block.VRRP_SYNC_GROUP, "group", "notify_master", "notify_backup", "notify_fault", "notify_stop",
@@ -98,7 +116,7 @@ public final class Keywords {
     private Keywords() {
     }
 
-    /** Every keyword, grouped by block (in {@link Block} order), unmodifiable. */
+    /** Every keyword the reader knows, grouped by block; unmodifiable. */
     public static List<Keyword> all() {
         return ALL;
     }
@@ -124,6 +142,10 @@ public final class Keywords {
             for (String n : names) {
                 add(new Keyword(n, block, Support.SUPPORTED, ""));
             }
+        }
+
+        void supportedWithNote(Block block, String name, String note) {
+            add(new Keyword(name, block, Support.SUPPORTED, note));
         }
 
         void ignored(Block block, String name, String note) {

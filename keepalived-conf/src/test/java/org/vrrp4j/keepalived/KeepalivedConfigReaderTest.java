@@ -48,7 +48,14 @@ class KeepalivedConfigReaderTest {
         assertThat(i.router().version()).isEqualTo(VrrpVersion.V3);
         assertThat(i.router().advertInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(i.garp()).isEqualTo(g.garp());
+        // read and kept in the values, but nothing in vrrp4j acts on them: said at their lines
         assertThat(Corpus.warnings(c)).containsExactly(
+                "global-defs.conf:5: 'script_user' in global_defs is read but vrrp4j does not act on it: "
+                        + "scripts run as vrrp4j's user",
+                "global-defs.conf:6: 'enable_script_security' in global_defs is read but vrrp4j does not act on it: "
+                        + "vrrp4j does not check who owns or may write the scripts it runs",
+                "global-defs.conf:11: 'vrrp_garp_interval' in global_defs is read but vrrp4j does not act on it: "
+                        + "vrrp4j does not space the gratuitous ARP / NA messages of a burst by this interval",
                 "global-defs.conf:12: 'notification_email' in global_defs is not supported by vrrp4j; ignored",
                 "global-defs.conf:15: 'smtp_server' in global_defs is not supported by vrrp4j; ignored");
     }
@@ -96,7 +103,10 @@ class KeepalivedConfigReaderTest {
         assertThat(i3.initialState()).isEqualTo(InitialState.MASTER);
         assertThat(i3.router().priority()).isEqualTo(255);
         assertThat(i3.router().acceptMode()).isTrue();
-        assertThat(c.warnings()).isEmpty();
+        // no_accept is kept in the value, but vrrp4j filters nothing: the reader says so; accept is what it does
+        assertThat(Corpus.warnings(c)).containsExactly("instance-basic.conf:9: 'no_accept' in vrrp_instance is read "
+                + "but vrrp4j does not act on it: vrrp4j does not filter traffic to the virtual addresses; a master "
+                + "accepts it as with 'accept'");
     }
 
     @Test
@@ -177,6 +187,7 @@ class KeepalivedConfigReaderTest {
                 new TrackerConfig("if:eth0", 0), new TrackerConfig("if:eth1", -10),
                 new TrackerConfig("script:chk_nginx", -20), new TrackerConfig("script:chk_disk", 5));
         assertThat(Corpus.warnings(c)).containsExactly(
+                "track.conf:8: 'user' in vrrp_script is read but vrrp4j does not act on it: scripts run as vrrp4j's user",
                 "track.conf:24: duplicate track_interface eth0; ignored (as keepalived does)");
     }
 
@@ -211,8 +222,14 @@ class KeepalivedConfigReaderTest {
         assertThat(c.instance("VI_DEFAULT_GARP").orElseThrow().garp()).isEqualTo(global);
         assertThat(c.instance("VI_OWN_GARP").orElseThrow().garp())
                 .isEqualTo(new GarpSettings(Duration.ofSeconds(1), 1, Duration.ofSeconds(30), 4, Duration.ZERO));
+        String perInstance = " in vrrp_instance is read but vrrp4j does not act on it: per-instance values are not "
+                + "supported; global_defs' vrrp_garp_master_* apply to every instance";
         assertThat(Corpus.warnings(c)).containsExactly(
-                "garp.conf:18: 'garp_master_repeat' must be greater than 0; using 1 (as keepalived does)");
+                "garp.conf:17: 'garp_master_delay'" + perInstance,
+                "garp.conf:18: 'garp_master_repeat'" + perInstance,
+                "garp.conf:18: 'garp_master_repeat' must be greater than 0; using 1 (as keepalived does)",
+                "garp.conf:19: 'garp_master_refresh'" + perInstance,
+                "garp.conf:20: 'garp_master_refresh_repeat'" + perInstance);
     }
 
     @Test
