@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.vrrp4j.core.config.AddressScope;
 import org.vrrp4j.core.config.TrackerConfig;
@@ -21,6 +23,7 @@ import org.vrrp4j.core.packet.VrrpAuthKey;
 import org.vrrp4j.core.packet.VrrpVersion;
 
 /** One corpus file per keyword group, each read into the model it should mean. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class KeepalivedConfigReaderTest {
     @TempDir
     Path tmp;
