@@ -12,10 +12,6 @@ import org.vrrp4j.keepalived.ConfigLexer.Line;
  * keepalived keeps the first of a repeated keyword.
  */
 final class NotifyScripts {
-    /** The keywords, in the order the exec provider documents them. */
-    static final List<String> KEYWORDS = List.of("notify_master", "notify_backup", "notify_fault", "notify_stop",
-            "notify");
-
     private final String owner;
     private final String duplicateSuffix;
     private final Map<String, String> scripts = new LinkedHashMap<>();
