@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.vrrp4j.core.config.TrackerConfig;
 import org.vrrp4j.core.config.VirtualAddress;
 import org.vrrp4j.core.config.VirtualRouterConfig;
@@ -48,7 +49,7 @@ public final class EffectiveConfig {
         sb.append("}\n");
 
         for (VrrpScript s : c.scripts().values()) {
-            sb.append("\nvrrp_script ").append(s.name()).append(" {    # ").append(s.where()).append('\n');
+            sb.append("\nvrrp_script ").append(s.name()).append(open(c.locations().script(s.name())));
             kv(sb, 1, "script", quoteEscaped(s.script()));
             kv(sb, 1, "interval", secs(s.interval()));
             kv(sb, 1, "timeout", secs(s.timeout()));
@@ -60,11 +61,11 @@ public final class EffectiveConfig {
         }
 
         for (Instance i : c.instances()) {
-            instance(sb, i);
+            instance(sb, i, c.global().garp(), c.locations());
         }
 
         for (SyncGroup sg : c.syncGroups()) {
-            sb.append("\nvrrp_sync_group ").append(sg.name()).append(" {    # ").append(sg.where()).append('\n');
+            sb.append("\nvrrp_sync_group ").append(sg.name()).append(open(c.locations().syncGroup(sg.name())));
             indent(sb, 1).append("group {\n");
             for (String m : sg.members()) {
                 indent(sb, 2).append(m).append('\n');
@@ -82,9 +83,9 @@ public final class EffectiveConfig {
         return sb.toString();
     }
 
-    private static void instance(StringBuilder sb, Instance i) {
+    private static void instance(StringBuilder sb, Instance i, GarpSettings global, SourceLocations where) {
         VirtualRouterConfig r = i.router();
-        sb.append("\nvrrp_instance ").append(i.name()).append(" {    # ").append(i.where()).append('\n');
+        sb.append("\nvrrp_instance ").append(i.name()).append(open(where.instance(i.name())));
         kv(sb, 1, "state", i.initialState().name());
         kv(sb, 1, "interface", r.interfaceName());
         kv(sb, 1, "virtual_router_id", String.valueOf(r.vrid()));
@@ -130,12 +131,16 @@ public final class EffectiveConfig {
         if (i.useVmac()) {
             kv(sb, 1, "use_vmac", i.vmacName().orElse(null));
         }
-        kv(sb, 1, "garp_master_delay", secs(i.garp().masterDelay()));
-        kv(sb, 1, "garp_master_repeat", String.valueOf(i.garp().masterRepeat()));
-        kv(sb, 1, "garp_master_refresh", secs(i.garp().masterRefresh()));
-        kv(sb, 1, "garp_master_refresh_repeat", String.valueOf(i.garp().masterRefreshRepeat()));
-        for (ProviderBlock p : i.providers()) {
-            indent(sb, 1).append("failover_provider ").append(p.type()).append(" {    # ").append(p.where()).append('\n');
+        // an instance starts from global_defs' settings (printed above): print its own only where they differ
+        if (!i.garp().equals(global)) {
+            kv(sb, 1, "garp_master_delay", secs(i.garp().masterDelay()));
+            kv(sb, 1, "garp_master_repeat", String.valueOf(i.garp().masterRepeat()));
+            kv(sb, 1, "garp_master_refresh", secs(i.garp().masterRefresh()));
+            kv(sb, 1, "garp_master_refresh_repeat", String.valueOf(i.garp().masterRefreshRepeat()));
+        }
+        for (int k = 0; k < i.providers().size(); k++) {
+            ProviderBlock p = i.providers().get(k);
+            indent(sb, 1).append("failover_provider ").append(p.type()).append(open(where.instanceProvider(i.name(), k)));
             for (Map.Entry<String, String> e : p.values().entrySet()) {
                 kv(sb, 2, e.getKey(), ProviderBlock.isSecretKey(e.getKey()) ? MASK : quoteEscaped(e.getValue()));
             }
@@ -154,6 +159,11 @@ public final class EffectiveConfig {
             indent(sb, 2).append(t.name().substring(prefix.length())).append(" weight ").append(t.weight()).append('\n');
         }
         indent(sb, 1).append("}\n");
+    }
+
+    /** A block's opening brace, with where it was configured as a comment when that is known. */
+    private static String open(Optional<SourceLocation> where) {
+        return where.map(w -> " {    # " + w + "\n").orElse(" {\n");
     }
 
     private static void kv(StringBuilder sb, int level, String key, String value) {

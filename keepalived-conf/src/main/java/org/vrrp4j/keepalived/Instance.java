@@ -6,10 +6,10 @@ import java.util.Optional;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 
 /**
- * A {@code vrrp_instance}: the core router configuration plus what the launcher needs around it.
+ * A {@code vrrp_instance}: the core router configuration plus what the launcher needs around it. Where it
+ * was configured is in {@link KeepalivedConfig#locations()}, not here: equal settings are equal values.
  *
  * @param name            the instance name (also {@code router.name()})
- * @param where           the {@code vrrp_instance} line
  * @param router          the validated core configuration
  * @param initialState    {@code state}; when absent MASTER for priority 255, else BACKUP (keepalived's rule)
  * @param trackInterfaces {@code track_interface} names; also in {@code router.trackers()} as {@code if:<name>}
@@ -20,7 +20,7 @@ import org.vrrp4j.core.config.VirtualRouterConfig;
  * @param providers       failover provider blocks: {@code failover_provider} blocks in file order, then
  *                        the notify scripts as one {@code exec} block
  */
-public record Instance(String name, SourceLocation where, VirtualRouterConfig router, InitialState initialState,
+public record Instance(String name, VirtualRouterConfig router, InitialState initialState,
         List<String> trackInterfaces, List<String> trackScripts, boolean useVmac, Optional<String> vmacName,
         GarpSettings garp, List<ProviderBlock> providers) {
 
@@ -31,7 +31,6 @@ public record Instance(String name, SourceLocation where, VirtualRouterConfig ro
 
     public Instance {
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(where, "where");
         Objects.requireNonNull(router, "router");
         Objects.requireNonNull(initialState, "initialState");
         trackInterfaces = List.copyOf(trackInterfaces);

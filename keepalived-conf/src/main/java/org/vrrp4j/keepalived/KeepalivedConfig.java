@@ -14,15 +14,18 @@ import java.util.Optional;
  * @param instances  {@code vrrp_instance} blocks in file order; names are unique
  * @param scripts    {@code vrrp_script} blocks by name, in file order
  * @param syncGroups {@code vrrp_sync_group} blocks in file order
+ * @param locations  where each instance, script, sync group, provider block (and instance keyword) was
+ *                   configured: beside the values, so that the values compare with {@code equals}
  * @param warnings   what was ignored or adjusted, in the order the reader found it
  */
 public record KeepalivedConfig(GlobalDefs global, List<Instance> instances, Map<String, VrrpScript> scripts,
-        List<SyncGroup> syncGroups, List<ConfigWarning> warnings) {
+        List<SyncGroup> syncGroups, SourceLocations locations, List<ConfigWarning> warnings) {
     public KeepalivedConfig {
         Objects.requireNonNull(global, "global");
         instances = List.copyOf(instances);
         scripts = Collections.unmodifiableMap(new LinkedHashMap<>(scripts));
         syncGroups = List.copyOf(syncGroups);
+        Objects.requireNonNull(locations, "locations");
         warnings = List.copyOf(warnings);
     }
 

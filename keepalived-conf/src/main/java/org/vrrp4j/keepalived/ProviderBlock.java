@@ -11,20 +11,18 @@ import java.util.StringJoiner;
  * One failover provider's configuration: a {@code failover_provider TYPE { key value ... }} block of a
  * {@code vrrp_instance} (vrrp4j's extension), or the block of type {@code exec} the reader builds from
  * an instance's or sync group's notify scripts. Values are raw strings; the provider validates keys
- * and values when it is created, not the reader.
+ * and values when it is created, not the reader. Its line is in {@link KeepalivedConfig#locations()}.
  *
  * @param type   the provider's name ({@code exec}, {@code netcup}, ...)
  * @param values keys and values in file order (unmodifiable)
- * @param where  the {@code failover_provider} line, or the first notify keyword's line
  */
-public record ProviderBlock(String type, Map<String, String> values, SourceLocation where) {
+public record ProviderBlock(String type, Map<String, String> values) {
 
     /** The provider type the reader gives notify scripts. */
     public static final String EXEC = "exec";
 
     public ProviderBlock {
         Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(where, "where");
         values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
@@ -45,7 +43,7 @@ public record ProviderBlock(String type, Map<String, String> values, SourceLocat
     /** Type, keys and values, with secret values masked. */
     @Override
     public String toString() {
-        StringJoiner j = new StringJoiner(", ", "ProviderBlock[" + type + " {", "} @" + where + "]");
+        StringJoiner j = new StringJoiner(", ", "ProviderBlock[" + type + " {", "}]");
         values.forEach((k, v) -> j.add(k + "=" + (isSecretKey(k) ? "****" : v)));
         return j.toString();
     }

@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -17,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every file under keepalived-conf/broken is refused with the error its first line announces:
  * {@code # expect: <file>:<line>: <start of the rule>}.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BrokenConfigTest {
     private static final Pattern EXPECT = Pattern.compile("# expect: (\\S+):(\\d+): (.+)");
 

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * carries on with defaults where vrrp4j refuses the file). Needs root and keepalived; skips otherwise
  * (fails when CI=true).
  */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class KeepalivedAgreementTest {
     private static final String NS = "vconf" + ProcessHandle.current().pid() + "x" + System.nanoTime() % 100_000;
     private static boolean nsCreated;

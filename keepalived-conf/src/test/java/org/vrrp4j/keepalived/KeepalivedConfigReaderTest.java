@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.vrrp4j.core.config.AddressScope;
 import org.vrrp4j.core.config.TrackerConfig;
@@ -21,6 +23,7 @@ import org.vrrp4j.core.packet.VrrpAuthKey;
 import org.vrrp4j.core.packet.VrrpVersion;
 
 /** One corpus file per keyword group, each read into the model it should mean. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class KeepalivedConfigReaderTest {
     @TempDir
     Path tmp;
@@ -48,7 +51,14 @@ class KeepalivedConfigReaderTest {
         assertThat(i.router().version()).isEqualTo(VrrpVersion.V3);
         assertThat(i.router().advertInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(i.garp()).isEqualTo(g.garp());
+        // read and kept in the values, but nothing in vrrp4j acts on them: said at their lines
         assertThat(Corpus.warnings(c)).containsExactly(
+                "global-defs.conf:5: 'script_user' in global_defs is read but vrrp4j does not act on it: "
+                        + "scripts run as vrrp4j's user",
+                "global-defs.conf:6: 'enable_script_security' in global_defs is read but vrrp4j does not act on it: "
+                        + "vrrp4j does not check who owns or may write the scripts it runs",
+                "global-defs.conf:11: 'vrrp_garp_interval' in global_defs is read but vrrp4j does not act on it: "
+                        + "vrrp4j does not space the gratuitous ARP / NA messages of a burst by this interval",
                 "global-defs.conf:12: 'notification_email' in global_defs is not supported by vrrp4j; ignored",
                 "global-defs.conf:15: 'smtp_server' in global_defs is not supported by vrrp4j; ignored");
     }
@@ -66,7 +76,8 @@ class KeepalivedConfigReaderTest {
         Instance i1 = c.instance("VI_1").orElseThrow();
         VirtualRouterConfig r1 = i1.router();
         assertThat(i1.initialState()).isEqualTo(InitialState.BACKUP);
-        assertThat(i1.where().line()).isEqualTo(2);
+        assertThat(c.locations().instance("VI_1").orElseThrow().line()).isEqualTo(2);
+        assertThat(c.locations().instanceKeyword("VI_1", "priority").orElseThrow().line()).isEqualTo(6);
         assertThat(r1.interfaceName()).isEqualTo("eth1");
         assertThat(r1.vrid()).isEqualTo(51);
         assertThat(r1.priority()).isEqualTo(150);
@@ -95,7 +106,10 @@ class KeepalivedConfigReaderTest {
         assertThat(i3.initialState()).isEqualTo(InitialState.MASTER);
         assertThat(i3.router().priority()).isEqualTo(255);
         assertThat(i3.router().acceptMode()).isTrue();
-        assertThat(c.warnings()).isEmpty();
+        // no_accept is kept in the value, but vrrp4j filters nothing: the reader says so; accept is what it does
+        assertThat(Corpus.warnings(c)).containsExactly("instance-basic.conf:9: 'no_accept' in vrrp_instance is read "
+                + "but vrrp4j does not act on it: vrrp4j does not filter traffic to the virtual addresses; a master "
+                + "accepts it as with 'accept'");
     }
 
     @Test
@@ -163,10 +177,10 @@ class KeepalivedConfigReaderTest {
         assertThat(nginx.rise()).isEqualTo(3);
         assertThat(nginx.fall()).isEqualTo(2);
         assertThat(nginx.user()).contains("nobody");
-        assertThat(nginx.where().line()).isEqualTo(1);
+        assertThat(c.locations().script("chk_nginx").orElseThrow().line()).isEqualTo(1);
         VrrpScript disk = c.scripts().get("chk_disk");
-        assertThat(disk).isEqualTo(new VrrpScript("chk_disk", new SourceLocation(Corpus.file("track.conf"), 11),
-                "/usr/local/bin/check-disk", Duration.ofSeconds(1), Duration.ofSeconds(1), 0, 1, 1, Optional.empty()));
+        assertThat(c.locations().script("chk_disk")).contains(new SourceLocation(Corpus.file("track.conf"), 11));
+        assertThat(disk).isEqualTo(new VrrpScript("chk_disk", "/usr/local/bin/check-disk", Duration.ofSeconds(1), Duration.ofSeconds(1), 0, 1, 1, Optional.empty()));
 
         Instance i = c.instance("VI_T").orElseThrow();
         assertThat(i.trackInterfaces()).containsExactly("eth0", "eth1");
@@ -176,6 +190,7 @@ class KeepalivedConfigReaderTest {
                 new TrackerConfig("if:eth0", 0), new TrackerConfig("if:eth1", -10),
                 new TrackerConfig("script:chk_nginx", -20), new TrackerConfig("script:chk_disk", 5));
         assertThat(Corpus.warnings(c)).containsExactly(
+                "track.conf:8: 'user' in vrrp_script is read but vrrp4j does not act on it: scripts run as vrrp4j's user",
                 "track.conf:24: duplicate track_interface eth0; ignored (as keepalived does)");
     }
 
@@ -185,7 +200,6 @@ class KeepalivedConfigReaderTest {
         Instance i = c.instance("VI_N").orElseThrow();
         assertThat(i.providers()).singleElement().satisfies(p -> {
             assertThat(p.type()).isEqualTo("exec");
-            assertThat(p.where().line()).isEqualTo(7);
             assertThat(p.values()).containsExactly(
                     Map.entry("notify_master", "/etc/keepalived/to_master.sh 198.18.0.60 'two words'"),
                     Map.entry("notify_backup", "/etc/keepalived/to_backup.sh"),
@@ -193,6 +207,7 @@ class KeepalivedConfigReaderTest {
                     Map.entry("notify_stop", "/etc/keepalived/stop.sh"),
                     Map.entry("notify", "/etc/keepalived/notify.sh"));
         });
+        assertThat(c.locations().instanceProvider("VI_N", 0).orElseThrow().line()).isEqualTo(7);
         Instance nu = c.instance("VI_NU").orElseThrow();
         assertThat(nu.providers().getFirst().values()).containsExactly(
                 Map.entry("notify_master", "/etc/keepalived/to_master.sh"));
@@ -210,8 +225,14 @@ class KeepalivedConfigReaderTest {
         assertThat(c.instance("VI_DEFAULT_GARP").orElseThrow().garp()).isEqualTo(global);
         assertThat(c.instance("VI_OWN_GARP").orElseThrow().garp())
                 .isEqualTo(new GarpSettings(Duration.ofSeconds(1), 1, Duration.ofSeconds(30), 4, Duration.ZERO));
+        String perInstance = " in vrrp_instance is read but vrrp4j does not act on it: per-instance values are not "
+                + "supported; global_defs' vrrp_garp_master_* apply to every instance";
         assertThat(Corpus.warnings(c)).containsExactly(
-                "garp.conf:18: 'garp_master_repeat' must be greater than 0; using 1 (as keepalived does)");
+                "garp.conf:17: 'garp_master_delay'" + perInstance,
+                "garp.conf:18: 'garp_master_repeat'" + perInstance,
+                "garp.conf:18: 'garp_master_repeat' must be greater than 0; using 1 (as keepalived does)",
+                "garp.conf:19: 'garp_master_refresh'" + perInstance,
+                "garp.conf:20: 'garp_master_refresh_repeat'" + perInstance);
     }
 
     @Test
@@ -240,7 +261,7 @@ class KeepalivedConfigReaderTest {
         Instance i = c.instance("VI_F").orElseThrow();
         assertThat(i.providers()).extracting(ProviderBlock::type).containsExactly("netcup", "exec");
         ProviderBlock netcup = i.providers().getFirst();
-        assertThat(netcup.where().line()).isEqualTo(9);
+        assertThat(c.locations().instanceProvider("VI_F", 0).orElseThrow().line()).isEqualTo(9);
         assertThat(netcup.values()).containsExactly(
                 Map.entry("api", "rest"),
                 Map.entry("failover_ip", "198.18.0.100/32"),
@@ -263,7 +284,6 @@ class KeepalivedConfigReaderTest {
         KeepalivedConfig c = Corpus.read("sync-group.conf");
         assertThat(c.syncGroups()).singleElement().satisfies(g -> {
             assertThat(g.name()).isEqualTo("SG_1");
-            assertThat(g.where().line()).isEqualTo(1);
             assertThat(g.members()).containsExactly("VI_A", "VI_B");
             assertThat(g.providers()).singleElement().satisfies(p -> {
                 assertThat(p.type()).isEqualTo("exec");
@@ -273,6 +293,7 @@ class KeepalivedConfigReaderTest {
                         Map.entry("group", "true"));
             });
         });
+        assertThat(c.locations().syncGroup("SG_1").orElseThrow().line()).isEqualTo(1);
         assertThat(c.instances()).extracting(Instance::name).containsExactly("VI_A", "VI_B");
         assertThat(Corpus.warnings(c)).containsExactly(
                 "sync-group.conf:8: 'global_tracking' in vrrp_sync_group is not supported by vrrp4j; ignored");
@@ -283,11 +304,11 @@ class KeepalivedConfigReaderTest {
         KeepalivedConfig c = Corpus.read("include-main.conf");
         assertThat(c.global().routerId()).isEqualTo("included");
         assertThat(c.scripts()).containsOnlyKeys("chk_inc");
-        assertThat(c.scripts().get("chk_inc").where())
-                .isEqualTo(new SourceLocation(Corpus.file("conf.d/10-script.conf"), 1));
+        assertThat(c.locations().script("chk_inc"))
+                .contains(new SourceLocation(Corpus.file("conf.d/10-script.conf"), 1));
         assertThat(c.instances()).extracting(Instance::name).containsExactly("VI_INC", "VI_MAIN");
-        assertThat(c.instance("VI_INC").orElseThrow().where())
-                .isEqualTo(new SourceLocation(Corpus.file("conf.d/20-instance.conf"), 2));
+        assertThat(c.locations().instance("VI_INC"))
+                .contains(new SourceLocation(Corpus.file("conf.d/20-instance.conf"), 2));
         assertThat(c.instance("VI_INC").orElseThrow().trackScripts()).containsExactly("chk_inc");
         // an include inside a block splices lines there (keepalived reads includes at the line level)
         assertThat(router(c, "VI_MAIN").virtualAddresses()).extracting(VirtualAddress::address)
@@ -350,9 +371,7 @@ class KeepalivedConfigReaderTest {
             Files.writeString(out, EffectiveConfig.render(c));
             KeepalivedConfig back = KeepalivedConfigReader.read(out, n -> "testhost");
             assertThat(back.global()).as(f.toString()).isEqualTo(c.global());
-            assertThat(back.scripts().values()).as(f.toString())
-                    .usingRecursiveFieldByFieldElementComparatorIgnoringFields("where")
-                    .containsExactlyElementsOf(c.scripts().values());
+            assertThat(back.scripts()).as(f.toString()).isEqualTo(c.scripts());
             assertThat(back.instances()).as(f.toString()).hasSameSizeAs(c.instances());
             for (int k = 0; k < c.instances().size(); k++) {
                 Instance a = c.instances().get(k);
@@ -385,7 +404,7 @@ class KeepalivedConfigReaderTest {
         // surefire runs in the module directory
         Path main = Path.of("target/test-classes/keepalived-conf/include-main.conf");
         KeepalivedConfig c = KeepalivedConfigReader.read(main, n -> null);
-        assertThat(c.instance("VI_INC").orElseThrow().where().toString())
+        assertThat(c.locations().instance("VI_INC").orElseThrow().toString())
                 .isEqualTo("target/test-classes/keepalived-conf/conf.d/20-instance.conf:2");
         assertThat(c.warnings().getLast().toString()).isEqualTo("target/test-classes/keepalived-conf/conf.d/"
                 + "20-instance.conf:11: unknown keyword 'bogus_included_keyword' in vrrp_instance; ignored");

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.vrrp4j.core.config.VirtualAddress;
 import org.vrrp4j.core.config.VirtualRouterConfig;
@@ -17,6 +19,7 @@ import org.vrrp4j.core.packet.VrrpAuthKey;
 import org.vrrp4j.core.packet.VrrpVersion;
 
 /** The seed tutorial's two keepalived.conf files, unchanged, read into the model vrrp4j runs. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SeedConfigTest {
     @TempDir
     Path tmp;
@@ -67,7 +70,7 @@ class SeedConfigTest {
                 Map.entry("notify_master", "/PATH/TO/YOUR/SCRIPT/to_master.sh"),
                 Map.entry("notify_backup", "/PATH/TO/YOUR/SCRIPT/to_backup.sh"),
                 Map.entry("notify_fault", "/PATH/TO/YOUR/SCRIPT/to_backup.sh"));
-        assertThat(exec.where().line()).isEqualTo(14);
+        assertThat(c.locations().instanceProvider("VI_1", 0).orElseThrow().line()).isEqualTo(14);
         assertThat(c.warnings()).singleElement().satisfies(w -> {
             assertThat(w.line()).isEqualTo(9);
             assertThat(w.message()).contains("auth_pass is longer than 8 bytes");

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.vrrp4j.keepalived.ConfigFileException;
 import org.vrrp4j.keepalived.ConfigWarning;
 import org.vrrp4j.keepalived.EffectiveConfig;
@@ -11,6 +12,7 @@ import org.vrrp4j.keepalived.Instance;
 import org.vrrp4j.keepalived.KeepalivedConfig;
 import org.vrrp4j.keepalived.KeepalivedConfigReader;
 import org.vrrp4j.keepalived.ProviderBlock;
+import org.vrrp4j.keepalived.SourceLocation;
 import org.vrrp4j.keepalived.SyncGroup;
 import org.vrrp4j.failover.spi.FailoverProvider;
 import org.vrrp4j.failover.FailoverProviders;
@@ -65,23 +67,28 @@ final class CheckCommand implements java.util.concurrent.Callable<Integer> {
     /** Creates (and closes) every provider, which validates its keys, values and secrets' sources. */
     static List<String> providerErrors(KeepalivedConfig config) {
         FailoverProviders providers = FailoverProviders.discover();
-        List<ProviderBlock> blocks = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
         for (Instance i : config.instances()) {
-            blocks.addAll(i.providers());
+            for (int k = 0; k < i.providers().size(); k++) {
+                check(providers, i.providers().get(k), config.locations().instanceProvider(i.name(), k), errors);
+            }
         }
         for (SyncGroup g : config.syncGroups()) {
-            blocks.addAll(g.providers());
-        }
-        List<String> errors = new ArrayList<>();
-        for (ProviderBlock b : blocks) {
-            try (FailoverProvider p = Daemon.create(providers, b)) {
-                // created: valid
-            } catch (LaunchException e) {
-                errors.add(e.getMessage());
-            } catch (Exception e) {
-                errors.add(b.where().file() + ":" + b.where().line() + ": failover_provider " + b.type() + ": " + e);
+            for (int k = 0; k < g.providers().size(); k++) {
+                check(providers, g.providers().get(k), config.locations().syncGroupProvider(g.name(), k), errors);
             }
         }
         return errors;
+    }
+
+    private static void check(FailoverProviders providers, ProviderBlock b, Optional<SourceLocation> where,
+            List<String> errors) {
+        try (FailoverProvider p = Daemon.create(providers, b, where)) {
+            // created: valid
+        } catch (LaunchException e) {
+            errors.add(e.getMessage());
+        } catch (Exception e) {
+            errors.add(Daemon.where(where) + ": failover_provider " + b.type() + ": " + e);
+        }
     }
 }

@@ -10,10 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrp4j.core.fsm.Input;
@@ -23,6 +25,8 @@ import org.vrrp4j.keepalived.GarpSettings;
 import org.vrrp4j.keepalived.Instance;
 import org.vrrp4j.keepalived.KeepalivedConfig;
 import org.vrrp4j.keepalived.ProviderBlock;
+import org.vrrp4j.keepalived.SourceLocation;
+import org.vrrp4j.keepalived.SourceLocations;
 import org.vrrp4j.keepalived.SyncGroup;
 import org.vrrp4j.failover.BindingOptions;
 import org.vrrp4j.failover.FailoverCoordinator;
@@ -87,17 +91,17 @@ final class Daemon implements AutoCloseable {
         try {
             d.groupOf = groupIndex(config);
             for (Instance i : config.instances()) {
-                d.bindProviders(i.name(), i.providers());
+                d.bindProviders(i.name(), i.providers(), k -> config.locations().instanceProvider(i.name(), k));
             }
             for (SyncGroup g : config.syncGroups()) {
-                d.bindProviders(g.name(), g.providers());
+                d.bindProviders(g.name(), g.providers(), k -> config.locations().syncGroupProvider(g.name(), k));
             }
             GarpSettings garp = config.global().garp();
             VrrpNode.Builder b = VrrpNode.builder().listener(d.new Listener()).listenerExecutor(d.control)
                     .gratuitousArp(garp.masterRepeat(), garp.masterDelay())
                     .announceRefresh(garp.masterRefresh(), garp.masterRefreshRepeat());
             for (Instance i : config.instances()) {
-                warnUnsupported(i, garp);
+                warnUnsupported(i, garp, config.locations());
                 b.addRouter(i.router());
                 if (i.useVmac()) {
                     i.vmacName().ifPresentOrElse(n -> b.virtualMac(i.name(), n), () -> b.virtualMac(i.name()));
@@ -122,10 +126,10 @@ final class Daemon implements AutoCloseable {
     }
 
     /** The node announces with one cadence: an instance's own garp_* settings give way to global_defs'. */
-    private static void warnUnsupported(Instance i, GarpSettings global) {
+    private static void warnUnsupported(Instance i, GarpSettings global, SourceLocations locations) {
         if (!i.garp().equals(global)) {
-            LOG.warn("{} ({}:{}): per-instance garp_* settings are not supported; global_defs' apply ({})",
-                    i.name(), i.where().file(), i.where().line(), global);
+            LOG.warn("{} ({}): per-instance garp_* settings are not supported; global_defs' apply ({})",
+                    i.name(), where(locations.instance(i.name())), global);
         }
     }
 
@@ -148,11 +152,14 @@ final class Daemon implements AutoCloseable {
     }
 
     /** Creates and binds the providers of one instance or sync group. */
-    private void bindProviders(String router, List<ProviderBlock> blocks) throws LaunchException {
-        for (ProviderBlock block : blocks) {
-            FailoverProvider provider = createProvider(block);
+    private void bindProviders(String router, List<ProviderBlock> blocks, IntFunction<Optional<SourceLocation>> where)
+            throws LaunchException {
+        for (int k = 0; k < blocks.size(); k++) {
+            ProviderBlock block = blocks.get(k);
+            Optional<SourceLocation> at = where.apply(k);
+            FailoverProvider provider = createProvider(block, at);
             BindingOptions.Parsed parsed = BindingOptions.parse(providerConfig(block));
-            parsed.warnings().forEach(w -> LOG.warn("{}:{}: {}", block.where().file(), block.where().line(), w));
+            parsed.warnings().forEach(w -> LOG.warn("{}: {}", where(at), w));
             coordinator.bind(router, provider, parsed.options());
         }
     }
@@ -162,17 +169,23 @@ final class Daemon implements AutoCloseable {
     }
 
     /** Creates one provider; a bad key or value becomes an error at the block's file:line. */
-    FailoverProvider createProvider(ProviderBlock block) throws LaunchException {
-        return create(providers, block);
+    FailoverProvider createProvider(ProviderBlock block, Optional<SourceLocation> where) throws LaunchException {
+        return create(providers, block, where);
     }
 
-    static FailoverProvider create(FailoverProviders providers, ProviderBlock block) throws LaunchException {
+    static FailoverProvider create(FailoverProviders providers, ProviderBlock block, Optional<SourceLocation> where)
+            throws LaunchException {
         try {
             return providers.create(block.type(), BindingOptions.parse(providerConfig(block)).providerConfig());
         } catch (RuntimeException e) {
-            throw new LaunchException(block.where().file() + ":" + block.where().line() + ": failover_provider "
+            throw new LaunchException(where(where) + ": failover_provider "
                     + block.type() + ": " + describe(e), e);
         }
+    }
+
+    /** {@code file:line} of a configured value, for messages. */
+    static String where(Optional<SourceLocation> location) {
+        return location.map(SourceLocation::toString).orElse("(unknown location)");
     }
 
     // ---- what the node reports ------------------------------------------------------------------
@@ -260,7 +273,7 @@ final class Daemon implements AutoCloseable {
         List<String> added = new ArrayList<>();
         for (Instance i : before.values()) {
             Instance n = after.get(i.name());
-            if (n != null && sameInstance(i, n) && sameGroup(old, next, i.name())) {
+            if (i.equals(n) && sameGroup(old, next, i.name())) {
                 kept.add(i.name());
             } else {
                 removed.add(i.name());
@@ -293,19 +306,19 @@ final class Daemon implements AutoCloseable {
         for (String name : added) {
             Instance n = after.get(name);
             try {
-                bindProviders(name, n.providers());
-                warnUnsupported(n, config.global().garp());
+                bindProviders(name, n.providers(), k -> next.locations().instanceProvider(name, k));
+                warnUnsupported(n, config.global().garp(), next.locations());
                 addToNode(n);
             } catch (LaunchException | RuntimeException e) {
                 coordinator.unbind(name);
                 failed.add(name);
-                LOG.error("{} ({}:{}): not started: {}", name, n.where().file(), n.where().line(), describe(e));
+                LOG.error("{} ({}): not started: {}", name, where(next.locations().instance(name)), describe(e));
             }
         }
         for (SyncGroup g : groupsAfter.values()) {
             if (!sameGroupBlock(groupsBefore.get(g.name()), g)) {
                 try {
-                    bindProviders(g.name(), g.providers());
+                    bindProviders(g.name(), g.providers(), k -> next.locations().syncGroupProvider(g.name(), k));
                 } catch (LaunchException e) {
                     LOG.error("sync group {}: {}", g.name(), e.getMessage());
                 }
@@ -335,32 +348,13 @@ final class Daemon implements AutoCloseable {
         return m;
     }
 
-    /** Same configuration, wherever it sits in the file (lines may move). */
-    static boolean sameInstance(Instance a, Instance b) {
-        return a.router().equals(b.router()) && a.initialState() == b.initialState()
-                && a.trackInterfaces().equals(b.trackInterfaces()) && a.trackScripts().equals(b.trackScripts())
-                && a.useVmac() == b.useVmac() && a.vmacName().equals(b.vmacName()) && a.garp().equals(b.garp())
-                && sameBlocks(a.providers(), b.providers());
-    }
-
     private static boolean sameGroup(KeepalivedConfig a, KeepalivedConfig b, String instance) {
         return Objects.equals(groupIndex(a).get(instance), groupIndex(b).get(instance));
     }
 
+    /** Values carry no source locations, so a group that only moved in the file is equal. */
     private static boolean sameGroupBlock(SyncGroup a, SyncGroup b) {
-        return a != null && b != null && a.members().equals(b.members()) && sameBlocks(a.providers(), b.providers());
-    }
-
-    private static boolean sameBlocks(List<ProviderBlock> a, List<ProviderBlock> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int k = 0; k < a.size(); k++) {
-            if (!a.get(k).type().equals(b.get(k).type()) || !a.get(k).values().equals(b.get(k).values())) {
-                return false;
-            }
-        }
-        return true;
+        return a != null && a.equals(b);
     }
 
     // ---- observation ----------------------------------------------------------------------------

@@ -14,10 +14,10 @@ public record TrackerConfig(String name, int weight) {
     public TrackerConfig {
         Objects.requireNonNull(name, "name");
         if (name.isBlank()) {
-            throw new ConfigException("tracker", "name must not be blank");
+            throw new ConfigException(VirtualRouterConfig.Field.TRACKERS, "tracker", "name must not be blank");
         }
         if (weight < -254 || weight > 254) {
-            throw new ConfigException("tracker " + name, "weight must be -254..254, got " + weight);
+            throw new ConfigException(VirtualRouterConfig.Field.TRACKERS, "tracker " + name, "weight must be -254..254, got " + weight);
         }
     }
 }

@@ -26,11 +26,12 @@ public record VirtualAddress(
         Objects.requireNonNull(scope, "scope");
         int max = IpFamily.of(address) == IpFamily.IPV4 ? 32 : 128;
         if (prefixLength < 0 || prefixLength > max) {
-            throw new ConfigException("virtual address " + address.getHostAddress(),
+            throw new ConfigException(VirtualRouterConfig.Field.VIRTUAL_ADDRESSES, "virtual address " + address.getHostAddress(),
                     "prefix length must be 0.." + max + ", got " + prefixLength);
         }
         if (label.isPresent() && IpFamily.of(address) == IpFamily.IPV6) {
-            throw new ConfigException("virtual address " + address.getHostAddress(), "labels exist for IPv4 only");
+            throw new ConfigException(VirtualRouterConfig.Field.VIRTUAL_ADDRESSES, "virtual address " + address.getHostAddress(),
+                    "labels exist for IPv4 only");
         }
     }
 

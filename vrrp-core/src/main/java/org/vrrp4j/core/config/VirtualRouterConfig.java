@@ -17,9 +17,39 @@ import org.vrrp4j.core.packet.VrrpVersion;
 /**
  * The configuration of one virtual router (one VRID on one interface, one address family).
  * Immutable; built with {@link #builder()}, which validates every field and throws
- * {@link ConfigException} naming the field and the rule.
+ * {@link ConfigException} naming the {@link Field} and the rule.
  */
 public final class VirtualRouterConfig {
+    /**
+     * The fields {@link Builder#build()} validates: {@link ConfigException#field()} says which one broke a
+     * rule ({@link TrackerConfig} and {@link VirtualAddress} report {@link #TRACKERS} and
+     * {@link #VIRTUAL_ADDRESSES}).
+     */
+    public enum Field {
+        VRID("vrid"),
+        VERSION("version"),
+        PRIORITY("priority"),
+        ADVERT_INTERVAL("advertInterval"),
+        PREEMPT_DELAY("preemptDelay"),
+        VIRTUAL_ADDRESSES("virtualAddresses"),
+        UNICAST_PEERS("unicastPeers"),
+        UNICAST_SOURCE("unicastSource"),
+        AUTH_KEY("authKey"),
+        IPV4_CHECKSUM_FORM("ipv4ChecksumForm"),
+        TRACKERS("trackers");
+
+        private final String propertyName;
+
+        Field(String propertyName) {
+            this.propertyName = propertyName;
+        }
+
+        /** The name of the builder method and accessor, e.g. {@code advertInterval}; messages start with it. */
+        public String propertyName() {
+            return propertyName;
+        }
+    }
+
     private final String name;
     private final String interfaceName;
     private final int vrid;
@@ -245,62 +275,62 @@ public final class VirtualRouterConfig {
         /** Validates and builds. @throws ConfigException naming the field and the rule */
         public VirtualRouterConfig build() {
             if (vrid < 1 || vrid > 255) {
-                throw new ConfigException("vrid", vrid == -1 ? "is required (1..255)" : "must be 1..255, got " + vrid);
+                throw new ConfigException(Field.VRID, vrid == -1 ? "is required (1..255)" : "must be 1..255, got " + vrid);
             }
             if (priority < 1 || priority > 255) {
-                throw new ConfigException("priority", "must be 1..255 (255 = address owner), got " + priority);
+                throw new ConfigException(Field.PRIORITY, "must be 1..255 (255 = address owner), got " + priority);
             }
             int centis = intervalCentis();
             if (virtualAddresses.isEmpty()) {
-                throw new ConfigException("virtualAddresses", "at least one virtual address is required");
+                throw new ConfigException(Field.VIRTUAL_ADDRESSES, "at least one virtual address is required");
             }
             IpFamily family = virtualAddresses.getFirst().family();
             for (VirtualAddress va : virtualAddresses) {
                 if (va.family() != family) {
-                    throw new ConfigException("virtualAddresses",
+                    throw new ConfigException(Field.VIRTUAL_ADDRESSES,
                             "one address family per router: " + va.address().getHostAddress() + " is not " + family);
                 }
             }
             Set<InetAddress> seen = new HashSet<>();
             for (VirtualAddress va : virtualAddresses) {
                 if (!seen.add(va.address())) {
-                    throw new ConfigException("virtualAddresses", "duplicate address " + va.address().getHostAddress());
+                    throw new ConfigException(Field.VIRTUAL_ADDRESSES, "duplicate address " + va.address().getHostAddress());
                 }
             }
             if (virtualAddresses.size() > 255) {
-                throw new ConfigException("virtualAddresses", "at most 255 addresses, got " + virtualAddresses.size());
+                throw new ConfigException(Field.VIRTUAL_ADDRESSES, "at most 255 addresses, got " + virtualAddresses.size());
             }
             if (family == IpFamily.IPV6) {
                 if (version == VrrpVersion.V2) {
-                    throw new ConfigException("version", "VRRPv2 runs over IPv4 only; use VRRPv3 for IPv6");
+                    throw new ConfigException(Field.VERSION, "VRRPv2 runs over IPv4 only; use VRRPv3 for IPv6");
                 }
                 if (!(virtualAddresses.getFirst().address() instanceof Inet6Address first && first.isLinkLocalAddress())) {
-                    throw new ConfigException("virtualAddresses",
+                    throw new ConfigException(Field.VIRTUAL_ADDRESSES,
                             "an IPv6 router lists a link-local address first (RFC 9568 §5.2.9), got "
                                     + virtualAddresses.getFirst().address().getHostAddress());
                 }
             }
             if (authKey != null && version != VrrpVersion.V2) {
-                throw new ConfigException("authKey", "authentication exists in VRRPv2 only");
+                throw new ConfigException(Field.AUTH_KEY, "authentication exists in VRRPv2 only");
             }
             for (InetAddress peer : unicastPeers) {
                 if (IpFamily.of(peer) != family) {
-                    throw new ConfigException("unicastPeers", "peer " + peer.getHostAddress() + " is not " + family);
+                    throw new ConfigException(Field.UNICAST_PEERS, "peer " + peer.getHostAddress() + " is not " + family);
                 }
             }
             if (unicastSource != null && IpFamily.of(unicastSource) != family) {
-                throw new ConfigException("unicastSource", unicastSource.getHostAddress() + " is not " + family);
+                throw new ConfigException(Field.UNICAST_SOURCE, unicastSource.getHostAddress() + " is not " + family);
             }
             if (preemptDelay.isNegative() || preemptDelay.compareTo(Duration.ofSeconds(1000)) > 0) {
-                throw new ConfigException("preemptDelay", "must be 0..1000 s, got " + preemptDelay);
+                throw new ConfigException(Field.PREEMPT_DELAY, "must be 0..1000 s, got " + preemptDelay);
             }
             if (ipv4ChecksumForm == ChecksumForm.IPV6_PSEUDO_HEADER) {
-                throw new ConfigException("ipv4ChecksumForm", "must be IPV4_PSEUDO_HEADER or MESSAGE_ONLY");
+                throw new ConfigException(Field.IPV4_CHECKSUM_FORM, "must be IPV4_PSEUDO_HEADER or MESSAGE_ONLY");
             }
             Set<String> names = new HashSet<>();
             for (TrackerConfig t : trackers) {
                 if (!names.add(t.name())) {
-                    throw new ConfigException("trackers", "duplicate tracker " + t.name());
+                    throw new ConfigException(Field.TRACKERS, "duplicate tracker " + t.name());
                 }
             }
             return new VirtualRouterConfig(this, family, centis);
@@ -310,11 +340,11 @@ public final class VirtualRouterConfig {
             long ms = advertInterval.toMillis();
             if (version == VrrpVersion.V2) {
                 if (advertInterval.toNanos() % 1_000_000_000L != 0 || ms < 1000 || ms > 255_000) {
-                    throw new ConfigException("advertInterval",
+                    throw new ConfigException(Field.ADVERT_INTERVAL,
                             "VRRPv2 interval must be whole seconds 1..255, got " + advertInterval);
                 }
             } else if (advertInterval.toNanos() % 10_000_000L != 0 || ms < 10 || ms > 40_950) {
-                throw new ConfigException("advertInterval",
+                throw new ConfigException(Field.ADVERT_INTERVAL,
                         "VRRPv3 interval must be a multiple of 10 ms from 10 ms to 40.95 s (1..4095 cs), got " + advertInterval);
             }
             return (int) (ms / 10);

@@ -7,12 +7,15 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.vrrp4j.core.config.VirtualRouterConfig.Field;
 import org.vrrp4j.core.packet.VrrpAuthKey;
 import org.vrrp4j.core.packet.VrrpVersion;
 
 /** Every validation rule names its field and rule. */
+@Timeout(30)
 class VirtualRouterConfigTest {
     private static final InetAddress VIP = InetAddress.ofLiteral("198.18.1.100");
 
@@ -20,12 +23,13 @@ class VirtualRouterConfigTest {
         return VirtualRouterConfig.builder().vrid(1).addVirtualAddress(VIP);
     }
 
-    private static void rejects(Consumer<VirtualRouterConfig.Builder> change, String field, String ruleFragment) {
+    private static void rejects(Consumer<VirtualRouterConfig.Builder> change, Field field, String ruleFragment) {
         VirtualRouterConfig.Builder b = valid();
         change.accept(b);
         assertThatThrownBy(b::build).isInstanceOfSatisfying(ConfigException.class, e -> {
             assertThat(e.field()).isEqualTo(field);
-            assertThat(e.getMessage()).startsWith(field + ": ").contains(ruleFragment);
+            assertThat(e.subject()).isEqualTo(field.propertyName());
+            assertThat(e.getMessage()).isEqualTo(field.propertyName() + ": " + e.rule()).contains(ruleFragment);
         });
     }
 
@@ -45,35 +49,35 @@ class VirtualRouterConfigTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 256, -1})
     void vridMustBe1To255(int vrid) {
-        rejects(b -> b.vrid(vrid), "vrid", "1..255");
+        rejects(b -> b.vrid(vrid), Field.VRID, "1..255");
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 256})
     void priorityMustBe1To255(int prio) {
-        rejects(b -> b.priority(prio), "priority", "1..255 (255 = address owner), got " + prio);
+        rejects(b -> b.priority(prio), Field.PRIORITY, "1..255 (255 = address owner), got " + prio);
     }
 
     @Test
     void v3IntervalIsWholeCentisecondsUpTo4095() {
-        rejects(b -> b.advertInterval(Duration.ofMillis(5)), "advertInterval", "1..4095 cs");
-        rejects(b -> b.advertInterval(Duration.ofMillis(40_960)), "advertInterval", "1..4095 cs");
-        rejects(b -> b.advertInterval(Duration.ofMillis(15)), "advertInterval", "multiple of 10 ms");
+        rejects(b -> b.advertInterval(Duration.ofMillis(5)), Field.ADVERT_INTERVAL, "1..4095 cs");
+        rejects(b -> b.advertInterval(Duration.ofMillis(40_960)), Field.ADVERT_INTERVAL, "1..4095 cs");
+        rejects(b -> b.advertInterval(Duration.ofMillis(15)), Field.ADVERT_INTERVAL, "multiple of 10 ms");
         assertThat(valid().advertInterval(Duration.ofMillis(10)).build().advertIntervalCentis()).isEqualTo(1);
         assertThat(valid().advertInterval(Duration.ofMillis(40_950)).build().advertIntervalCentis()).isEqualTo(4095);
     }
 
     @Test
     void v2IntervalIsWholeSeconds1To255() {
-        rejects(b -> b.version(VrrpVersion.V2).advertInterval(Duration.ofMillis(500)), "advertInterval", "whole seconds 1..255");
-        rejects(b -> b.version(VrrpVersion.V2).advertInterval(Duration.ofSeconds(256)), "advertInterval", "whole seconds 1..255");
+        rejects(b -> b.version(VrrpVersion.V2).advertInterval(Duration.ofMillis(500)), Field.ADVERT_INTERVAL, "whole seconds 1..255");
+        rejects(b -> b.version(VrrpVersion.V2).advertInterval(Duration.ofSeconds(256)), Field.ADVERT_INTERVAL, "whole seconds 1..255");
         assertThat(valid().version(VrrpVersion.V2).advertInterval(Duration.ofSeconds(2)).build().advertIntervalCentis())
                 .isEqualTo(200);
     }
 
     @Test
     void oneAddressFamilyPerRouter() {
-        rejects(b -> b.addVirtualAddress(InetAddress.ofLiteral("2001:db8::1")), "virtualAddresses", "one address family");
+        rejects(b -> b.addVirtualAddress(InetAddress.ofLiteral("2001:db8::1")), Field.VIRTUAL_ADDRESSES, "one address family");
     }
 
     @Test
@@ -90,23 +94,44 @@ class VirtualRouterConfigTest {
         assertThatThrownBy(() -> VirtualRouterConfig.builder().vrid(1).version(VrrpVersion.V2)
                 .addVirtualAddress(InetAddress.ofLiteral("fe80::1")).build())
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("version: ");
-        rejects(b -> b.authKey(VrrpAuthKey.ofPassword("x")), "authKey", "VRRPv2 only");
+        rejects(b -> b.authKey(VrrpAuthKey.ofPassword("x")), Field.AUTH_KEY, "VRRPv2 only");
     }
 
     @Test
     void atLeastOneAddressAndNoDuplicates() {
         assertThatThrownBy(() -> VirtualRouterConfig.builder().vrid(1).build())
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("virtualAddresses: ");
-        rejects(b -> b.addVirtualAddress(VIP), "virtualAddresses", "duplicate");
+        rejects(b -> b.addVirtualAddress(VIP), Field.VIRTUAL_ADDRESSES, "duplicate");
     }
 
     @Test
     void peersAndSourceMatchTheFamilyAndTrackersAreUnique() {
-        rejects(b -> b.addUnicastPeer(InetAddress.ofLiteral("2001:db8::2")), "unicastPeers", "is not IPV4");
-        rejects(b -> b.unicastSource(InetAddress.ofLiteral("2001:db8::2")), "unicastSource", "is not IPV4");
-        rejects(b -> b.addTracker(new TrackerConfig("a", 1)).addTracker(new TrackerConfig("a", 2)), "trackers", "duplicate");
+        rejects(b -> b.addUnicastPeer(InetAddress.ofLiteral("2001:db8::2")), Field.UNICAST_PEERS, "is not IPV4");
+        rejects(b -> b.unicastSource(InetAddress.ofLiteral("2001:db8::2")), Field.UNICAST_SOURCE, "is not IPV4");
+        rejects(b -> b.addTracker(new TrackerConfig("a", 1)).addTracker(new TrackerConfig("a", 2)), Field.TRACKERS, "duplicate");
         assertThatThrownBy(() -> new TrackerConfig("a", 255)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("-254..254");
+    }
+
+    @Test
+    void fieldsOfOtherRulesAreValuesToo() {
+        assertThatThrownBy(() -> VirtualRouterConfig.builder().vrid(1).version(VrrpVersion.V2)
+                .addVirtualAddress(InetAddress.ofLiteral("fe80::1")).build())
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.field()).isEqualTo(Field.VERSION));
+        rejects(b -> b.preemptDelay(Duration.ofSeconds(1001)), Field.PREEMPT_DELAY, "0..1000 s");
+        rejects(b -> b.ipv4ChecksumForm(org.vrrp4j.core.packet.ChecksumForm.IPV6_PSEUDO_HEADER),
+                Field.IPV4_CHECKSUM_FORM, "IPV4_PSEUDO_HEADER or MESSAGE_ONLY");
+        // the parts of a router's configuration name the field they belong to and themselves
+        assertThatThrownBy(() -> new TrackerConfig("if:eth0", 255)).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.field()).isEqualTo(Field.TRACKERS);
+            assertThat(e.subject()).isEqualTo("tracker if:eth0");
+            assertThat(e.getMessage()).isEqualTo("tracker if:eth0: weight must be -254..254, got 255");
+        });
+        assertThatThrownBy(() -> new VirtualAddress(VIP, 33, java.util.Optional.empty(), java.util.Optional.empty(),
+                AddressScope.GLOBAL)).isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.field()).isEqualTo(Field.VIRTUAL_ADDRESSES);
+                    assertThat(e.getMessage()).isEqualTo("virtual address 198.18.1.100: prefix length must be 0..32, got 33");
+                });
     }
 
     @Test
