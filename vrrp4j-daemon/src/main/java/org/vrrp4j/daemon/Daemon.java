@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vrrp4j.core.fsm.Input;
 import org.vrrp4j.core.fsm.State;
 import org.vrrp4j.core.fsm.TransitionReason;
 import org.vrrp4j.keepalived.GarpSettings;
@@ -59,7 +58,6 @@ final class Daemon implements AutoCloseable {
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private final Map<String, State> groupStates = new ConcurrentHashMap<>();
     private volatile KeepalivedConfig config;
-    private volatile Map<String, String> groupOf = Map.of();
     private VrrpNode node;
     private volatile boolean stopping;
 
@@ -75,7 +73,7 @@ final class Daemon implements AutoCloseable {
         this.coordinator = FailoverCoordinator.builder().listener(this::onFailoverEvent).build();
         this.trackers = new Trackers(control, (router, tracker, up) -> {
             if (node != null && !stopping) {
-                node.input(router, new Input.TrackerChanged(tracker, up));
+                node.trackerChanged(router, tracker, up);
             }
         });
     }
@@ -89,7 +87,6 @@ final class Daemon implements AutoCloseable {
     static Daemon start(Path file, KeepalivedConfig config) throws LaunchException {
         Daemon d = new Daemon(file, config);
         try {
-            d.groupOf = groupIndex(config);
             for (Instance i : config.instances()) {
                 d.bindProviders(i.name(), i.providers(), k -> config.locations().instanceProvider(i.name(), k));
             }
@@ -106,6 +103,9 @@ final class Daemon implements AutoCloseable {
                 if (i.useVmac()) {
                     i.vmacName().ifPresentOrElse(n -> b.virtualMac(i.name(), n), () -> b.virtualMac(i.name()));
                 }
+            }
+            for (SyncGroup g : config.syncGroups()) {
+                b.syncGroup(g.name(), g.members()); // the core's SyncGroup, run by the node on its loop
             }
             d.node = b.build();
             d.trackers.apply(config);
@@ -139,16 +139,6 @@ final class Daemon implements AutoCloseable {
         } else {
             node.addRouter(n.router());
         }
-    }
-
-    private static Map<String, String> groupIndex(KeepalivedConfig config) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (SyncGroup g : config.syncGroups()) {
-            for (String member : g.members()) {
-                m.put(member, g.name());
-            }
-        }
-        return Map.copyOf(m);
     }
 
     /** Creates and binds the providers of one instance or sync group. */
@@ -199,9 +189,16 @@ final class Daemon implements AutoCloseable {
                 return;
             }
             coordinator.update(new RoleChange(router, false, role(to), priority(router)));
-            String group = groupOf.get(router);
-            if (group != null && to != State.INITIALIZE && !stopping) {
-                syncGroup(group, router, to, reason);
+        }
+
+        @Override
+        public void syncGroupChanged(String group, State to, String member) {
+            if (stopping) {
+                return;
+            }
+            if (groupStates.put(group, to) != to) {
+                LOG.info("sync group {}: {} ({} moved)", group, to, member);
+                coordinator.update(new RoleChange(group, true, role(to), priority(member)));
             }
         }
 
@@ -210,21 +207,6 @@ final class Daemon implements AutoCloseable {
             LOG.info("{}: heard a lower-priority master {} (priority {}); re-asserting the failover IP", router,
                     source.getHostAddress(), priority);
             coordinator.reassert(router);
-        }
-    }
-
-    /** keepalived's sync group: a member that moves on its own takes the others with it. */
-    private void syncGroup(String group, String member, State to, TransitionReason reason) {
-        if (reason != TransitionReason.SYNC_GROUP) {
-            for (Map.Entry<String, String> e : groupOf.entrySet()) {
-                if (e.getValue().equals(group) && !e.getKey().equals(member) && states.get(e.getKey()) != to) {
-                    node.input(e.getKey(), new Input.SyncGroupTransition(to));
-                }
-            }
-        }
-        if (groupStates.put(group, to) != to) {
-            LOG.info("sync group {}: {} ({} moved)", group, to, member);
-            coordinator.update(new RoleChange(group, true, role(to), priority(member)));
         }
     }
 
@@ -298,10 +280,10 @@ final class Daemon implements AutoCloseable {
             if (!sameGroupBlock(g, groupsAfter.get(g.name()))) {
                 coordinator.unbind(g.name());
                 groupStates.remove(g.name());
+                node.removeSyncGroup(g.name());
             }
         }
         config = next;
-        groupOf = groupIndex(next);
         List<String> failed = new ArrayList<>();
         for (String name : added) {
             Instance n = after.get(name);
@@ -318,8 +300,9 @@ final class Daemon implements AutoCloseable {
         for (SyncGroup g : groupsAfter.values()) {
             if (!sameGroupBlock(groupsBefore.get(g.name()), g)) {
                 try {
+                    node.syncGroup(g.name(), g.members());
                     bindProviders(g.name(), g.providers(), k -> next.locations().syncGroupProvider(g.name(), k));
-                } catch (LaunchException e) {
+                } catch (LaunchException | IllegalArgumentException e) {
                     LOG.error("sync group {}: {}", g.name(), e.getMessage());
                 }
             }
@@ -348,8 +331,14 @@ final class Daemon implements AutoCloseable {
         return m;
     }
 
+    /** Whether an instance belongs to the same sync group (or none) in both configurations. */
     private static boolean sameGroup(KeepalivedConfig a, KeepalivedConfig b, String instance) {
-        return Objects.equals(groupIndex(a).get(instance), groupIndex(b).get(instance));
+        return Objects.equals(groupOf(a, instance), groupOf(b, instance));
+    }
+
+    private static String groupOf(KeepalivedConfig c, String instance) {
+        return c.syncGroups().stream().filter(g -> g.members().contains(instance)).map(SyncGroup::name).findFirst()
+                .orElse(null);
     }
 
     /** Values carry no source locations, so a group that only moved in the file is equal. */
