@@ -13,6 +13,7 @@ import org.vrrp4j.core.config.VirtualAddress;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
 import org.vrrp4j.core.config.AddressScope;
+import org.vrrp4j.testkit.lab.NetnsLab;
 
 /**
  * Two vrrp4j nodes over IPv6 (VRRPv3, ff02::12, link-local sources) in two namespaces joined by a veth
@@ -22,7 +23,7 @@ import org.vrrp4j.core.config.AddressScope;
 class Ipv6NodeTest {
     static final InetAddress VIP_LL = InetAddress.ofLiteral("fe80::1:1");
     static final InetAddress VIP_DOC = InetAddress.ofLiteral("2001:db8::100");
-    private Netns lab;
+    private NetnsLab lab;
     private String a;
     private String b;
     private VrrpNode nodeA;
@@ -31,7 +32,7 @@ class Ipv6NodeTest {
 
     @BeforeEach
     void lab() throws Exception {
-        lab = new Netns();
+        lab = NetnsLab.create("vt");
         a = lab.add("a");
         b = lab.add("b");
         lab.linkIpv6(a, b);
@@ -58,13 +59,13 @@ class Ipv6NodeTest {
 
     private VrrpNode node(String ns, String name, int priority) throws Exception {
         VirtualRouterConfig cfg = v6("VI_6", 61, priority).build();
-        return Netns.inside(ns, () -> VrrpNode.builder().addRouter(cfg).gratuitousArp(1, Duration.ZERO)
+        return NetnsLab.inside(ns, () -> VrrpNode.builder().addRouter(cfg).gratuitousArp(1, Duration.ZERO)
                 .listener(events.listener((router, to, reason) -> name + " " + to)).build());
     }
 
     /** Both virtual addresses on eth0 (`ip -6 addr`), and nothing of them otherwise. */
     static boolean hasVips(String ns) throws Exception {
-        String out = Netns.run("ip", "-n", ns, "-6", "addr", "show", "dev", "eth0");
+        String out = NetnsLab.run("ip", "-n", ns, "-6", "addr", "show", "dev", "eth0");
         boolean ll = out.contains("fe80::1:1/64");
         boolean doc = out.contains("2001:db8::100/64");
         if (ll != doc) {
@@ -75,7 +76,7 @@ class Ipv6NodeTest {
 
     @Test
     void electionFailoverHandoverAndPreemptionWithTheVipsOnTheMasterOnly() throws Exception {
-        InetAddress llA = Netns.linkLocal(a);
+        InetAddress llA = NetnsLab.linkLocal(a);
         nodeA = node(a, "a", 200);
         nodeB = node(b, "b", 100);
         events.await(Duration.ofSeconds(5), "a MASTER");
@@ -88,7 +89,7 @@ class Ipv6NodeTest {
         assertThat(nodeA.status().getFirst().sendErrors()).isZero();
         assertThat(hasVips(a)).isTrue();
         assertThat(hasVips(b)).isFalse();
-        assertThat(Netns.run("ip", "-n", a, "-6", "addr", "show", "dev", "eth0", "to", "2001:db8::100/128"))
+        assertThat(NetnsLab.run("ip", "-n", a, "-6", "addr", "show", "dev", "eth0", "to", "2001:db8::100/128"))
                 .as("added without DAD, as keepalived does").contains("nodad");
 
         // the master crashes (no priority 0): b takes over after Master_Down_Interval
@@ -99,8 +100,8 @@ class Ipv6NodeTest {
         assertThat(hasVips(b)).isTrue();
 
         // a returns with the higher priority and preempts; what its crash left behind goes first
-        Netns.run("ip", "-n", a, "-6", "addr", "del", "fe80::1:1/64", "dev", "eth0");
-        Netns.run("ip", "-n", a, "-6", "addr", "del", "2001:db8::100/64", "dev", "eth0");
+        NetnsLab.run("ip", "-n", a, "-6", "addr", "del", "fe80::1:1/64", "dev", "eth0");
+        NetnsLab.run("ip", "-n", a, "-6", "addr", "del", "2001:db8::100/64", "dev", "eth0");
         nodeA = node(a, "a", 200);
         events.await(Duration.ofSeconds(5), "a MASTER", "b BACKUP");
         assertThat(hasVips(a)).isTrue();
@@ -122,14 +123,14 @@ class Ipv6NodeTest {
 
     @Test
     void theAdvertSourceFollowsTheInterfacesLinkLocal() throws Exception {
-        InetAddress llA = Netns.linkLocal(a);
+        InetAddress llA = NetnsLab.linkLocal(a);
         nodeA = node(a, "a", 200);
         nodeB = node(b, "b", 100);
         events.await(Duration.ofSeconds(5), "a MASTER", "b BACKUP");
         awaitMaster(llA);
         // a new link-local replaces the old one (rtnetlink address notifications): adverts leave from it
-        Netns.run("ip", "-n", a, "-6", "addr", "add", "fe80::a:1/64", "dev", "eth0");
-        Netns.run("ip", "-n", a, "-6", "addr", "del", llA.getHostAddress() + "/64", "dev", "eth0");
+        NetnsLab.run("ip", "-n", a, "-6", "addr", "add", "fe80::a:1/64", "dev", "eth0");
+        NetnsLab.run("ip", "-n", a, "-6", "addr", "del", llA.getHostAddress() + "/64", "dev", "eth0");
         awaitMaster(InetAddress.ofLiteral("fe80::a:1"));
         assertThat(nodeB.status().getFirst().state()).isEqualTo(State.BACKUP);
         assertThat(nodeA.status().getFirst().sendErrors()).isZero();
@@ -145,12 +146,12 @@ class Ipv6NodeTest {
 
     @Test
     void nodesStartedWhileTheLinkLocalIsStillTentativeElectOnceDadEnds() throws Exception {
-        Netns other = new Netns(); // a fresh pair with DAD on: the lab's has it off
+        NetnsLab other = NetnsLab.create("vt"); // a fresh pair with DAD on: the lab's has it off
         try {
             String c = other.add("c");
             String d = other.add("d");
             other.linkIpv6(c, d, true);
-            String tentative = Netns.run("ip", "-n", c, "-6", "-o", "addr", "show", "dev", "eth0", "scope", "link");
+            String tentative = NetnsLab.run("ip", "-n", c, "-6", "-o", "addr", "show", "dev", "eth0", "scope", "link");
             assertThat(tentative).as("DAD still running").contains("tentative");
             String cidr = tentative.strip().split("\\s+")[3];
             InetAddress llC = InetAddress.ofLiteral(cidr.substring(0, cidr.indexOf('/')));

@@ -25,6 +25,9 @@ import org.vrrp4j.core.packet.VrrpCodec;
 import org.vrrp4j.core.packet.VrrpPacket;
 import org.vrrp4j.core.packet.VrrpVersion;
 import org.vrrp4j.netty.linux.RawVrrpSocket;
+import org.vrrp4j.testkit.lab.NetnsLab;
+import org.vrrp4j.testkit.junit.Prerequisite;
+import org.vrrp4j.testkit.junit.Prerequisites;
 
 /**
  * What vrrp4j puts on the wire over IPv6 (VRRPv3 adverts and unsolicited Neighbor Advertisements,
@@ -35,7 +38,7 @@ class Ipv6WireTest {
     private static final byte[] GROUP6 = VrrpCodec.IPV6_GROUP.getAddress();
     @TempDir
     Path dir;
-    private Netns lab;
+    private NetnsLab lab;
     private String a;
     private String b;
     private VrrpNode master;
@@ -43,7 +46,7 @@ class Ipv6WireTest {
 
     @BeforeEach
     void lab() throws Exception {
-        lab = new Netns();
+        lab = NetnsLab.create("vt");
         a = lab.add("a");
         b = lab.add("b");
         lab.linkIpv6(a, b);
@@ -60,17 +63,11 @@ class Ipv6WireTest {
     }
 
     static void requireTshark() {
-        if (!Files.isExecutable(Path.of("/usr/bin/tshark")) || !Files.isExecutable(Path.of("/usr/bin/tcpdump"))) {
-            String why = "tshark and tcpdump are needed (apt-get install -y tshark tcpdump)";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(why + "; CI=true, so this is a failure, not a skip");
-            }
-            Assumptions.abort(why);
-        }
+        Prerequisites.require(Prerequisite.TSHARK, Prerequisite.TCPDUMP);
     }
 
     static String mac(String ns) throws Exception {
-        String out = Netns.run("ip", "-n", ns, "-o", "link", "show", "eth0");
+        String out = NetnsLab.run("ip", "-n", ns, "-o", "link", "show", "eth0");
         return out.substring(out.indexOf("link/ether ") + 11).split("\\s+")[0];
     }
 
@@ -90,9 +87,9 @@ class Ipv6WireTest {
     @Test
     void tsharkDecodesOurIpv6AdvertsAndNeighborAdvertisementsWithoutAMalformedOrBadChecksumMark() throws Exception {
         requireTshark();
-        Netns.run("ip", "-n", a, "addr", "add", "198.18.1.1/24", "dev", "eth0");
-        Netns.run("ip", "-n", b, "addr", "add", "198.18.1.2/24", "dev", "eth0");
-        InetAddress llA = Netns.linkLocal(a);
+        NetnsLab.run("ip", "-n", a, "addr", "add", "198.18.1.1/24", "dev", "eth0");
+        NetnsLab.run("ip", "-n", b, "addr", "add", "198.18.1.2/24", "dev", "eth0");
+        InetAddress llA = NetnsLab.linkLocal(a);
         String macA = mac(a);
         Path pcap = dir.resolve("wire6.pcap");
         Process dump = new ProcessBuilder("ip", "netns", "exec", b, "tcpdump", "--immediate-mode", "-i", "eth0", "-U", "-w", pcap.toString(),
@@ -104,7 +101,7 @@ class Ipv6WireTest {
                 .advertInterval(Duration.ofMillis(100)).addVirtualAddress(InetAddress.ofLiteral("198.18.1.100")).build();
         VirtualRouterConfig v6 = Ipv6NodeTest.v6("VI_6", 61, 200).build();
         // NA cadence: 2 per address at once, 2 more after 1 s (keepalived's garp_master_repeat / _delay)
-        master = Netns.inside(a, () -> VrrpNode.builder().addRouter(v4).addRouter(v6)
+        master = NetnsLab.inside(a, () -> VrrpNode.builder().addRouter(v4).addRouter(v6)
                 .gratuitousArp(2, Duration.ofSeconds(1)).build());
         Thread.sleep(5000); // MDI (≈ 0.4 s), then 1 s of delay and some margin
         assertThat(master.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(State.MASTER));
@@ -160,7 +157,7 @@ class Ipv6WireTest {
     @Test
     void announcementsAreRefreshedWhileMasterAndStopWithIt() throws Exception {
         requireTshark();
-        Netns.run("ip", "-n", a, "addr", "add", "198.18.1.1/24", "dev", "eth0");
+        NetnsLab.run("ip", "-n", a, "addr", "add", "198.18.1.1/24", "dev", "eth0");
         Path pcap = dir.resolve("refresh.pcap");
         Process dump = new ProcessBuilder("ip", "netns", "exec", b, "tcpdump", "--immediate-mode", "-i", "eth0", "-U", "-w",
                 pcap.toString(), "arp or icmp6 or ip proto 112 or ip6 proto 112").redirectErrorStream(true)
@@ -169,7 +166,7 @@ class Ipv6WireTest {
         VirtualRouterConfig v4 = VirtualRouterConfig.builder().name("VI_4").interfaceName("eth0").vrid(61).priority(200)
                 .advertInterval(Duration.ofMillis(100)).addVirtualAddress(InetAddress.ofLiteral("198.18.1.100")).build();
         // keepalived's garp_master_refresh 0.3 s with garp_master_refresh_repeat 2, no delayed second burst
-        master = Netns.inside(a, () -> VrrpNode.builder().addRouter(v4).addRouter(Ipv6NodeTest.v6("VI_6", 61, 200).build())
+        master = NetnsLab.inside(a, () -> VrrpNode.builder().addRouter(v4).addRouter(Ipv6NodeTest.v6("VI_6", 61, 200).build())
                 .gratuitousArp(1, Duration.ZERO).announceRefresh(Duration.ofMillis(300), 2).build());
         Thread.sleep(2500);
         master.close();
@@ -199,10 +196,10 @@ class Ipv6WireTest {
 
     @Test
     void malformedIpv6AdvertsChangeNothingButTheirOwnCounter() throws Exception {
-        InetAddress llA = Netns.linkLocal(a);
-        master = Netns.inside(a, () -> VrrpNode.builder().addRouter(Ipv6NodeTest.v6("VI_6", 61, 200).build()).build());
+        InetAddress llA = NetnsLab.linkLocal(a);
+        master = NetnsLab.inside(a, () -> VrrpNode.builder().addRouter(Ipv6NodeTest.v6("VI_6", 61, 200).build()).build());
         // VI_7 has no peer: b is its master, and an accepted priority-250 advert would push it to BACKUP
-        backup = Netns.inside(b, () -> VrrpNode.builder().addRouter(Ipv6NodeTest.v6("VI_6", 61, 100).build())
+        backup = NetnsLab.inside(b, () -> VrrpNode.builder().addRouter(Ipv6NodeTest.v6("VI_6", 61, 100).build())
                 .addRouter(Ipv6NodeTest.v6("VI_7", 62, 100).build()).build());
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (status(backup, "VI_7").state() != State.MASTER && System.nanoTime() < end) {
@@ -219,7 +216,7 @@ class Ipv6WireTest {
                 List.of(Ipv6NodeTest.VIP_DOC, Ipv6NodeTest.VIP_LL), AuthType.NONE, null);
         VrrpPacket winner62 = new VrrpPacket(VrrpVersion.V3, IpFamily.IPV6, 62, 250, 10,
                 List.of(Ipv6NodeTest.VIP_LL, Ipv6NodeTest.VIP_DOC), AuthType.NONE, null);
-        Netns.inside(a, () -> {
+        NetnsLab.inside(a, () -> {
             try (RawVrrpSocket s = RawVrrpSocket.openIpv6("eth0"); RawVrrpSocket lowHops = RawVrrpSocket.openIpv6("eth0");
                     RawVrrpSocket noSum = RawVrrpSocket.openIpv6("eth0")) {
                 lowHops.multicastTtl(64);
@@ -250,7 +247,7 @@ class Ipv6WireTest {
         assertThat(status(backup, "VI_6").master()).contains(llA);
 
         // the same advert with a good checksum does win: the check above could fail
-        Netns.inside(a, () -> {
+        NetnsLab.inside(a, () -> {
             try (RawVrrpSocket s = RawVrrpSocket.openIpv6("eth0")) {
                 s.send(encode(s, winner62, src), src, GROUP6);
             }

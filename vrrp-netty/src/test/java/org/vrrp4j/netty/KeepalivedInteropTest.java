@@ -13,6 +13,10 @@ import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
 import org.vrrp4j.core.packet.VrrpAuthKey;
 import org.vrrp4j.core.packet.VrrpVersion;
+import org.vrrp4j.testkit.lab.NetnsLab;
+import org.vrrp4j.testkit.lab.Keepalived;
+import org.vrrp4j.testkit.junit.Prerequisite;
+import org.vrrp4j.testkit.junit.Prerequisites;
 
 /**
  * vrrp4j and keepalived 2.2.7 on one link, in both roles each way: VRRPv2 with auth_type PASS (the
@@ -23,7 +27,7 @@ class KeepalivedInteropTest {
     private static final String VIP = "198.18.1.100";
     @TempDir
     Path dir;
-    private Netns lab;
+    private NetnsLab lab;
     private String k;
     private String v;
     private Keepalived keepalived;
@@ -34,8 +38,8 @@ class KeepalivedInteropTest {
 
     @BeforeEach
     void lab() throws Exception {
-        Keepalived.require();
-        lab = new Netns();
+        Prerequisites.require(Prerequisite.KEEPALIVED);
+        lab = NetnsLab.create("vt");
         k = lab.add("k");
         v = lab.add("v");
         lab.link(k, "198.18.1.1/24", v, "198.18.1.2/24");
@@ -97,7 +101,7 @@ class KeepalivedInteropTest {
             b.unicastSource(InetAddress.ofLiteral("198.18.1.2")).addUnicastPeer(InetAddress.ofLiteral("198.18.1.1"));
         }
         VirtualRouterConfig cfg = b.build();
-        return Netns.inside(v, () -> VrrpNode.builder().addRouter(cfg).gratuitousArp(1, Duration.ZERO)
+        return NetnsLab.inside(v, () -> VrrpNode.builder().addRouter(cfg).gratuitousArp(1, Duration.ZERO)
                 .listener(events.listener((router, to, reason) -> to.name())).build());
     }
 
@@ -123,7 +127,7 @@ class KeepalivedInteropTest {
 
         keepalived.kill(); // crash: vrrp4j takes over after Master_Down_Interval
         events.await(slow, "MASTER");
-        assertThat(Netns.run("ip", "-n", v, "-4", "addr", "show", "dev", "eth0")).contains(VIP + "/32");
+        assertThat(NetnsLab.run("ip", "-n", v, "-4", "addr", "show", "dev", "eth0")).contains(VIP + "/32");
 
         keepalived.start(k, keepalivedConf(mode, 255)); // back: it preempts (owner), vrrp4j steps down
         keepalived.awaitLog("Entering MASTER STATE", at, slow);

@@ -11,6 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
+import org.vrrp4j.testkit.lab.NetnsLab;
+import org.vrrp4j.testkit.lab.Keepalived;
+import org.vrrp4j.testkit.junit.Prerequisite;
+import org.vrrp4j.testkit.junit.Prerequisites;
 
 /**
  * vrrp4j and keepalived 2.2.7 over VRRPv3/IPv6 on a link-local-only link, in both roles each way:
@@ -21,7 +25,7 @@ import org.vrrp4j.core.fsm.State;
 class KeepalivedIpv6InteropTest {
     @TempDir
     Path dir;
-    private Netns lab;
+    private NetnsLab lab;
     private String k;
     private String v;
     private Keepalived keepalived;
@@ -30,8 +34,8 @@ class KeepalivedIpv6InteropTest {
 
     @BeforeEach
     void lab() throws Exception {
-        Keepalived.require();
-        lab = new Netns();
+        Prerequisites.require(Prerequisite.KEEPALIVED);
+        lab = NetnsLab.create("vt");
         k = lab.add("k");
         v = lab.add("v");
         lab.linkIpv6(k, v);
@@ -82,7 +86,7 @@ class KeepalivedIpv6InteropTest {
             b.unicastSource(InetAddress.ofLiteral("2001:db8::2")).addUnicastPeer(InetAddress.ofLiteral("2001:db8::1"));
         }
         VirtualRouterConfig cfg = b.build();
-        return Netns.inside(v, () -> VrrpNode.builder().addRouter(cfg).gratuitousArp(1, Duration.ZERO)
+        return NetnsLab.inside(v, () -> VrrpNode.builder().addRouter(cfg).gratuitousArp(1, Duration.ZERO)
                 .listener(events.listener((router, to, reason) -> to.name())).build());
     }
 
@@ -94,8 +98,8 @@ class KeepalivedIpv6InteropTest {
 
     /** Unicast peers need addresses to send to: 2001:db8::1 (keepalived) and ::2 (vrrp4j). */
     private void unicastAddresses() throws Exception {
-        Netns.run("ip", "-n", k, "addr", "add", "2001:db8::1/64", "dev", "eth0");
-        Netns.run("ip", "-n", v, "addr", "add", "2001:db8::2/64", "dev", "eth0");
+        NetnsLab.run("ip", "-n", k, "addr", "add", "2001:db8::1/64", "dev", "eth0");
+        NetnsLab.run("ip", "-n", v, "addr", "add", "2001:db8::2/64", "dev", "eth0");
     }
 
     @Test
@@ -122,7 +126,7 @@ class KeepalivedIpv6InteropTest {
 
     private void keepalivedMasterVrrp4jBackup(boolean unicast) throws Exception {
         Duration slow = Duration.ofSeconds(3);
-        InetAddress llK = Netns.linkLocal(k);
+        InetAddress llK = NetnsLab.linkLocal(k);
         keepalived.start(k, keepalivedConf(255, unicast)); // the owner goes master at once
         int at = keepalived.awaitLog("Entering MASTER STATE", 0, slow);
         node = vrrp4j(254, unicast);

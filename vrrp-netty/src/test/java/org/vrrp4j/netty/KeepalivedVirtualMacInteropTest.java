@@ -10,6 +10,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vrrp4j.core.config.VirtualRouterConfig;
+import org.vrrp4j.testkit.lab.NetnsLab;
+import org.vrrp4j.testkit.lab.Keepalived;
+import org.vrrp4j.testkit.junit.Prerequisite;
+import org.vrrp4j.testkit.junit.Prerequisites;
 
 /**
  * vrrp4j with {@code virtualMac} beside keepalived 2.2.7 with {@code use_vmac}, IPv4 and IPv6 (VRRPv3):
@@ -20,7 +24,7 @@ import org.vrrp4j.core.config.VirtualRouterConfig;
 class KeepalivedVirtualMacInteropTest {
     @TempDir
     Path dir;
-    private Netns lab;
+    private NetnsLab lab;
     private String k;
     private String v;
     private Keepalived keepalived;
@@ -29,13 +33,13 @@ class KeepalivedVirtualMacInteropTest {
 
     @BeforeEach
     void lab() throws Exception {
-        Keepalived.require();
-        lab = new Netns();
+        Prerequisites.require(Prerequisite.KEEPALIVED);
+        lab = NetnsLab.create("vt");
         k = lab.add("k");
         v = lab.add("v");
         lab.linkIpv6(k, v);
-        Netns.run("ip", "-n", k, "addr", "add", "198.18.1.1/24", "dev", "eth0");
-        Netns.run("ip", "-n", v, "addr", "add", "198.18.1.2/24", "dev", "eth0");
+        NetnsLab.run("ip", "-n", k, "addr", "add", "198.18.1.1/24", "dev", "eth0");
+        NetnsLab.run("ip", "-n", v, "addr", "add", "198.18.1.2/24", "dev", "eth0");
         keepalived = new Keepalived(dir, "vm");
     }
 
@@ -76,7 +80,7 @@ class KeepalivedVirtualMacInteropTest {
         VirtualRouterConfig cfg = v6 ? Ipv6NodeTest.v6("VI_1", 81, 200).build()
                 : VirtualRouterConfig.builder().name("VI_1").interfaceName("eth0").vrid(81).priority(200)
                         .advertInterval(Duration.ofMillis(100)).addVirtualAddress(InetAddress.ofLiteral("198.18.1.100")).build();
-        return Netns.inside(v, () -> VrrpNode.builder().addRouter(cfg).virtualMac("VI_1").gratuitousArp(1, Duration.ZERO)
+        return NetnsLab.inside(v, () -> VrrpNode.builder().addRouter(cfg).virtualMac("VI_1").gratuitousArp(1, Duration.ZERO)
                 .listener(events.listener((router, to, reason) -> to.name())).build());
     }
 
@@ -89,14 +93,14 @@ class KeepalivedVirtualMacInteropTest {
         int at = keepalived.awaitLog("Entering BACKUP STATE", 0, slow);
         Thread.sleep(1000); // several Master_Down_Intervals: keepalived stays backup, so it hears us
         assertThat(keepalived.logText().indexOf("Entering MASTER STATE", at)).as("keepalived accepted our adverts").isNegative();
-        assertThat(Netns.run("ip", "-n", k, "-d", "link", "show", "vrrp.81")).as("keepalived's own vmac")
+        assertThat(NetnsLab.run("ip", "-n", k, "-d", "link", "show", "vrrp.81")).as("keepalived's own vmac")
                 .contains("link/ether " + mac).contains("macvlan");
-        assertThat(Netns.run("ip", "-n", v, "-d", "link", "show", "vrrp.81")).contains("link/ether " + mac);
+        assertThat(NetnsLab.run("ip", "-n", v, "-d", "link", "show", "vrrp.81")).contains("link/ether " + mac);
 
         node.close(); // priority 0: keepalived takes over
         node = null;
         keepalived.awaitLog("Entering MASTER STATE", at, slow);
-        assertThat(Netns.run("ip", "-n", v, "link")).doesNotContain("vrrp.81");
+        assertThat(NetnsLab.run("ip", "-n", v, "link")).doesNotContain("vrrp.81");
 
         node = vrrp4j(v6); // back with the higher priority: preempts keepalived
         events.await(slow, "MASTER");

@@ -9,11 +9,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
+import org.vrrp4j.testkit.lab.NetnsLab;
 
 /** Link down → FAULT (through rtnetlink notifications), the backup takes over; link up → normal again. */
 class LinkFaultTest {
     private static final String VIP = "198.18.1.100";
-    private Netns lab;
+    private NetnsLab lab;
     private String a;
     private String b;
     private VrrpNode nodeA;
@@ -23,7 +24,7 @@ class LinkFaultTest {
 
     @BeforeEach
     void lab() throws Exception {
-        lab = new Netns();
+        lab = NetnsLab.create("vt");
         String sw = lab.addSwitch("sw");
         a = lab.add("a");
         b = lab.add("b");
@@ -45,12 +46,12 @@ class LinkFaultTest {
     private VrrpNode node(String ns, String name, int priority) throws Exception {
         VirtualRouterConfig cfg = VirtualRouterConfig.builder().name("VI_1").interfaceName("eth0").vrid(7)
                 .priority(priority).advertInterval(Duration.ofMillis(100)).addVirtualAddress(InetAddress.ofLiteral(VIP)).build();
-        return Netns.inside(ns, () -> VrrpNode.builder().addRouter(cfg).gratuitousArp(1, Duration.ZERO)
+        return NetnsLab.inside(ns, () -> VrrpNode.builder().addRouter(cfg).gratuitousArp(1, Duration.ZERO)
                 .listener(events.listener((router, to, reason) -> name + " " + to + " " + reason)).build());
     }
 
     private boolean hasVip(String ns) throws Exception {
-        return Netns.run("ip", "-n", ns, "-4", "addr", "show", "dev", "eth0").contains(VIP + "/32");
+        return NetnsLab.run("ip", "-n", ns, "-4", "addr", "show", "dev", "eth0").contains(VIP + "/32");
     }
 
     @Test
@@ -58,12 +59,12 @@ class LinkFaultTest {
         nodeA = node(a, "a", 200);
         nodeB = node(b, "b", 100);
         events.await(FIVE_S, "a MASTER");
-        Netns.run("ip", "-n", a, "link", "set", "eth0", "down");
+        NetnsLab.run("ip", "-n", a, "link", "set", "eth0", "down");
         events.await(FIVE_S, "a FAULT LINK_DOWN");
         events.await(FIVE_S, "b MASTER");
         assertThat(hasVip(b)).isTrue();
         assertThat(nodeA.status().getFirst().state()).isEqualTo(State.FAULT);
-        Netns.run("ip", "-n", a, "link", "set", "eth0", "up");
+        NetnsLab.run("ip", "-n", a, "link", "set", "eth0", "up");
         events.await(FIVE_S, "a BACKUP FAULT_CLEARED");
         events.await(FIVE_S, "a MASTER", "b BACKUP"); // a preempts (higher priority); two loops: either event may come first
         assertThat(hasVip(a)).isTrue();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
 import org.vrrp4j.core.fsm.TransitionReason;
+import org.vrrp4j.testkit.lab.NetnsLab;
 
 /**
  * Listeners run off the node's loop, so they may call the node; a blocking call made on the loop itself
@@ -25,14 +26,14 @@ import org.vrrp4j.core.fsm.TransitionReason;
  */
 @Timeout(30)
 class LoopGuardTest {
-    private Netns lab;
+    private NetnsLab lab;
     private String a;
     private IoEventLoopGroup group;
     private VrrpNode node;
 
     @BeforeEach
     void lab() throws Exception {
-        lab = new Netns();
+        lab = NetnsLab.create("vt");
         a = lab.add("a");
         String b = lab.add("b");
         lab.link(a, "198.18.1.1/24", b, "198.18.1.2/24");
@@ -57,7 +58,7 @@ class LoopGuardTest {
     @Test
     void aListenerRunsOffTheLoopAndMayAskTheNodeForItsStatus() throws Exception {
         CompletableFuture<String> seen = new CompletableFuture<>();
-        node = Netns.inside(a, () -> VrrpNode.builder().addRouter(router()).gratuitousArp(1, Duration.ZERO)
+        node = NetnsLab.inside(a, () -> VrrpNode.builder().addRouter(router()).gratuitousArp(1, Duration.ZERO)
                 .listener(new NodeListener() {
                     @Override
                     public void stateChanged(String router, State from, State to, TransitionReason reason) {
@@ -76,7 +77,7 @@ class LoopGuardTest {
     @Test
     void statusAndCloseOnTheLoopFailAtOnceWithAClearError() throws Exception {
         group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        node = Netns.inside(a, () -> VrrpNode.builder().addRouter(router()).eventLoopGroup(group).build());
+        node = NetnsLab.inside(a, () -> VrrpNode.builder().addRouter(router()).eventLoopGroup(group).build());
         for (String call : List.of("status", "close", "removeRouter")) {
             long t0 = System.nanoTime();
             Throwable failure = group.next().submit(() -> {

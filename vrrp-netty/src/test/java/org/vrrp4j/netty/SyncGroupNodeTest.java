@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
 import org.vrrp4j.core.fsm.TransitionReason;
+import org.vrrp4j.testkit.lab.NetnsLab;
 
 /**
  * A sync group on real links: node a's VI_1 (eth0) and VI_2 (eth1) in one group, b the backup of both,
@@ -24,7 +25,7 @@ import org.vrrp4j.core.fsm.TransitionReason;
 @Timeout(60)
 class SyncGroupNodeTest {
     private static final Duration FIVE_S = Duration.ofSeconds(5);
-    private Netns lab;
+    private NetnsLab lab;
     private String a;
     private String b;
     private VrrpNode nodeA;
@@ -34,7 +35,7 @@ class SyncGroupNodeTest {
 
     @BeforeEach
     void lab() throws Exception {
-        lab = new Netns();
+        lab = NetnsLab.create("vt");
         // two switches, not veth pairs: a's link going down must not take b's carrier with it
         String sw0 = lab.addSwitch("s0");
         String sw1 = lab.addSwitch("s1");
@@ -46,14 +47,14 @@ class SyncGroupNodeTest {
         attachEth1(sw1, b, "198.18.2.2/24");
     }
 
-    /** {@link Netns#attach} for a host's second interface, eth1. */
+    /** {@link NetnsLab#attach} for a host's second interface, eth1. */
     private static void attachEth1(String sw, String ns, String cidr) throws Exception {
         String port = "q" + Integer.toHexString(ns.hashCode() & 0xfffffff);
-        Netns.run("ip", "-n", sw, "link", "add", port, "type", "veth", "peer", "name", "eth1", "netns", ns);
-        Netns.run("ip", "-n", sw, "link", "set", port, "master", "br0");
-        Netns.run("ip", "-n", sw, "link", "set", port, "up");
-        Netns.run("ip", "-n", ns, "addr", "add", cidr, "dev", "eth1");
-        Netns.run("ip", "-n", ns, "link", "set", "eth1", "up");
+        NetnsLab.run("ip", "-n", sw, "link", "add", port, "type", "veth", "peer", "name", "eth1", "netns", ns);
+        NetnsLab.run("ip", "-n", sw, "link", "set", port, "master", "br0");
+        NetnsLab.run("ip", "-n", sw, "link", "set", port, "up");
+        NetnsLab.run("ip", "-n", ns, "addr", "add", cidr, "dev", "eth1");
+        NetnsLab.run("ip", "-n", ns, "link", "set", "eth1", "up");
         awaitLink(ns, "eth1", "state UP");
     }
 
@@ -74,7 +75,7 @@ class SyncGroupNodeTest {
     }
 
     private VrrpNode node(String ns, String name, int priority) throws Exception {
-        return Netns.inside(ns, () -> VrrpNode.builder()
+        return NetnsLab.inside(ns, () -> VrrpNode.builder()
                 .addRouter(router("VI_1", "eth0", 1, priority, "198.18.1.100"))
                 .addRouter(router("VI_2", "eth1", 2, priority, "198.18.2.100"))
                 .syncGroup("G", List.of("VI_1", "VI_2"))
@@ -92,7 +93,7 @@ class SyncGroupNodeTest {
 
     private static void awaitLink(String ns, String ifname, String state) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!Netns.run("ip", "-n", ns, "link", "show", ifname).contains(state)) {
+        while (!NetnsLab.run("ip", "-n", ns, "link", "show", ifname).contains(state)) {
             if (System.nanoTime() > end) {
                 throw new AssertionError(ifname + " in " + ns + " is not '" + state + "' within 5 s");
             }
@@ -110,15 +111,15 @@ class SyncGroupNodeTest {
         nodeB = node(b, "b", 100);
         events.await(FIVE_S, "a VI_1 MASTER", "a VI_2 MASTER", "b VI_1 BACKUP", "b VI_2 BACKUP");
 
-        Netns.run("ip", "-n", a, "link", "set", "eth0", "down");
+        NetnsLab.run("ip", "-n", a, "link", "set", "eth0", "down");
         events.await(FIVE_S, "a VI_1 FAULT LINK_DOWN", "a VI_2 FAULT SYNC_GROUP", "b VI_1 MASTER", "b VI_2 MASTER");
-        Netns.run("ip", "-n", a, "link", "set", "eth1", "down"); // VI_2's own fault too
+        NetnsLab.run("ip", "-n", a, "link", "set", "eth1", "down"); // VI_2's own fault too
         awaitLink(a, "eth1", "state DOWN");
         // the link event comes a moment after the kernel's state; the node shows nothing for it (already FAULT)
         Thread.sleep(300);
 
         aEvents.clear();
-        Netns.run("ip", "-n", a, "link", "set", "eth0", "up"); // VI_1's own fault clears; VI_2's does not
+        NetnsLab.run("ip", "-n", a, "link", "set", "eth0", "up"); // VI_1's own fault clears; VI_2's does not
         awaitLink(a, "eth0", "state UP");
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_500); // > Master_Down_Interval (~0.35 s)
         while (System.nanoTime() < end) {
@@ -127,10 +128,10 @@ class SyncGroupNodeTest {
         }
         assertThat(aEvents).as("no member of a left FAULT").isEmpty();
 
-        Netns.run("ip", "-n", a, "link", "set", "eth1", "up");
+        NetnsLab.run("ip", "-n", a, "link", "set", "eth1", "up");
         events.await(FIVE_S, "a VI_1 BACKUP", "a VI_2 BACKUP");
         events.await(FIVE_S, "a VI_1 MASTER", "a VI_2 MASTER", "b VI_1 BACKUP", "b VI_2 BACKUP"); // a preempts
-        assertThat(Netns.run("ip", "-n", a, "-4", "addr")).contains("198.18.1.100/32").contains("198.18.2.100/32");
-        assertThat(Netns.run("ip", "-n", b, "-4", "addr")).doesNotContain("198.18.1.100/32").doesNotContain("198.18.2.100/32");
+        assertThat(NetnsLab.run("ip", "-n", a, "-4", "addr")).contains("198.18.1.100/32").contains("198.18.2.100/32");
+        assertThat(NetnsLab.run("ip", "-n", b, "-4", "addr")).doesNotContain("198.18.1.100/32").doesNotContain("198.18.2.100/32");
     }
 }

@@ -13,11 +13,12 @@ import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
 import org.vrrp4j.core.packet.VrrpAuthKey;
 import org.vrrp4j.core.packet.VrrpVersion;
+import org.vrrp4j.testkit.lab.NetnsLab;
 
 /** Two vrrp4j nodes in two network namespaces joined by a veth pair, on real raw sockets. */
 class TwoNodeTest {
     private static final String VIP = "198.18.1.100";
-    private Netns lab;
+    private NetnsLab lab;
     private String a;
     private String b;
     private VrrpNode nodeA;
@@ -26,7 +27,7 @@ class TwoNodeTest {
 
     @BeforeEach
     void lab() throws Exception {
-        lab = new Netns();
+        lab = NetnsLab.create("vt");
         a = lab.add("a");
         b = lab.add("b");
         lab.link(a, "198.18.1.1/24", b, "198.18.1.2/24");
@@ -50,13 +51,13 @@ class TwoNodeTest {
         if (version == VrrpVersion.V2) {
             cfg.authKey(VrrpAuthKey.ofPassword("CUSTOM_PASSWORD"));
         }
-        return Netns.inside(ns, () -> VrrpNode.builder().addRouter(cfg.build())
+        return NetnsLab.inside(ns, () -> VrrpNode.builder().addRouter(cfg.build())
                 .gratuitousArp(1, Duration.ZERO)
                 .listener(events.listener((router, to, reason) -> name + " " + to)).build());
     }
 
     private boolean hasVip(String ns) throws Exception {
-        return Netns.run("ip", "-n", ns, "-4", "addr", "show", "dev", "eth0").contains(VIP + "/32");
+        return NetnsLab.run("ip", "-n", ns, "-4", "addr", "show", "dev", "eth0").contains(VIP + "/32");
     }
 
     @Test
@@ -80,7 +81,7 @@ class TwoNodeTest {
         assertThat(hasVip(b)).isTrue();
 
         // a returns with the higher priority and preempts
-        Netns.run("ip", "-n", a, "addr", "del", VIP + "/32", "dev", "eth0"); // what the crash left behind
+        NetnsLab.run("ip", "-n", a, "addr", "del", VIP + "/32", "dev", "eth0"); // what the crash left behind
         nodeA = node(a, "a", 200, VrrpVersion.V3, interval);
         events.await(Duration.ofSeconds(5), "a MASTER", "b BACKUP"); // two loops: either event may come first
         assertThat(hasVip(a)).isTrue();

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
+import org.vrrp4j.testkit.lab.NetnsLab;
 
 /**
  * keepalived's {@code use_vmac}: a macvlan per router with the virtual router MAC, created when the node
@@ -22,7 +23,7 @@ class VirtualMacTest {
     private static final int VRID = 71; // 0x47
     @TempDir
     Path dir;
-    private Netns lab;
+    private NetnsLab lab;
     private String a;
     private String b;
     private VrrpNode nodeA;
@@ -31,12 +32,12 @@ class VirtualMacTest {
 
     @BeforeEach
     void lab() throws Exception {
-        lab = new Netns();
+        lab = NetnsLab.create("vt");
         a = lab.add("a");
         b = lab.add("b");
         lab.linkIpv6(a, b);
-        Netns.run("ip", "-n", a, "addr", "add", "198.18.1.1/24", "dev", "eth0");
-        Netns.run("ip", "-n", b, "addr", "add", "198.18.1.2/24", "dev", "eth0");
+        NetnsLab.run("ip", "-n", a, "addr", "add", "198.18.1.1/24", "dev", "eth0");
+        NetnsLab.run("ip", "-n", b, "addr", "add", "198.18.1.2/24", "dev", "eth0");
     }
 
     @AfterEach
@@ -55,17 +56,17 @@ class VirtualMacTest {
                 .priority(priority).advertInterval(Duration.ofMillis(100))
                 .addVirtualAddress(InetAddress.ofLiteral("198.18.1.100")).build();
         VirtualRouterConfig v6 = Ipv6NodeTest.v6("VI_6", VRID, priority).build();
-        return Netns.inside(ns, () -> VrrpNode.builder().addRouter(v4).addRouter(v6)
+        return NetnsLab.inside(ns, () -> VrrpNode.builder().addRouter(v4).addRouter(v6)
                 .virtualMac("VI_4").virtualMac("VI_6").gratuitousArp(1, Duration.ZERO)
                 .listener(events.listener((router, to, reason) -> name + " " + router + " " + to)).build());
     }
 
     private static String sysctl(String ns, String ifname, String name) throws Exception {
-        return Netns.run("ip", "netns", "exec", ns, "sysctl", "-n", "net.ipv4.conf." + ifname.replace('.', '/') + "." + name).strip();
+        return NetnsLab.run("ip", "netns", "exec", ns, "sysctl", "-n", "net.ipv4.conf." + ifname.replace('.', '/') + "." + name).strip();
     }
 
     private static String links(String ns) throws Exception {
-        return Netns.run("ip", "-n", ns, "-d", "link", "show");
+        return NetnsLab.run("ip", "-n", ns, "-d", "link", "show");
     }
 
     @Test
@@ -82,21 +83,21 @@ class VirtualMacTest {
         Thread.sleep(500);
 
         for (String ns : List.of(a, b)) {
-            String v4 = Netns.run("ip", "-n", ns, "-d", "link", "show", "vrrp.71");
+            String v4 = NetnsLab.run("ip", "-n", ns, "-d", "link", "show", "vrrp.71");
             assertThat(v4).contains("link/ether 00:00:5e:00:01:47").contains("macvlan mode private").contains("@eth0");
-            String v6 = Netns.run("ip", "-n", ns, "-d", "link", "show", "vrrp6.71");
+            String v6 = NetnsLab.run("ip", "-n", ns, "-d", "link", "show", "vrrp6.71");
             assertThat(v6).contains("link/ether 00:00:5e:00:02:47").contains("macvlan mode private");
-            String ll = Netns.run("ip", "-n", ns, "-6", "-o", "addr", "show", "dev", "vrrp6.71", "scope", "link");
+            String ll = NetnsLab.run("ip", "-n", ns, "-6", "-o", "addr", "show", "dev", "vrrp6.71", "scope", "link");
             assertThat(ll.lines().map(l -> l.split("\\s+")[3]).map(c -> InetAddress.ofLiteral(c.substring(0, c.indexOf('/')))))
-                    .as("the base's link-local, no generated one: %s", ll).contains(Netns.linkLocal(ns));
+                    .as("the base's link-local, no generated one: %s", ll).contains(NetnsLab.linkLocal(ns));
             assertThat(ll).doesNotContain("fe80::200:5eff");
         }
-        assertThat(Netns.run("ip", "-n", a, "-4", "addr", "show", "dev", "vrrp.71")).contains("198.18.1.100/32");
-        assertThat(Netns.run("ip", "-n", a, "-6", "addr", "show", "dev", "vrrp6.71")).contains("2001:db8::100/64")
+        assertThat(NetnsLab.run("ip", "-n", a, "-4", "addr", "show", "dev", "vrrp.71")).contains("198.18.1.100/32");
+        assertThat(NetnsLab.run("ip", "-n", a, "-6", "addr", "show", "dev", "vrrp6.71")).contains("2001:db8::100/64")
                 .contains("fe80::1:1/64");
-        assertThat(Netns.run("ip", "-n", b, "addr", "show", "dev", "vrrp.71")).doesNotContain("198.18.1.100");
-        assertThat(Netns.run("ip", "-n", b, "addr", "show", "dev", "vrrp6.71")).doesNotContain("2001:db8::100");
-        assertThat(Netns.run("ip", "-n", a, "addr", "show", "dev", "eth0")).doesNotContain("198.18.1.100")
+        assertThat(NetnsLab.run("ip", "-n", b, "addr", "show", "dev", "vrrp.71")).doesNotContain("198.18.1.100");
+        assertThat(NetnsLab.run("ip", "-n", b, "addr", "show", "dev", "vrrp6.71")).doesNotContain("2001:db8::100");
+        assertThat(NetnsLab.run("ip", "-n", a, "addr", "show", "dev", "eth0")).doesNotContain("198.18.1.100")
                 .doesNotContain("2001:db8::100");
         for (RouterStatus s : nodeB.status()) {
             assertThat(s.state()).isEqualTo(State.BACKUP);
@@ -104,7 +105,7 @@ class VirtualMacTest {
             assertThat(s.counters().droppedTotal()).as("%s drops: %s", s.name(), s.counters().drops()).isZero();
         }
         assertThat(nodeB.status()).extracting(RouterStatus::master).containsExactly(
-                java.util.Optional.of(InetAddress.ofLiteral("198.18.1.1")), java.util.Optional.of(Netns.linkLocal(a)));
+                java.util.Optional.of(InetAddress.ofLiteral("198.18.1.1")), java.util.Optional.of(NetnsLab.linkLocal(a)));
 
         // neighbours resolve the virtual address to the virtual MAC only: the base no longer answers ARP for it
         assertThat(sysctl(a, "eth0", "arp_ignore")).isEqualTo("1");
@@ -112,12 +113,12 @@ class VirtualMacTest {
         assertThat(sysctl(a, "vrrp.71", "arp_ignore")).isEqualTo("1");
         // a listens on the address, so it answers nothing: a reply would make a resolve b itself, with
         // the virtual address as ARP sender and the base's MAC (arp_announce 0, keepalived leaves it)
-        java.net.DatagramSocket sink = Netns.inside(a, () -> new java.net.DatagramSocket(
+        java.net.DatagramSocket sink = NetnsLab.inside(a, () -> new java.net.DatagramSocket(
                 new java.net.InetSocketAddress(InetAddress.ofLiteral("198.18.1.100"), 9)));
         try {
             for (int i = 0; i < 3; i++) {
-                Netns.run("ip", "-n", b, "neigh", "flush", "dev", "eth0");
-                Netns.inside(b, () -> { // a datagram makes b resolve the address with ARP
+                NetnsLab.run("ip", "-n", b, "neigh", "flush", "dev", "eth0");
+                NetnsLab.inside(b, () -> { // a datagram makes b resolve the address with ARP
                     try (java.net.DatagramSocket u = new java.net.DatagramSocket()) {
                         u.send(new java.net.DatagramPacket(new byte[1], 1, InetAddress.ofLiteral("198.18.1.100"), 9));
                     }
@@ -126,14 +127,14 @@ class VirtualMacTest {
                 String neigh = "";
                 for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3); System.nanoTime() < end
                         && !neigh.contains("lladdr"); Thread.sleep(20)) {
-                    neigh = Netns.run("ip", "-n", b, "neigh", "show", "198.18.1.100", "dev", "eth0");
+                    neigh = NetnsLab.run("ip", "-n", b, "neigh", "show", "198.18.1.100", "dev", "eth0");
                 }
                 assertThat(neigh).contains("lladdr 00:00:5e:00:01:47");
             }
         } finally {
             sink.close();
         }
-        assertThat(Netns.run("ip", "-n", b, "neigh", "show", "dev", "vrrp6.71"))
+        assertThat(NetnsLab.run("ip", "-n", b, "neigh", "show", "dev", "vrrp6.71"))
                 .as("the IPv6 macvlan answers no ARP either").isEmpty();
 
         // a closes: b takes over on its own macvlans; a's are gone with their addresses
@@ -143,7 +144,7 @@ class VirtualMacTest {
         assertThat(links(a)).doesNotContain("vrrp.71").doesNotContain("vrrp6.71").doesNotContain("00:00:5e:00");
         assertThat(sysctl(a, "eth0", "arp_ignore")).as("the base's settings are restored").isEqualTo("0");
         assertThat(sysctl(a, "eth0", "arp_filter")).isEqualTo("0");
-        assertThat(Netns.run("ip", "-n", b, "-4", "addr", "show", "dev", "vrrp.71")).contains("198.18.1.100/32");
+        assertThat(NetnsLab.run("ip", "-n", b, "-4", "addr", "show", "dev", "vrrp.71")).contains("198.18.1.100/32");
         nodeB.close();
         nodeB = null;
         assertThat(links(b)).doesNotContain("vrrp.71").doesNotContain("vrrp6.71").doesNotContain("00:00:5e:00");
@@ -176,7 +177,7 @@ class VirtualMacTest {
         nodeA.crash(); // what kill -9 leaves: the macvlans with their addresses
         nodeA = null;
         events.await(Duration.ofSeconds(5), "b VI_4 MASTER");
-        assertThat(Netns.run("ip", "-n", a, "-d", "link", "show", "vrrp.71")).contains("00:00:5e:00:01:47");
+        assertThat(NetnsLab.run("ip", "-n", a, "-d", "link", "show", "vrrp.71")).contains("00:00:5e:00:01:47");
 
         nodeA = node(a, "a", 200); // takes the leftovers over instead of failing on EEXIST
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); // events of two routers interleave: poll
@@ -186,7 +187,7 @@ class VirtualMacTest {
         }
         assertThat(nodeA.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(State.MASTER));
         assertThat(nodeB.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(State.BACKUP));
-        assertThat(Netns.run("ip", "-n", a, "-4", "addr", "show", "dev", "vrrp.71")).contains("198.18.1.100/32");
+        assertThat(NetnsLab.run("ip", "-n", a, "-4", "addr", "show", "dev", "vrrp.71")).contains("198.18.1.100/32");
         assertThat(nodeB.status()).allSatisfy(s -> assertThat(s.master()).isPresent());
         assertThat(nodeB.status().getFirst().master()).contains(InetAddress.ofLiteral("198.18.1.1"));
         nodeA.close();
@@ -194,7 +195,7 @@ class VirtualMacTest {
         assertThat(links(a)).doesNotContain("vrrp.71").doesNotContain("vrrp6.71");
 
         // an interface of that name that is not a virtual MAC interface is never taken over
-        Netns.run("ip", "-n", a, "link", "add", "vrrp.71", "type", "veth", "peer", "name", "vx71");
+        NetnsLab.run("ip", "-n", a, "link", "add", "vrrp.71", "type", "veth", "peer", "name", "vx71");
         try {
             node(a, "a", 200);
             throw new AssertionError("a node took over a veth named vrrp.71");
@@ -210,15 +211,15 @@ class VirtualMacTest {
         VirtualRouterConfig v4 = VirtualRouterConfig.builder().name("VI_4").interfaceName("eth0").vrid(VRID)
                 .priority(200).advertInterval(Duration.ofMillis(100))
                 .addVirtualAddress(InetAddress.ofLiteral("198.18.1.100")).build();
-        nodeA = Netns.inside(a, () -> VrrpNode.builder().addRouter(v4).virtualMac("VI_4").gratuitousArp(1, Duration.ZERO)
+        nodeA = NetnsLab.inside(a, () -> VrrpNode.builder().addRouter(v4).virtualMac("VI_4").gratuitousArp(1, Duration.ZERO)
                 .listener(events.listener((router, to, reason) -> "a " + router + " " + to)).build());
         events.await(Duration.ofSeconds(5), "a VI_4 MASTER");
 
         // a reload adds an IPv6 router with a virtual MAC: the twin of VI_4's VRID gets vrrp6.<VRID>
         nodeA.addRouterWithVirtualMac(Ipv6NodeTest.v6("VI_6", VRID, 200).build(), null);
         events.await(Duration.ofSeconds(5), "a VI_6 MASTER");
-        assertThat(Netns.run("ip", "-n", a, "-d", "link", "show", "vrrp6.71")).contains("link/ether 00:00:5e:00:02:47");
-        assertThat(Netns.run("ip", "-n", a, "-6", "addr", "show", "dev", "vrrp6.71")).contains("2001:db8::100/64");
+        assertThat(NetnsLab.run("ip", "-n", a, "-d", "link", "show", "vrrp6.71")).contains("link/ether 00:00:5e:00:02:47");
+        assertThat(NetnsLab.run("ip", "-n", a, "-6", "addr", "show", "dev", "vrrp6.71")).contains("2001:db8::100/64");
         assertThat(nodeA.status()).extracting(RouterStatus::interfaceName).containsExactly("vrrp.71", "vrrp6.71");
 
         // a name already taken by another router's macvlan is refused, and nothing is left behind
@@ -231,7 +232,7 @@ class VirtualMacTest {
         // removing one deletes its macvlan and leaves the other's
         assertThat(nodeA.removeRouter("VI_6")).isTrue();
         assertThat(links(a)).doesNotContain("vrrp6.71").contains("vrrp.71");
-        assertThat(Netns.run("ip", "-n", a, "-4", "addr", "show", "dev", "vrrp.71")).contains("198.18.1.100/32");
+        assertThat(NetnsLab.run("ip", "-n", a, "-4", "addr", "show", "dev", "vrrp.71")).contains("198.18.1.100/32");
         assertThat(nodeA.removeRouter("VI_4")).isTrue();
         assertThat(links(a)).doesNotContain("vrrp.71").doesNotContain("00:00:5e:00");
         assertThat(sysctl(a, "eth0", "arp_ignore")).as("restored when the node closes, not before").isEqualTo("1");

@@ -15,6 +15,7 @@ import org.vrrp4j.keepalived.ProviderBlock;
 import org.vrrp4j.keepalived.SourceLocation;
 import org.vrrp4j.keepalived.SyncGroup;
 import org.vrrp4j.failover.spi.FailoverProvider;
+import org.vrrp4j.failover.BindingOptions;
 import org.vrrp4j.failover.FailoverProviders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,7 +55,9 @@ final class CheckCommand implements java.util.concurrent.Callable<Integer> {
         for (ConfigWarning w : config.warnings()) {
             err.println("warning: " + w);
         }
-        List<String> errors = new ArrayList<>(providerErrors(config));
+        List<String> bindingWarnings = new ArrayList<>();
+        List<String> errors = new ArrayList<>(providerErrors(config, bindingWarnings));
+        bindingWarnings.forEach(w -> err.println("warning: " + w));
         errors.forEach(e -> err.println("error: " + e));
         err.flush();
         if (!quiet) {
@@ -64,27 +67,31 @@ final class CheckCommand implements java.util.concurrent.Callable<Integer> {
         return errors.isEmpty() ? 0 : 1;
     }
 
-    /** Creates (and closes) every provider, which validates its keys, values and secrets' sources. */
-    static List<String> providerErrors(KeepalivedConfig config) {
+    /**
+     * Creates (and closes) every provider, which validates its keys, values and secrets' sources; the
+     * binding keys' warnings (an old {@code retry seed}) go to {@code warnings} with their file:line.
+     */
+    static List<String> providerErrors(KeepalivedConfig config, List<String> warnings) {
         FailoverProviders providers = FailoverProviders.discover();
         List<String> errors = new ArrayList<>();
         for (Instance i : config.instances()) {
             for (int k = 0; k < i.providers().size(); k++) {
-                check(providers, i.providers().get(k), config.locations().instanceProvider(i.name(), k), errors);
+                check(providers, i.providers().get(k), config.locations().instanceProvider(i.name(), k), errors, warnings);
             }
         }
         for (SyncGroup g : config.syncGroups()) {
             for (int k = 0; k < g.providers().size(); k++) {
-                check(providers, g.providers().get(k), config.locations().syncGroupProvider(g.name(), k), errors);
+                check(providers, g.providers().get(k), config.locations().syncGroupProvider(g.name(), k), errors, warnings);
             }
         }
         return errors;
     }
 
     private static void check(FailoverProviders providers, ProviderBlock b, Optional<SourceLocation> where,
-            List<String> errors) {
+            List<String> errors, List<String> warnings) {
         try (FailoverProvider p = Daemon.create(providers, b, where)) {
-            // created: valid
+            BindingOptions.parse(Daemon.providerConfig(b)).warnings()
+                    .forEach(w -> warnings.add(Daemon.where(where) + ": " + w));
         } catch (LaunchException e) {
             errors.add(e.getMessage());
         } catch (Exception e) {

@@ -52,6 +52,11 @@ class InstalledPackageIT {
             for (Path p : INSTALLED) {
                 assertThat(p).as("removed by dpkg -r").doesNotExist();
             }
+            // no conffiles and no postrm: dpkg -r leaves no "rc" entry behind either
+            Process q = new ProcessBuilder("dpkg-query", "-W", "-f", "${Status}", "vrrp4j").redirectErrorStream(true).start();
+            String status = new String(q.getInputStream().readAllBytes());
+            q.waitFor(30, TimeUnit.SECONDS);
+            assertThat(status).as("dpkg's record of vrrp4j").doesNotContain("config-files").doesNotContain("ok installed");
         }
     }
 

@@ -91,6 +91,33 @@ class LauncherTest {
         assertThat(r.err()).contains(conf + ":7: failover_provider netcup").contains("token_fil");
     }
 
+    @Test
+    void checkWarnsAboutTheOldRetrySeedAliasWithFileAndLineAndStillAcceptsIt() throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "refresh\n");
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path conf = dir.resolve("retry-seed.conf");
+        Files.writeString(conf, """
+                vrrp_instance VI_1 {
+                    interface eth1
+                    virtual_router_id 51
+                    virtual_ipaddress {
+                        198.18.1.100
+                    }
+                    failover_provider netcup {
+                        api rest
+                        failover_ip 198.18.200.7
+                        server 101
+                        token_file %s
+                        retry seed
+                    }
+                }
+                """.formatted(token));
+        Result r = vrrp4j("check", "-f", conf.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("warning: " + conf + ":7: ").contains("retry: 'seed' is an old name for 'fixed 10 3s'");
+    }
+
     private static String instance(String name, int vrid, String vip, String extra) {
         return """
                 vrrp_instance %s {

@@ -8,12 +8,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throw-away LAN of network namespaces for benchmarks and end-to-end runs: one namespace holding a
- * bridge (the switch) and any number of hosts joined to it by veth pairs. Addresses come only from
- * 198.18.0.0/15 and link-local; there is no route out. {@link #close()} (also run from a shutdown
+ * Throw-away networks of namespaces for tests, benchmarks and end-to-end runs: a LAN (one namespace
+ * holding a bridge, the switch, made with the first {@link #addHost host}, hosts joined to it by veth
+ * pairs), or topologies of one's own ({@link #add bare namespaces}, {@link #link point-to-point veth
+ * pairs}, {@link #addSwitch more switches}). Names are unique per lab and process. Addresses come only
+ * from 198.18.0.0/15 and link-local; there is no route out. {@link #close()} (also run from a shutdown
  * hook) deletes every namespace it made, whatever happened.
  */
 public final class NetnsLab implements AutoCloseable {
+    private static final java.util.concurrent.atomic.AtomicInteger LABS = new java.util.concurrent.atomic.AtomicInteger();
     private final String prefix;
     private final String switchNs;
     private final List<String> namespaces = Collections.synchronizedList(new ArrayList<>());
@@ -29,16 +32,16 @@ public final class NetnsLab implements AutoCloseable {
 
     /** A new lab whose namespace names start with {@code tag} and this process's id (unique per run). */
     public static NetnsLab create(String tag) throws IOException, InterruptedException {
-        NetnsLab lab = new NetnsLab(tag + ProcessHandle.current().pid() + "-");
-        try {
-            lab.addNamespace(lab.switchNs);
-            lab.ip(lab.switchNs, "link", "add", "br0", "type", "bridge");
-            lab.ip(lab.switchNs, "link", "set", "br0", "up");
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            lab.close();
-            throw e;
+        return new NetnsLab(tag + ProcessHandle.current().pid() + "-" + LABS.incrementAndGet() + "-");
+    }
+
+    /** The lab's switch, made with the first host on it: namespace {@link #switchNamespace()} with bridge br0. */
+    private synchronized void ensureSwitch() throws IOException, InterruptedException {
+        if (!namespaces.contains(switchNs)) {
+            addNamespace(switchNs);
+            ip(switchNs, "link", "add", "br0", "type", "bridge");
+            ip(switchNs, "link", "set", "br0", "up");
         }
-        return lab;
     }
 
     /** Whether this process may create namespaces (root, iproute2). */
@@ -68,6 +71,7 @@ public final class NetnsLab implements AutoCloseable {
         if (!cidr.startsWith("198.18.") && !cidr.startsWith("198.19.")) {
             throw new IllegalArgumentException("lab addresses come from 198.18.0.0/15, got " + cidr);
         }
+        ensureSwitch();
         String ns = prefix + name;
         int n = ++hosts;
         addNamespace(ns);
@@ -86,6 +90,7 @@ public final class NetnsLab implements AutoCloseable {
         if (!cidr.startsWith("198.18.") && !cidr.startsWith("198.19.")) {
             throw new IllegalArgumentException("lab addresses come from 198.18.0.0/15, got " + cidr);
         }
+        ensureSwitch();
         int n = ++hosts;
         String outside = "vb" + n + "p" + ProcessHandle.current().pid() % 100000;
         ip(switchNs, "link", "add", outside, "type", "veth", "peer", "name", ifname, "netns", ns);
@@ -93,6 +98,119 @@ public final class NetnsLab implements AutoCloseable {
         ip(switchNs, "link", "set", outside, "up");
         ip(ns, "addr", "add", cidr, "dev", ifname);
         ip(ns, "link", "set", ifname, "up");
+    }
+
+    // ---- point-to-point links and switches of one's own (the node tests' topologies) ----------------
+
+    /** Creates a bare namespace (loopback up, no links); returns its full name. */
+    public String add(String name) throws IOException, InterruptedException {
+        String ns = prefix + name;
+        addNamespace(ns);
+        ip(ns, "link", "set", "lo", "up");
+        return ns;
+    }
+
+    /** A veth pair eth0 (in a) to eth0 (in b), with the given addresses (198.18.0.0/15), both up. */
+    public void link(String a, String cidrA, String b, String cidrB) throws IOException, InterruptedException {
+        requireTestRange(cidrA);
+        requireTestRange(cidrB);
+        ip(a, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", b);
+        ip(a, "addr", "add", cidrA, "dev", "eth0");
+        ip(b, "addr", "add", cidrB, "dev", "eth0");
+        ip(a, "link", "set", "eth0", "up");
+        ip(b, "link", "set", "eth0", "up");
+        awaitOperUp(a);
+        awaitOperUp(b);
+    }
+
+    /**
+     * A veth pair eth0 (in a) to eth0 (in b) with IPv6 link-local addresses only, up. DAD is switched off
+     * in both namespaces first (a fresh veth's link-local would stay tentative for a second or two,
+     * unusable as a source), and this waits until both link-locals are usable.
+     */
+    public void linkIpv6(String a, String b) throws IOException, InterruptedException {
+        linkIpv6(a, b, false);
+        linkLocal(a);
+        linkLocal(b);
+    }
+
+    /** {@link #linkIpv6(String, String)}, or with DAD left on and without waiting for it ({@code dad}). */
+    public void linkIpv6(String a, String b, boolean dad) throws IOException, InterruptedException {
+        if (!dad) {
+            for (String ns : new String[] {a, b}) {
+                run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0",
+                        "net.ipv6.conf.default.accept_dad=0");
+            }
+        }
+        ip(a, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", b);
+        ip(a, "link", "set", "eth0", "up");
+        ip(b, "link", "set", "eth0", "up");
+        awaitOperUp(a);
+        awaitOperUp(b);
+    }
+
+    /** A switch of its own: namespace {@code name} with bridge br0; hosts join it with {@link #attach}. */
+    public String addSwitch(String name) throws IOException, InterruptedException {
+        String sw = add(name);
+        ip(sw, "link", "add", "br0", "type", "bridge");
+        ip(sw, "link", "set", "br0", "up");
+        return sw;
+    }
+
+    /** Connects host namespace {@code ns} (its eth0, holding {@code cidr}) to switch {@code sw}. */
+    public void attach(String sw, String ns, String cidr) throws IOException, InterruptedException {
+        requireTestRange(cidr);
+        String port = "p" + Integer.toHexString(ns.hashCode() & 0xfffffff);
+        ip(sw, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        ip(sw, "link", "set", port, "master", "br0");
+        ip(sw, "link", "set", port, "up");
+        ip(ns, "addr", "add", cidr, "dev", "eth0");
+        ip(ns, "link", "set", "eth0", "up");
+        awaitOperUp(ns);
+    }
+
+    /** The usable (not tentative) link-local address of eth0 in {@code ns}; waits up to 5 s for it. */
+    public static java.net.InetAddress linkLocal(String ns) throws IOException, InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            for (String line : run("ip", "-n", ns, "-6", "-o", "addr", "show", "dev", "eth0", "scope", "link").lines().toList()) {
+                if (!line.contains("tentative")) {
+                    String cidr = line.split("\\s+")[3];
+                    return java.net.InetAddress.ofLiteral(cidr.substring(0, cidr.indexOf('/')));
+                }
+            }
+            if (System.nanoTime() > end) {
+                throw new IOException("eth0 in " + ns + " has no usable link-local address");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Waits until eth0 in {@code ns} is operationally up (the kernel's linkwatch sets it a moment later). */
+    public static void awaitOperUp(String ns) throws IOException, InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!run("ip", "-n", ns, "link", "show", "eth0").contains("state UP")) {
+            if (System.nanoTime() > end) {
+                throw new IOException("eth0 in " + ns + " did not come up");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Runs {@code work} on a thread inside namespace {@code ns} (sockets it opens stay there). */
+    public static <T> T inside(String ns, java.util.concurrent.Callable<T> work) throws Exception {
+        return NetworkNamespaces.call(ns, work);
+    }
+
+    /** Runs a command; returns its output, or fails with it. */
+    public static String run(String... cmd) throws IOException, InterruptedException {
+        return run(List.of(cmd));
+    }
+
+    private static void requireTestRange(String cidr) {
+        if (!cidr.startsWith("198.18.") && !cidr.startsWith("198.19.")) {
+            throw new IllegalArgumentException("lab addresses come from 198.18.0.0/15, got " + cidr);
+        }
     }
 
     /** The namespace holding the bridge {@code br0} (capture adverts there). */

@@ -1,4 +1,4 @@
-package org.vrrp4j.netty;
+package org.vrrp4j.testkit.lab;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,30 +6,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
-/** keepalived (Debian's 2.2.7) as a peer in a namespace, VRRP only, logging to a file. */
-final class Keepalived implements AutoCloseable {
+/**
+ * keepalived (Debian's 2.2.7) as a peer in a namespace, VRRP only (-P), in the foreground, logging to a
+ * file: start it with a configuration's text, wait for log lines, kill -9 it (no priority 0) or stop it
+ * (SIGTERM: priority 0). Its pid files live in the given directory, so several can run at once. Require
+ * it with {@code @Requires(Prerequisite.KEEPALIVED)}.
+ */
+public final class Keepalived implements AutoCloseable {
     private final Path dir;
     private final String name;
     private Process process;
 
-    Keepalived(Path dir, String name) {
+    /** A keepalived named {@code name} whose files (config, pids, log) go to {@code dir}. */
+    public Keepalived(Path dir, String name) {
         this.dir = dir;
         this.name = name;
     }
 
-    static void require() {
-        if (!Files.isExecutable(Path.of("/usr/sbin/keepalived"))) {
-            String why = "keepalived is not installed (apt-get install -y keepalived)";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(why + "; CI=true, so this is a failure, not a skip");
-            }
-            Assumptions.abort(why);
-        }
-    }
-
-    void start(String ns, String config) throws IOException {
+    /** Starts it in namespace {@code ns} with {@code config} as its keepalived.conf. */
+    public void start(String ns, String config) throws IOException {
         Path conf = dir.resolve(name + ".conf");
         Files.writeString(conf, config);
         process = new ProcessBuilder("ip", "netns", "exec", ns, "keepalived", "-n", "-l", "-D", "-P", "-f", conf.toString(),
@@ -38,16 +34,18 @@ final class Keepalived implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
     }
 
-    Path log() {
+    /** Its log file. */
+    public Path log() {
         return dir.resolve(name + ".log");
     }
 
-    String logText() throws IOException {
+    /** Its log so far. */
+    public String logText() throws IOException {
         return Files.exists(log()) ? Files.readString(log()) : "";
     }
 
     /** Waits until keepalived's log has {@code text} after {@code from} characters. */
-    int awaitLog(String text, int from, Duration timeout) throws Exception {
+    public int awaitLog(String text, int from, Duration timeout) throws Exception {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
             String l = logText();
@@ -61,7 +59,7 @@ final class Keepalived implements AutoCloseable {
     }
 
     /** kill -9 of the VRRP child and the parent: no priority 0. */
-    void kill() throws Exception {
+    public void kill() throws Exception {
         Path vrrp = dir.resolve(name + ".vrrp.pid");
         List<String> cmd = new java.util.ArrayList<>(List.of("kill", "-9"));
         long child = -1;
@@ -83,7 +81,7 @@ final class Keepalived implements AutoCloseable {
     }
 
     /** SIGTERM: keepalived sends priority 0 and stops. */
-    void stop() throws Exception {
+    public void stop() throws Exception {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
