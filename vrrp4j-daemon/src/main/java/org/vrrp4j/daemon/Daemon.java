@@ -239,33 +239,86 @@ final class Daemon implements AutoCloseable {
 
     // ---- reload (SIGHUP) ------------------------------------------------------------------------
 
+    /** A provider made for a binding, before it is bound: a reload makes all of them before changing anything. */
+    private record Prepared(FailoverProvider provider, BindingOptions options) {
+    }
+
+    /** The outcome of the last reload, for {@code /status}. */
+    record ReloadOutcome(Instant at, boolean applied, String summary) {
+    }
+
+    private volatile ReloadOutcome lastReload;
+
     /**
-     * Applies a new configuration: instances whose configuration did not change keep running untouched
-     * (state, timers, failover IP); removed ones stop as on shutdown; changed ones restart; new ones
-     * start. Runs on the control thread.
+     * Applies a new configuration atomically: first everything that can fail is done or checked (new
+     * instances' interfaces exist, every new or changed provider is created); if anything fails, nothing
+     * changes and the running configuration stays. Then: instances whose configuration did not change
+     * keep running untouched (state, timers, failover IP); instances whose only change is their
+     * {@code failover_provider} blocks keep running and get the new providers (no priority 0, no
+     * failover); removed ones stop as on shutdown; changed ones restart; new ones start. Runs on the
+     * control thread.
      *
      * @return a one-line summary
+     * @throws LaunchException when the new configuration cannot be applied; nothing was changed
      */
-    String reload(KeepalivedConfig next) {
+    String reload(KeepalivedConfig next) throws LaunchException {
         KeepalivedConfig old = config;
         Map<String, Instance> before = byName(old.instances());
         Map<String, Instance> after = byName(next.instances());
         List<String> kept = new ArrayList<>();
+        List<String> rebound = new ArrayList<>();
         List<String> removed = new ArrayList<>();
         List<String> added = new ArrayList<>();
         for (Instance i : before.values()) {
             Instance n = after.get(i.name());
             if (i.equals(n) && sameGroup(old, next, i.name())) {
                 kept.add(i.name());
+            } else if (n != null && withoutProviders(i).equals(withoutProviders(n)) && sameGroup(old, next, i.name())) {
+                rebound.add(i.name());
             } else {
                 removed.add(i.name());
             }
         }
         for (Instance n : after.values()) {
-            if (!kept.contains(n.name())) {
+            if (!kept.contains(n.name()) && !rebound.contains(n.name())) {
                 added.add(n.name());
             }
         }
+        Map<String, SyncGroup> groupsBefore = groupsByName(old);
+        Map<String, SyncGroup> groupsAfter = groupsByName(next);
+
+        // 1. everything that can fail, before anything changes
+        Map<String, List<Prepared>> prepared = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (String name : added) {
+            Instance n = after.get(name);
+            String ifname = n.router().interfaceName();
+            if (!interfaceExists(ifname)) {
+                problems.add(name + " (" + where(next.locations().instance(name)) + "): interface " + ifname
+                        + " does not exist");
+            }
+        }
+        for (String name : concat(added, rebound)) {
+            prepare(name, after.get(name).providers(), k -> next.locations().instanceProvider(name, k), prepared, problems);
+        }
+        for (SyncGroup g : groupsAfter.values()) {
+            if (!sameGroupBlock(groupsBefore.get(g.name()), g)) {
+                for (String member : g.members()) {
+                    if (!after.containsKey(member)) {
+                        problems.add("sync group " + g.name() + ": no instance " + member);
+                    }
+                }
+                prepare(g.name(), g.providers(), k -> next.locations().syncGroupProvider(g.name(), k), prepared, problems);
+            }
+        }
+        if (!problems.isEmpty()) {
+            prepared.values().forEach(list -> list.forEach(p -> closeQuietly(p.provider())));
+            String why = String.join("; ", problems);
+            lastReload = new ReloadOutcome(Instant.now(), false, why);
+            throw new LaunchException(why);
+        }
+
+        // 2. apply
         if (!old.global().garp().equals(next.global().garp())) {
             LOG.warn("global_defs vrrp_garp_* changes take effect at the next restart");
         }
@@ -274,8 +327,6 @@ final class Daemon implements AutoCloseable {
             node.removeRouter(name);
             states.remove(name);
         }
-        Map<String, SyncGroup> groupsBefore = groupsByName(old);
-        Map<String, SyncGroup> groupsAfter = groupsByName(next);
         for (SyncGroup g : groupsBefore.values()) {
             if (!sameGroupBlock(g, groupsAfter.get(g.name()))) {
                 coordinator.unbind(g.name());
@@ -284,14 +335,22 @@ final class Daemon implements AutoCloseable {
             }
         }
         config = next;
+        for (String name : rebound) {
+            coordinator.unbind(name);
+            bind(name, prepared.getOrDefault(name, List.of()));
+            State now = states.get(name);
+            if (now != null) {
+                coordinator.update(new RoleChange(name, false, role(now), priority(name)));
+            }
+        }
         List<String> failed = new ArrayList<>();
         for (String name : added) {
             Instance n = after.get(name);
             try {
-                bindProviders(name, n.providers(), k -> next.locations().instanceProvider(name, k));
+                bind(name, prepared.getOrDefault(name, List.of()));
                 warnUnsupported(n, config.global().garp(), next.locations());
                 addToNode(n);
-            } catch (LaunchException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 coordinator.unbind(name);
                 failed.add(name);
                 LOG.error("{} ({}): not started: {}", name, where(next.locations().instance(name)), describe(e));
@@ -301,17 +360,83 @@ final class Daemon implements AutoCloseable {
             if (!sameGroupBlock(groupsBefore.get(g.name()), g)) {
                 try {
                     node.syncGroup(g.name(), g.members());
-                    bindProviders(g.name(), g.providers(), k -> next.locations().syncGroupProvider(g.name(), k));
-                } catch (LaunchException | IllegalArgumentException e) {
+                } catch (IllegalArgumentException e) {
                     LOG.error("sync group {}: {}", g.name(), e.getMessage());
+                }
+                bind(g.name(), prepared.getOrDefault(g.name(), List.of()));
+                State now = groupStates.get(g.name());
+                if (now != null) {
+                    coordinator.update(new RoleChange(g.name(), true, role(now), priority(g.members().get(0))));
                 }
             }
         }
         trackers.apply(next);
-        String summary = "reloaded " + file + ": kept " + kept + ", stopped " + removed + ", started "
-                + added.stream().filter(a -> !failed.contains(a)).toList() + (failed.isEmpty() ? "" : ", failed " + failed);
+        String summary = "reloaded " + file + ": kept " + kept + ", new providers " + rebound + ", stopped " + removed
+                + ", started " + added.stream().filter(a -> !failed.contains(a)).toList()
+                + (failed.isEmpty() ? "" : ", failed " + failed);
         LOG.info(summary);
+        lastReload = new ReloadOutcome(Instant.now(), failed.isEmpty(), summary);
         return summary;
+    }
+
+    private void prepare(String router, List<ProviderBlock> blocks, IntFunction<Optional<SourceLocation>> where,
+            Map<String, List<Prepared>> into, List<String> problems) {
+        List<Prepared> list = new ArrayList<>();
+        into.put(router, list);
+        for (int k = 0; k < blocks.size(); k++) {
+            ProviderBlock block = blocks.get(k);
+            Optional<SourceLocation> at = where.apply(k);
+            try {
+                BindingOptions.Parsed parsed = BindingOptions.parse(providerConfig(block));
+                parsed.warnings().forEach(w -> LOG.warn("{}: {}", where(at), w));
+                list.add(new Prepared(createProvider(block, at), parsed.options()));
+            } catch (LaunchException e) {
+                problems.add(e.getMessage());
+            } catch (RuntimeException e) {
+                problems.add(where(at) + ": failover_provider " + block.type() + ": " + describe(e));
+            }
+        }
+    }
+
+    private void bind(String router, List<Prepared> providers) {
+        providers.forEach(p -> coordinator.bind(router, p.provider(), p.options()));
+    }
+
+    private static Instance withoutProviders(Instance i) {
+        return new Instance(i.name(), i.router(), i.initialState(), i.trackInterfaces(), i.trackScripts(), i.useVmac(),
+                i.vmacName(), i.garp(), List.of());
+    }
+
+    private static boolean interfaceExists(String name) {
+        try {
+            return java.net.NetworkInterface.getByName(name) != null;
+        } catch (java.net.SocketException e) {
+            return false;
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static void closeQuietly(FailoverProvider p) {
+        try {
+            p.close();
+        } catch (Exception e) {
+            LOG.debug("closing an unused provider: {}", e.toString());
+        }
+    }
+
+    /** Records a reload refused before it reached the daemon (the file could not be read). */
+    void reloadRefused(String why) {
+        lastReload = new ReloadOutcome(Instant.now(), false, why);
+    }
+
+    /** The outcome of the last reload, or null when there was none. */
+    ReloadOutcome lastReload() {
+        return lastReload;
     }
 
     /** Reloads on the control thread and waits for it. */

@@ -134,11 +134,14 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             next = KeepalivedConfigReader.read(file);
         } catch (ConfigFileException e) {
             log.error("reload refused, the running configuration stays: {}", e.getMessage());
+            daemon.reloadRefused(e.getMessage());
             return;
         }
         next.warnings().forEach(w -> log.warn("{}", w));
         try {
             daemon.reload(next);
+        } catch (LaunchException e) {
+            log.error("reload refused, the running configuration stays: {}", e.getMessage());
         } catch (RuntimeException e) {
             log.error("reload failed: {}", e.toString());
         }
