@@ -246,9 +246,6 @@ final class BindingMachine {
                     return;
                 }
                 reverifyArmed = false;
-                if (acquisition.phase() == Acquisition.Phase.GAVE_UP && !canLocate) {
-                    acquisition = Acquisition.FRESH; // try again from scratch: the next acquire checks first
-                }
                 requestVerify();
             }
             case CALL_DEADLINE -> {
@@ -397,8 +394,13 @@ final class BindingMachine {
         armReverify(); // the periodic check is the safety net: drift restarts the attempts
     }
 
+    /**
+     * Only a provider that can locate its resource is re-verified on a timer: for one that cannot (a
+     * notify script), a re-verification would be a second acquire, and keepalived runs a notify script
+     * once per transition.
+     */
     private void armReverify() {
-        if (options.reverifyEvery().isZero() || !wantsResource()) {
+        if (!canLocate || options.reverifyEvery().isZero() || !wantsResource()) {
             cancelTimer(Timer.REVERIFY);
         } else { // arming again moves an armed timer
             reverifyArmed = true;
