@@ -160,7 +160,38 @@ final class Daemon implements AutoCloseable {
 
     /** Creates one provider; a bad key or value becomes an error at the block's file:line. */
     FailoverProvider createProvider(ProviderBlock block, Optional<SourceLocation> where) throws LaunchException {
-        return create(providers, block, where);
+        return create(providers, withoutSecretEnvironment(block, config), where);
+    }
+
+    /**
+     * The environment variables that hold providers' secrets: the values of every {@code *_env} key
+     * ({@code password_env}, a token's variable) in the configuration. Scripts (notify scripts through the
+     * exec provider, vrrp_script checks) do not inherit them.
+     */
+    static java.util.Set<String> secretEnvironment(KeepalivedConfig c) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        List<ProviderBlock> blocks = new ArrayList<>();
+        c.instances().forEach(i -> blocks.addAll(i.providers()));
+        c.syncGroups().forEach(g -> blocks.addAll(g.providers()));
+        for (ProviderBlock b : blocks) {
+            b.values().forEach((k, v) -> {
+                if (k.endsWith("_env") && !v.isBlank()) {
+                    names.add(v.strip());
+                }
+            });
+        }
+        return names;
+    }
+
+    /** An exec block (notify scripts) with {@code unset_env} naming the secret variables of {@code c}. */
+    static ProviderBlock withoutSecretEnvironment(ProviderBlock block, KeepalivedConfig c) {
+        java.util.Set<String> secrets = secretEnvironment(c);
+        if (!block.type().equals("exec") || secrets.isEmpty() || block.values().containsKey("unset_env")) {
+            return block;
+        }
+        Map<String, String> values = new LinkedHashMap<>(block.values());
+        values.put("unset_env", String.join(",", secrets));
+        return new ProviderBlock(block.type(), values);
     }
 
     static FailoverProvider create(FailoverProviders providers, ProviderBlock block, Optional<SourceLocation> where)
@@ -299,7 +330,7 @@ final class Daemon implements AutoCloseable {
             }
         }
         for (String name : concat(added, rebound)) {
-            prepare(name, after.get(name).providers(), k -> next.locations().instanceProvider(name, k), prepared, problems);
+            prepare(next, name, after.get(name).providers(), k -> next.locations().instanceProvider(name, k), prepared, problems);
         }
         for (SyncGroup g : groupsAfter.values()) {
             if (!sameGroupBlock(groupsBefore.get(g.name()), g)) {
@@ -308,7 +339,7 @@ final class Daemon implements AutoCloseable {
                         problems.add("sync group " + g.name() + ": no instance " + member);
                     }
                 }
-                prepare(g.name(), g.providers(), k -> next.locations().syncGroupProvider(g.name(), k), prepared, problems);
+                prepare(next, g.name(), g.providers(), k -> next.locations().syncGroupProvider(g.name(), k), prepared, problems);
             }
         }
         if (!problems.isEmpty()) {
@@ -379,8 +410,8 @@ final class Daemon implements AutoCloseable {
         return summary;
     }
 
-    private void prepare(String router, List<ProviderBlock> blocks, IntFunction<Optional<SourceLocation>> where,
-            Map<String, List<Prepared>> into, List<String> problems) {
+    private void prepare(KeepalivedConfig next, String router, List<ProviderBlock> blocks,
+            IntFunction<Optional<SourceLocation>> where, Map<String, List<Prepared>> into, List<String> problems) {
         List<Prepared> list = new ArrayList<>();
         into.put(router, list);
         for (int k = 0; k < blocks.size(); k++) {
@@ -389,7 +420,7 @@ final class Daemon implements AutoCloseable {
             try {
                 BindingOptions.Parsed parsed = BindingOptions.parse(providerConfig(block));
                 parsed.warnings().forEach(w -> LOG.warn("{}: {}", where(at), w));
-                list.add(new Prepared(createProvider(block, at), parsed.options()));
+                list.add(new Prepared(create(providers, withoutSecretEnvironment(block, next), at), parsed.options()));
             } catch (LaunchException e) {
                 problems.add(e.getMessage());
             } catch (RuntimeException e) {

@@ -28,6 +28,9 @@ import org.vrrp4j.keepalived.VrrpScript;
  * threads so a slow script delays no other.
  */
 final class Trackers implements AutoCloseable {
+    /** Environment variables that hold providers' secrets ({@code *_env} keys): scripts do not inherit them. */
+    private volatile java.util.Set<String> secretEnv = java.util.Set.of();
+
     private static final Logger LOG = LoggerFactory.getLogger(Trackers.class);
     private static final Duration INTERFACE_POLL = Duration.ofMillis(200);
 
@@ -57,6 +60,7 @@ final class Trackers implements AutoCloseable {
      * daemon's listeners run.
      */
     void apply(KeepalivedConfig config) {
+        secretEnv = Daemon.secretEnvironment(config);
         Map<String, List<String>> byScript = new LinkedHashMap<>();
         Map<String, List<String>> byInterface = new LinkedHashMap<>();
         for (Instance i : config.instances()) {
@@ -177,6 +181,7 @@ final class Trackers implements AutoCloseable {
         private boolean execute() {
             ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", script.script()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().keySet().removeAll(secretEnv); // providers' secrets stay in the daemon
             try {
                 Process p = pb.start();
                 running = p;

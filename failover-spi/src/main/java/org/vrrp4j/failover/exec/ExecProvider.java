@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,11 @@ final class ExecProvider implements FailoverProvider {
     private final Duration timeout;
     private final Duration killGrace;
     private final boolean group;
+    private final Set<String> unsetEnv;
+
+    /** A script's output is logged up to this many lines per run, each cut at {@link #MAX_LINE} characters. */
+    static final int MAX_LINES = 100;
+    static final int MAX_LINE = 1000;
 
     ExecProvider(ProviderConfig config) {
         this.name = config.name();
@@ -52,6 +58,8 @@ final class ExecProvider implements FailoverProvider {
         this.timeout = config.duration("timeout", Duration.ofMinutes(5)); // the seed's to_master.sh may loop for a minute or more
         this.killGrace = config.duration("kill_grace", Duration.ofSeconds(2));
         this.group = config.bool("group", false);
+        this.unsetEnv = config.optionalString("unset_env").map(v -> Set.of(v.trim().split("[,\\s]+")))
+                .orElse(Set.of());
         if (master.isEmpty() && backup.isEmpty() && fault.isEmpty() && stop.isEmpty() && notify.isEmpty()) {
             throw new ProviderConfigException("notify", "the exec provider needs at least one notify script");
         }
@@ -166,7 +174,10 @@ final class ExecProvider implements FailoverProvider {
         argv.addAll(command);
         Process process;
         try {
-            process = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().keySet().removeAll(unsetEnv); // secrets of the daemon's environment stay there
+            process = pb.start();
         } catch (IOException e) {
             return new FailoverOutcome.PermanentFailure(label + ": cannot start " + command.getFirst() + ": " + e.getMessage());
         }
@@ -193,11 +204,44 @@ final class ExecProvider implements FailoverProvider {
                 : new FailoverOutcome.PermanentFailure(label + " exited " + exit);
     }
 
-    private static void pumpOutput(Process process, String tag) {
+    /**
+     * Logs a script's output, bounded: {@link #MAX_LINES} lines of at most {@link #MAX_LINE} characters;
+     * the rest is read (so the script never blocks on a full pipe) and counted, never held in memory.
+     */
+    static void pumpOutput(Process process, String tag) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                LOG.info("[{}] {}", tag, line);
+            StringBuilder line = new StringBuilder();
+            int logged = 0;
+            long dropped = 0;
+            boolean cut = false;
+            int c;
+            while ((c = r.read()) >= 0) {
+                if (c != '\n') {
+                    if (line.length() < MAX_LINE) {
+                        line.append((char) c);
+                    } else {
+                        cut = true;
+                    }
+                    continue;
+                }
+                if (logged < MAX_LINES) {
+                    LOG.info("[{}] {}{}", tag, line, cut ? " [cut]" : "");
+                    logged++;
+                } else {
+                    dropped++;
+                }
+                line.setLength(0);
+                cut = false;
+            }
+            if (!line.isEmpty()) {
+                if (logged < MAX_LINES) {
+                    LOG.info("[{}] {}{}", tag, line, cut ? " [cut]" : "");
+                } else {
+                    dropped++;
+                }
+            }
+            if (dropped > 0) {
+                LOG.info("[{}] {} more line(s) of output not logged", tag, dropped);
             }
         } catch (IOException e) {
             LOG.debug("[{}] output closed: {}", tag, e.toString());

@@ -9,11 +9,13 @@ import org.vrrp4j.failover.spi.ProviderConfig;
  * The {@code exec} provider: keepalived's notify scripts. Keys: {@code notify_master},
  * {@code notify_backup}, {@code notify_fault}, {@code notify_stop} (run without arguments),
  * {@code notify} (run with {@code INSTANCE|GROUP name STATE priority}), {@code timeout} (default 5m),
- * {@code kill_grace} (default 2s), {@code group} (true for a sync group's scripts).
+ * {@code kill_grace} (default 2s), {@code group} (true for a sync group's scripts), {@code unset_env}
+ * (environment variables the scripts must not inherit, e.g. those holding other providers' secrets; the
+ * daemon fills it in from every {@code *_env} key of the configuration).
  */
 public final class ExecProviderFactory implements FailoverProviderFactory {
     static final Set<String> KEYS = Set.of("notify_master", "notify_backup", "notify_fault", "notify_stop",
-            "notify", "timeout", "kill_grace", "group");
+            "notify", "timeout", "kill_grace", "group", "unset_env");
 
     @Override
     public String name() {

@@ -157,12 +157,20 @@ public final class FailoverPairLab implements AutoCloseable {
 
     /** Starts {@code vrrp4j run} on host n with a configuration's text; its output is echoed to {@code echo}. */
     public Node startVrrp4j(int n, String config, PrintStream echo, String... extraArgs) throws IOException {
+        return startVrrp4j(n, config, java.util.Map.of(), echo, extraArgs);
+    }
+
+    /** {@link #startVrrp4j(int, String, PrintStream, String...)} with variables added to its environment. */
+    public Node startVrrp4j(int n, String config, java.util.Map<String, String> environment, PrintStream echo,
+            String... extraArgs) throws IOException {
         Path conf = configFile(n);
         Files.writeString(conf, config);
         List<String> cmd = new ArrayList<>(daemonCommand);
         cmd.addAll(List.of("run", "-f", conf.toString()));
         cmd.addAll(List.of(extraArgs));
-        return start("s" + n, lab.exec(host(n), cmd), echo);
+        ProcessBuilder pb = lab.exec(host(n), cmd);
+        pb.environment().putAll(environment);
+        return start("s" + n, pb, echo);
     }
 
     /** Where {@link #startVrrp4j} writes host n's configuration (a reload reads it again). */

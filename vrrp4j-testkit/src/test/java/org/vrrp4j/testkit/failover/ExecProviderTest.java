@@ -151,6 +151,34 @@ class ExecProviderTest {
     }
 
     @Test
+    void scriptsDoNotInheritTheVariablesNamedInUnsetEnv() throws Exception {
+        // the surefire configuration gives this JVM both variables; the daemon names the secret ones
+        assertThat(System.getenv("VRRP4J_TEST_SECRET_PASSWORD")).isNotNull();
+        Path out = dir.resolve("env");
+        FailoverProvider p = exec(Map.of("notify_master", script("env.sh", "env > " + out).toString(),
+                "unset_env", "VRRP4J_TEST_SECRET_PASSWORD, SOME_OTHER"));
+        assertThat(p.acquire(ctx(RouterState.MASTER))).isInstanceOf(FailoverOutcome.Done.class);
+        String env = Files.readString(out);
+        assertThat(env).contains("VRRP4J_TEST_PLAIN=visible").doesNotContain("VRRP4J_TEST_SECRET_PASSWORD")
+                .doesNotContain(System.getenv("VRRP4J_TEST_SECRET_PASSWORD"));
+    }
+
+    @Test
+    void aChattyScriptsOutputIsLoggedBoundedAndTheScriptStillFinishes() throws Exception {
+        // 5000 lines and one line of 100 kB: the log gets 100 lines (the long one cut) and a count of the rest
+        Path s = script("chatty.sh", "head -c 100000 /dev/zero | tr '\\0' x; echo; for i in $(seq 1 5000); do echo chatty line $i; done");
+        FailoverProvider p = exec(Map.of("notify_master", s.toString(), "timeout", "30s"));
+        int before = Files.readAllLines(Path.of("target/test.log")).size(); // the log is shared by the class's tests
+        assertThat(p.acquire(ctx(RouterState.MASTER))).isInstanceOf(FailoverOutcome.Done.class);
+        List<String> all = Files.readAllLines(Path.of("target/test.log"));
+        List<String> logged = all.subList(before, all.size()).stream()
+                .filter(l -> l.contains("[VI_1 notify_master] ")).filter(l -> !l.contains("started ") && !l.contains("exited ")).toList();
+        assertThat(logged).hasSize(100 + 1);
+        assertThat(logged.get(0)).endsWith(" [cut]").hasSizeLessThan(1200);
+        assertThat(logged.get(100)).contains("4901 more line(s) of output not logged");
+    }
+
+    @Test
     void configurationMistakesNameTheKey() {
         assertThatThrownBy(() -> exec(Map.of())).isInstanceOf(ProviderConfigException.class).hasMessageStartingWith("notify: ");
         assertThatThrownBy(() -> exec(Map.of("notify_mastr", "/bin/true"))).isInstanceOf(ProviderConfigException.class)
