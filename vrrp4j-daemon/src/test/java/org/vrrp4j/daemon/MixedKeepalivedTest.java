@@ -68,11 +68,19 @@ class MixedKeepalivedTest {
         FailoverPairLab.Node s1 = lab.startKeepalived(1, s1Conf, null);
         FailoverPairLab.Node s2 = lab.startVrrp4j(2, SeedScenarioTest.soap(lab, 2), null);
         s1.awaitLine("\\(VI_1\\) Entering MASTER STATE", 0, STEP);
-        s2.awaitLine("VI_1: \\w+ -> BACKUP", 0, STEP);
+        long backupAt = s2.awaitLine("VI_1: \\w+ -> BACKUP", 0, STEP).atNanos();
         FailoverPairLab.await("to_master.sh routed the IP to s1", STEP,
                 () -> NetcupSoapStandIn.SERVER_1.equals(lab.soap().routedServer()));
-        Thread.sleep(4_500); // two of keepalived's adverts: vrrp4j accepts them and stays backup
-        assertThat(s2.lines()).noneSatisfy(l -> assertThat(l.text()).contains("-> MASTER"));
+        // a backup deaf to keepalived's adverts would become master Master_Down_Interval after entering BACKUP
+        // (VRRPv2, RFC 3768: 3 x advert_int 2 s + Skew_Time (256-254)/256 s = 6.008 s); wait that long and
+        // 1.5 s more, a margin for a loaded 2-vCPU machine
+        long deafMasterAt = backupAt + Duration.ofMillis(6_008 + 1_500).toNanos();
+        long left = deafMasterAt - System.nanoTime();
+        if (left > 0) {
+            Thread.sleep(Duration.ofNanos(left));
+        }
+        assertThat(s2.lines()).as("vrrp4j accepts keepalived's adverts and stays backup")
+                .noneSatisfy(l -> assertThat(l.text()).contains("-> MASTER"));
 
         // keepalived dies: vrrp4j takes over and routes the IP to s2
         int mark = s2.mark();
