@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
 import org.vrrp4j.core.fsm.TransitionReason;
+import org.vrrp4j.netty.shared.SharedEventLoop;
 import org.vrrp4j.testkit.lab.NetnsLab;
 
 /**
@@ -77,7 +78,7 @@ class LoopGuardTest {
     @Test
     void statusAndCloseOnTheLoopFailAtOnceWithAClearError() throws Exception {
         group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        node = NetnsLab.inside(a, () -> VrrpNode.builder().addRouter(router()).eventLoopGroup(group).build());
+        node = NetnsLab.inside(a, () -> SharedEventLoop.builderOn(group).addRouter(router()).build());
         for (String call : List.of("status", "close", "removeRouter")) {
             long t0 = System.nanoTime();
             Throwable failure = group.next().submit(() -> {
