@@ -25,7 +25,7 @@ import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.Input;
 import org.vrrp4j.core.packet.DropReason;
 import org.vrrp4j.netty.internal.NodeAccess;
-import org.vrrp4j.netty.linux.Libc;
+import org.vrrp4j.netty.linux.Platform;
 
 /**
  * A VRRP node on a Linux host: the core's virtual routers driven by raw IP sockets on a Netty epoll loop,
@@ -59,7 +59,7 @@ public final class VrrpNode implements AutoCloseable {
     }
 
     private VrrpNode(Builder b) throws IOException {
-        Libc.requireSupportedPlatform();
+        Platform.requireSupported();
         NettyLoop.requireNativeAccess();
         Epoll.ensureAvailability();
         this.ownsGroup = b.group == null;

@@ -23,11 +23,10 @@ import java.lang.invoke.VarHandle;
  * IPPROTO_*, IP_*, IPV6_*, MSG_*, SIOCGIF*, CLONE_NEWNET) come from architecture-independent headers
  * ({@code linux/socket.h}, {@code linux/in.h}, {@code linux/in6.h}, {@code linux/sockios.h}, {@code
  * linux/sched.h}). They differ on alpha, MIPS, PA-RISC and SPARC, where vrrp4j does not run: {@link
- * #requireSupportedPlatform()} says so instead of sending wrong numbers to the kernel.
+ * Platform#requireSupported()} says so before anything here is loaded, instead of sending wrong numbers
+ * to the kernel.
  */
 public final class Libc {
-    /** The architectures whose values the constants here are ({@code os.arch} names). */
-    static final java.util.Set<String> SUPPORTED_ARCHS = java.util.Set.of("amd64", "x86_64", "aarch64");
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
     static final int AF_NETLINK = 16;
@@ -112,23 +111,6 @@ public final class Libc {
         Linker.Option[] options = java.util.Arrays.copyOf(more, more.length + 1);
         options[more.length] = Linker.Option.captureCallState("errno");
         return LINKER.downcallHandle(symbol, fd, options);
-    }
-
-    /**
-     * Fails with a message saying what is supported unless this is Linux on x86_64 or aarch64: the
-     * constants and struct layouts here are those platforms' (see the class comment).
-     *
-     * @throws UnsupportedOperationException on any other operating system or architecture
-     */
-    public static void requireSupportedPlatform() {
-        requireSupportedPlatform(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
-    }
-
-    static void requireSupportedPlatform(String os, String arch) {
-        if (!os.equals("Linux") || !SUPPORTED_ARCHS.contains(arch)) {
-            throw new UnsupportedOperationException("vrrp-netty runs on Linux x86_64 and aarch64 (its socket constants"
-                    + " and struct layouts are theirs); this is " + os + " " + arch);
-        }
     }
 
     /** A failed call: the function, errno, and what it means for an operator. */

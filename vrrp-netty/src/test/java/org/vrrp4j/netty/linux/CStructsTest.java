@@ -108,12 +108,12 @@ class CStructsTest {
 
     @Test
     void onlyLinuxOnX8664AndAarch64IsTakenForSupported() {
-        Libc.requireSupportedPlatform("Linux", "amd64");
-        Libc.requireSupportedPlatform("Linux", "aarch64");
-        assertThatThrownBy(() -> Libc.requireSupportedPlatform("Linux", "mips64el"))
+        Platform.requireSupported("Linux", "amd64");
+        Platform.requireSupported("Linux", "aarch64");
+        assertThatThrownBy(() -> Platform.requireSupported("Linux", "mips64el"))
                 .isInstanceOf(UnsupportedOperationException.class)
                 .hasMessageContaining("Linux x86_64 and aarch64").hasMessageContaining("mips64el");
-        assertThatThrownBy(() -> Libc.requireSupportedPlatform("Mac OS X", "aarch64"))
+        assertThatThrownBy(() -> Platform.requireSupported("Mac OS X", "aarch64"))
                 .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("Mac OS X");
     }
 
