@@ -16,9 +16,9 @@ import java.lang.invoke.VarHandle;
  * {@link CStructs}' layouts, so nothing here assumes x86_64.
  *
  * <p>The constants below are the same on Linux x86_64 and aarch64, checked in the kernel's uapi headers:
- * neither architecture has its own {@code asm/socket.h}, {@code asm/sockios.h} or {@code asm/errno.h}
- * (both take {@code asm-generic}'s: SOL_SOCKET 1, SO_RCVBUF 8, SO_BINDTODEVICE 25, the errno values),
- * arm64's own {@code asm/fcntl.h} changes only O_DIRECTORY, O_NOFOLLOW, O_DIRECT and O_LARGEFILE (not
+ * neither architecture defines its own {@code asm/socket.h}, {@code asm/sockios.h} or {@code asm/errno.h}
+ * (both take, or merely include, {@code asm-generic}'s: SOL_SOCKET 1, SO_RCVBUF 8, SO_BINDTODEVICE 25,
+ * the errno values), arm64's own {@code asm/fcntl.h} changes only O_DIRECTORY, O_NOFOLLOW, O_DIRECT and O_LARGEFILE (not
  * O_NONBLOCK = SOCK_NONBLOCK, O_CLOEXEC = SOCK_CLOEXEC or O_RDONLY), and the rest (AF_*, SOCK_RAW/DGRAM,
  * IPPROTO_*, IP_*, IPV6_*, MSG_*, SIOCGIF*, CLONE_NEWNET) come from architecture-independent headers
  * ({@code linux/socket.h}, {@code linux/in.h}, {@code linux/in6.h}, {@code linux/sockios.h}, {@code
