@@ -132,9 +132,9 @@ public final class Libc {
             return switch (errno) {
                 case EPERM, EACCES -> "permission denied (errno " + errno + "): raw sockets need CAP_NET_RAW and addresses"
                         + " CAP_NET_ADMIN; run as root or grant them, e.g. systemd AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN";
-                case ENODEV -> "no such interface (errno 19)";
-                case EADDRNOTAVAIL -> "address not available on this host (errno 99)";
-                case EEXIST -> "already exists (errno 17)";
+                case ENODEV -> "no such interface (errno " + errno + ")";
+                case EADDRNOTAVAIL -> "address not available on this host (errno " + errno + ")";
+                case EEXIST -> "already exists (errno " + errno + ")";
                 default -> "errno " + errno;
             };
         }

@@ -110,7 +110,7 @@ public final class Netlink implements AutoCloseable {
     public void removeAddress(int ifindex, InetAddress address, int prefixLength) throws Libc.NativeException {
         int errno = request(RTM_DELADDR, (short) (NLM_F_REQUEST | NLM_F_ACK), ifindex, address, prefixLength,
                 Optional.empty(), 0);
-        if (errno != 0 && errno != Libc.EADDRNOTAVAIL && errno != 19) {
+        if (errno != 0 && errno != Libc.EADDRNOTAVAIL && errno != Libc.ENODEV) {
             throw new Libc.NativeException("RTM_DELADDR " + address.getHostAddress() + "/" + prefixLength, errno, "");
         }
     }
