@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -23,6 +24,8 @@ import org.slf4j.LoggerFactory;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.Input;
 import org.vrrp4j.core.packet.DropReason;
+import org.vrrp4j.netty.internal.NodeAccess;
+import org.vrrp4j.netty.linux.Platform;
 
 /**
  * A VRRP node on a Linux host: the core's virtual routers driven by raw IP sockets on a Netty epoll loop,
@@ -34,6 +37,11 @@ import org.vrrp4j.core.packet.DropReason;
  * <p>Everything happens on the node's loop; listeners are called off it, in order. The blocking methods
  * ({@link #status()}, {@link #addRouter}, {@link #removeRouter}, {@link #close()}, ...) wait for the loop,
  * so calling them on the loop thread fails at once with an {@link IllegalStateException}.
+ *
+ * <p>The node runs on a loop thread of its own ({@link Builder#threadFactory} makes it); no Netty type
+ * appears in this package, so an application on another Netty version needs none of ours to embed a node.
+ * An application that wants the node on its own Netty 4.2 epoll loop group builds it with {@code
+ * org.vrrp4j.netty.shared.SharedEventLoop}.
  */
 public final class VrrpNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VrrpNode.class);
@@ -46,11 +54,18 @@ public final class VrrpNode implements AutoCloseable {
     private final NodeRuntime runtime;
     private volatile boolean closed;
 
+    static {
+        NodeAccess.register((builder, group) -> builder.group = group);
+    }
+
     private VrrpNode(Builder b) throws IOException {
+        Platform.requireSupported();
         NettyLoop.requireNativeAccess();
         Epoll.ensureAvailability();
         this.ownsGroup = b.group == null;
-        this.group = b.group != null ? b.group : new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        this.group = b.group != null ? b.group : b.threadFactory != null
+                ? new MultiThreadIoEventLoopGroup(1, b.threadFactory, EpollIoHandler.newFactory())
+                : new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         this.loop = group.next();
         this.port = new NettyLoop(loop);
         this.listeners = new ListenerDispatch(b.listeners, b.listenerExecutor);
@@ -254,7 +269,8 @@ public final class VrrpNode implements AutoCloseable {
         private final List<NodeListener> listeners = new ArrayList<>();
         private final Map<String, Optional<String>> virtualMacs = new LinkedHashMap<>();
         private final Map<String, List<String>> syncGroups = new LinkedHashMap<>();
-        private IoEventLoopGroup group;
+        private IoEventLoopGroup group; // set by SharedEventLoop (through NodeAccess) only
+        private ThreadFactory threadFactory;
         private Executor listenerExecutor;
         private int garpRepeat = 5;
         private Duration garpDelay = Duration.ofSeconds(5);
@@ -271,9 +287,13 @@ public final class VrrpNode implements AutoCloseable {
             return this;
         }
 
-        /** Runs on the application's epoll loop group (created with {@code EpollIoHandler.newFactory()}). */
-        public Builder eventLoopGroup(IoEventLoopGroup group) {
-            this.group = group;
+        /**
+         * Makes the node's loop thread (one per node; every socket, timer and router of the node runs on it)
+         * with this factory: to name it, set its priority or daemon flag, or put it in the application's
+         * thread group. Without it the node makes its own. The node stops the thread on {@link #close()}.
+         */
+        public Builder threadFactory(ThreadFactory factory) {
+            this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
             return this;
         }
 
@@ -367,6 +387,10 @@ public final class VrrpNode implements AutoCloseable {
          * @throws IOException naming the missing capability or the unknown interface
          */
         public VrrpNode build() throws IOException {
+            if (group != null && threadFactory != null) {
+                throw new IllegalArgumentException("threadFactory: this builder runs the node on a shared event loop"
+                        + " group (SharedEventLoop.builderOn), whose threads are the group's; give one or the other");
+            }
             NodeConfigChecks.check(configs, virtualMacs, syncGroups);
             return new VrrpNode(this);
         }

@@ -10,7 +10,10 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
 import org.vrrp4j.core.fsm.TransitionReason;
+import org.vrrp4j.netty.shared.SharedEventLoop;
 import org.vrrp4j.testkit.lab.NetnsLab;
 
 /**
@@ -77,7 +81,7 @@ class LoopGuardTest {
     @Test
     void statusAndCloseOnTheLoopFailAtOnceWithAClearError() throws Exception {
         group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        node = NetnsLab.inside(a, () -> VrrpNode.builder().addRouter(router()).eventLoopGroup(group).build());
+        node = NetnsLab.inside(a, () -> SharedEventLoop.builderOn(group).addRouter(router()).build());
         for (String call : List.of("status", "close", "removeRouter")) {
             long t0 = System.nanoTime();
             Throwable failure = group.next().submit(() -> {
@@ -99,5 +103,42 @@ class LoopGuardTest {
         assertThat(node.status()).extracting(RouterStatus::name).as("the node still runs").containsExactly("VI_1");
         assertThatThrownBy(() -> group.next().submit(() -> node.interfaceDrops()).get(5, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(IllegalStateException.class);
+        node.close();
+        node = null;
+        assertThat(group.isShuttingDown()).as("the application's group outlives the node").isFalse();
+        assertThat(group.next().submit(() -> "still running").get(5, TimeUnit.SECONDS)).isEqualTo("still running");
+    }
+
+    @Test
+    void theNodesLoopThreadComesFromTheApplicationsThreadFactoryAndStopsWithTheNode() throws Exception {
+        AtomicReference<Thread> made = new AtomicReference<>();
+        AtomicInteger calls = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            calls.incrementAndGet();
+            Thread t = new Thread(r, "app-vrrp-loop");
+            t.setDaemon(true);
+            made.set(t);
+            return t;
+        };
+        CompletableFuture<Thread> masterOn = new CompletableFuture<>();
+        node = NetnsLab.inside(a, () -> VrrpNode.builder().addRouter(router()).gratuitousArp(1, Duration.ZERO)
+                .threadFactory(factory)
+                .listenerExecutor(Runnable::run) // listeners then run on the loop thread itself
+                .listener(new NodeListener() {
+                    @Override
+                    public void stateChanged(String router, State from, State to, TransitionReason reason) {
+                        if (to == State.MASTER) {
+                            masterOn.complete(Thread.currentThread());
+                        }
+                    }
+                }).build());
+        Thread loop = masterOn.get(5, TimeUnit.SECONDS);
+        assertThat(calls).as("one loop thread per node").hasValue(1);
+        assertThat(loop).isSameAs(made.get());
+        assertThat(loop.getName()).isEqualTo("app-vrrp-loop");
+        node.close();
+        node = null;
+        loop.join(5_000);
+        assertThat(loop.isAlive()).as("the node stops the thread it made").isFalse();
     }
 }

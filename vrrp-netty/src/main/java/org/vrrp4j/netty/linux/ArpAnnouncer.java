@@ -1,8 +1,9 @@
 package org.vrrp4j.netty.linux;
 
+import static org.vrrp4j.netty.linux.CStructs.*;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
 import org.vrrp4j.core.packet.GratuitousArp;
@@ -14,6 +15,7 @@ import org.vrrp4j.core.packet.GratuitousArp;
  */
 public final class ArpAnnouncer implements AddressAnnouncer {
     private static final short ETH_P_ARP = 0x0806;
+    private static final byte[] BROADCAST = {-1, -1, -1, -1, -1, -1};
 
     private final int fd;
     private final int ifindex;
@@ -21,20 +23,18 @@ public final class ArpAnnouncer implements AddressAnnouncer {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment frame = arena.allocate(GratuitousArp.FRAME_LENGTH, 8);
     private final ByteBuffer frameView = frame.asByteBuffer();
-    private final MemorySegment to = arena.allocate(20, 8);
+    private final MemorySegment to = arena.allocate(SOCKADDR_LL);
     private final Libc.Call call = new Libc.Call();
 
     private ArpAnnouncer(int fd, int ifindex, byte[] mac) {
         this.fd = fd;
         this.ifindex = ifindex;
         this.mac = mac;
-        to.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_PACKET); // sockaddr_ll: the same for every frame
-        to.set(ValueLayout.JAVA_SHORT, 2, Short.reverseBytes(ETH_P_ARP));
-        to.set(ValueLayout.JAVA_INT, 4, ifindex);
-        to.set(ValueLayout.JAVA_BYTE, 11, (byte) 6);
-        for (int i = 0; i < 6; i++) {
-            to.set(ValueLayout.JAVA_BYTE, 12 + i, (byte) 0xff);
-        }
+        to.set(C_SHORT, SLL_FAMILY, (short) Libc.AF_PACKET); // sockaddr_ll: the same for every frame
+        to.set(C_SHORT.withOrder(java.nio.ByteOrder.BIG_ENDIAN), SLL_PROTOCOL, ETH_P_ARP);
+        to.set(C_INT, SLL_IFINDEX, ifindex);
+        to.set(C_CHAR, SLL_HALEN, (byte) BROADCAST.length);
+        MemorySegment.copy(BROADCAST, 0, to, C_CHAR, SLL_ADDR, BROADCAST.length);
     }
 
     /** An announcer on {@code ifname} in the calling thread's namespace, sending from {@code mac}. */

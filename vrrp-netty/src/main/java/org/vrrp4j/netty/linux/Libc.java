@@ -12,7 +12,19 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The few libc calls vrrp4j needs, through the FFM API (no JNI, nothing to build or ship). Each call
- * captures errno. Linux x86_64/aarch64 (LP64) layouts.
+ * captures errno. The argument and return types are the platform's C types and the structs are
+ * {@link CStructs}' layouts, so nothing here assumes x86_64.
+ *
+ * <p>The constants below are the same on Linux x86_64 and aarch64, checked in the kernel's uapi headers:
+ * neither architecture defines its own {@code asm/socket.h}, {@code asm/sockios.h} or {@code asm/errno.h}
+ * (both take, or merely include, {@code asm-generic}'s: SOL_SOCKET 1, SO_RCVBUF 8, SO_BINDTODEVICE 25,
+ * the errno values), arm64's own {@code asm/fcntl.h} changes only O_DIRECTORY, O_NOFOLLOW, O_DIRECT and O_LARGEFILE (not
+ * O_NONBLOCK = SOCK_NONBLOCK, O_CLOEXEC = SOCK_CLOEXEC or O_RDONLY), and the rest (AF_*, SOCK_RAW/DGRAM,
+ * IPPROTO_*, IP_*, IPV6_*, MSG_*, SIOCGIF*, CLONE_NEWNET) come from architecture-independent headers
+ * ({@code linux/socket.h}, {@code linux/in.h}, {@code linux/in6.h}, {@code linux/sockios.h}, {@code
+ * linux/sched.h}). They differ on alpha, MIPS, PA-RISC and SPARC, where vrrp4j does not run: {@link
+ * Platform#requireSupported()} says so before anything here is loaded, instead of sending wrong numbers
+ * to the kernel.
  */
 public final class Libc {
     static final int AF_INET = 2;
@@ -61,36 +73,44 @@ public final class Libc {
     static final int MSG_DONTWAIT = 0x40;
     static final int CLONE_NEWNET = 0x40000000;
     static final int O_RDONLY = 0;
+    static final long SIOCGIFFLAGS = 0x8913;
     static final long SIOCGIFHWADDR = 0x8927;
     static final long SIOCGIFADDR = 0x8915;
+    static final short IFF_UP = 0x1;
+    static final short IFF_RUNNING = 0x40;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
-    private static final ValueLayout ADDR = ValueLayout.ADDRESS;
+    private static final ValueLayout.OfInt INT = CStructs.C_INT;
+    private static final ValueLayout.OfLong LONG = CStructs.C_LONG;     // long, and ssize_t on Linux
+    private static final ValueLayout.OfLong SIZE_T = CStructs.C_SIZE_T;
+    private static final ValueLayout ADDR = CStructs.C_POINTER;
 
     private static final MethodHandle SOCKET = handle("socket", FunctionDescriptor.of(INT, INT, INT, INT));
     private static final MethodHandle SETSOCKOPT = handle("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, ADDR, INT));
     private static final MethodHandle BIND = handle("bind", FunctionDescriptor.of(INT, INT, ADDR, INT));
     private static final MethodHandle RECVMSG = handle("recvmsg", FunctionDescriptor.of(LONG, INT, ADDR, INT));
     private static final MethodHandle SENDMSG = handle("sendmsg", FunctionDescriptor.of(LONG, INT, ADDR, INT));
-    private static final MethodHandle SENDTO = handle("sendto", FunctionDescriptor.of(LONG, INT, ADDR, LONG, INT, ADDR, INT));
-    private static final MethodHandle RECV = handle("recv", FunctionDescriptor.of(LONG, INT, ADDR, LONG, INT));
+    private static final MethodHandle SENDTO = handle("sendto", FunctionDescriptor.of(LONG, INT, ADDR, SIZE_T, INT, ADDR, INT));
+    private static final MethodHandle RECV = handle("recv", FunctionDescriptor.of(LONG, INT, ADDR, SIZE_T, INT));
     private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(INT, INT));
     private static final MethodHandle IF_NAMETOINDEX = handle("if_nametoindex", FunctionDescriptor.of(INT, ADDR));
-    private static final MethodHandle IOCTL = handle("ioctl", FunctionDescriptor.of(INT, INT, LONG, ADDR));
+    // int ioctl(int, unsigned long, ...): the struct pointer is a variadic argument
+    private static final MethodHandle IOCTL = handle("ioctl", FunctionDescriptor.of(INT, INT, LONG, ADDR),
+            Linker.Option.firstVariadicArg(2));
     private static final MethodHandle SETNS = handle("setns", FunctionDescriptor.of(INT, INT, INT));
     private static final MethodHandle OPEN = handle("open", FunctionDescriptor.of(INT, ADDR, INT));
 
     private Libc() {
     }
 
-    private static MethodHandle handle(String name, FunctionDescriptor fd) {
+    private static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... more) {
         MemorySegment symbol = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return LINKER.downcallHandle(symbol, fd, Linker.Option.captureCallState("errno"));
+        Linker.Option[] options = java.util.Arrays.copyOf(more, more.length + 1);
+        options[more.length] = Linker.Option.captureCallState("errno");
+        return LINKER.downcallHandle(symbol, fd, options);
     }
 
     /** A failed call: the function, errno, and what it means for an operator. */
@@ -112,9 +132,9 @@ public final class Libc {
             return switch (errno) {
                 case EPERM, EACCES -> "permission denied (errno " + errno + "): raw sockets need CAP_NET_RAW and addresses"
                         + " CAP_NET_ADMIN; run as root or grant them, e.g. systemd AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN";
-                case ENODEV -> "no such interface (errno 19)";
-                case EADDRNOTAVAIL -> "address not available on this host (errno 99)";
-                case EEXIST -> "already exists (errno 17)";
+                case ENODEV -> "no such interface (errno " + errno + ")";
+                case EADDRNOTAVAIL -> "address not available on this host (errno " + errno + ")";
+                case EEXIST -> "already exists (errno " + errno + ")";
                 default -> "errno " + errno;
             };
         }
@@ -247,11 +267,12 @@ public final class Libc {
         }
     }
 
-    /** ioctl with a {@code struct ifreq} (40 bytes: name, then a sockaddr); returns the ifreq. */
+    /** ioctl with a {@code struct ifreq} (the name, then a union: {@link CStructs#IFREQ}); returns the ifreq. */
     static MemorySegment ifreq(int fd, long request, String ifname, Arena arena) throws NativeException {
-        MemorySegment ifr = arena.allocate(40);
+        MemorySegment ifr = arena.allocate(CStructs.IFREQ);
         byte[] n = ifname.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        MemorySegment.copy(n, 0, ifr, ValueLayout.JAVA_BYTE, 0, Math.min(n.length, 15));
+        MemorySegment.copy(n, 0, ifr, CStructs.C_CHAR, CStructs.offset(CStructs.IFREQ, "ifr_name"),
+                Math.min(n.length, CStructs.IFNAMSIZ - 1));
         try (Call c = new Call()) {
             check("ioctl(" + Long.toHexString(request) + ", " + ifname + ")", (int) IOCTL.invokeExact(c.state, fd, request, ifr), c, ifname);
         } catch (NativeException e) {

@@ -1,8 +1,9 @@
 package org.vrrp4j.netty.linux;
 
+import static org.vrrp4j.netty.linux.CStructs.*;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.function.IntConsumer;
 
 /**
@@ -19,8 +20,7 @@ public final class LinkMonitor implements AutoCloseable {
     private static final short RTM_DELLINK = 17;
     private static final short RTM_NEWADDR = 20;
     private static final short RTM_DELADDR = 21;
-    private static final int IFF_UP = 0x1;
-    private static final int IFF_RUNNING = 0x40;
+    private static final int BUFFER = 16384;
 
     /** Receives link changes: interface index and whether it is up with carrier. */
     @FunctionalInterface
@@ -30,7 +30,7 @@ public final class LinkMonitor implements AutoCloseable {
 
     private final int fd;
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment buf = arena.allocate(16384, 8);
+    private final MemorySegment buf = arena.allocate(BUFFER, NLMSGHDR.byteAlignment());
     private final Libc.Call call = new Libc.Call();
 
     private LinkMonitor(int fd) {
@@ -41,9 +41,9 @@ public final class LinkMonitor implements AutoCloseable {
     public static LinkMonitor open() throws Libc.NativeException {
         int fd = Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0, "rtnetlink monitor");
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment nl = a.allocate(12, 4);
-            nl.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
-            nl.set(ValueLayout.JAVA_INT, 8, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR);
+            MemorySegment nl = a.allocate(SOCKADDR_NL);
+            nl.set(C_SHORT, NL_FAMILY, (short) Libc.AF_NETLINK);
+            nl.set(C_INT, NL_GROUPS, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR);
             Libc.bind(fd, nl, "rtnetlink groups");
         } catch (Libc.NativeException | RuntimeException e) {
             Libc.close(fd);
@@ -64,21 +64,22 @@ public final class LinkMonitor implements AutoCloseable {
             if (n <= 0) {
                 return; // EAGAIN (or an overrun: the next change brings the truth again)
             }
-            for (long at = 0; at + 16 <= n; ) {
-                int len = buf.get(ValueLayout.JAVA_INT, at);
-                short type = buf.get(ValueLayout.JAVA_SHORT, at + 4);
-                if (len < 16 || at + len > n) {
+            for (long at = 0; at + NLMSG_HDRLEN <= n; ) {
+                int len = buf.get(C_INT, at + NLMSG_LEN_FIELD);
+                short type = buf.get(C_SHORT, at + NLMSG_TYPE);
+                if (len < NLMSG_HDRLEN || at + len > n) {
                     break;
                 }
-                if ((type == RTM_NEWLINK || type == RTM_DELLINK) && len >= 32) {
-                    int index = buf.get(ValueLayout.JAVA_INT, at + 20);
-                    int flags = buf.get(ValueLayout.JAVA_INT, at + 24);
-                    boolean up = type == RTM_NEWLINK && (flags & IFF_UP) != 0 && (flags & IFF_RUNNING) != 0;
+                long msg = at + NLMSG_HDRLEN;
+                if ((type == RTM_NEWLINK || type == RTM_DELLINK) && len >= NLMSG_HDRLEN + IFINFOMSG_SIZE) {
+                    int index = buf.get(C_INT, msg + IFI_INDEX);
+                    int flags = buf.get(C_INT, msg + IFI_FLAGS);
+                    boolean up = type == RTM_NEWLINK && (flags & Libc.IFF_UP) != 0 && (flags & Libc.IFF_RUNNING) != 0;
                     links.linkChanged(index, up);
-                } else if ((type == RTM_NEWADDR || type == RTM_DELADDR) && len >= 24) {
-                    addressesChanged.accept(buf.get(ValueLayout.JAVA_INT, at + 20));
+                } else if ((type == RTM_NEWADDR || type == RTM_DELADDR) && len >= NLMSG_HDRLEN + IFADDRMSG_SIZE) {
+                    addressesChanged.accept(buf.get(C_INT, msg + IFA_INDEX));
                 }
-                at += (len + 3) & ~3;
+                at += nlmsgAlign(len);
             }
         }
     }

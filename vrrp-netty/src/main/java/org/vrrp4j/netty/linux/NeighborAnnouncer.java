@@ -1,8 +1,9 @@
 package org.vrrp4j.netty.linux;
 
+import static org.vrrp4j.netty.linux.CStructs.*;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -22,6 +23,8 @@ import org.vrrp4j.core.packet.UnsolicitedNeighborAdvert;
  */
 public final class NeighborAnnouncer implements AddressAnnouncer {
     private static final short ETH_P_IPV6 = (short) 0x86dd;
+    /** The Ethernet address of ff02::1 (RFC 2464 §7). */
+    private static final byte[] ALL_NODES = {0x33, 0x33, 0, 0, 0, 1};
     private static final int FRAME = UnsolicitedNeighborAdvert.FRAME_LENGTH;
 
     private final int fd;
@@ -31,7 +34,7 @@ public final class NeighborAnnouncer implements AddressAnnouncer {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment frame = arena.allocate(FRAME, 8);
     private final ByteBuffer frameView = frame.asByteBuffer();
-    private final MemorySegment to = arena.allocate(20, 8);
+    private final MemorySegment to = arena.allocate(SOCKADDR_LL);
     private final Libc.Call call = new Libc.Call();
 
     private NeighborAnnouncer(int fd, int ifindex, byte[] mac, boolean router) {
@@ -39,12 +42,11 @@ public final class NeighborAnnouncer implements AddressAnnouncer {
         this.ifindex = ifindex;
         this.mac = mac;
         this.router = router;
-        to.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_PACKET); // sockaddr_ll: the same for every frame
-        to.set(ValueLayout.JAVA_SHORT, 2, Short.reverseBytes(ETH_P_IPV6));
-        to.set(ValueLayout.JAVA_INT, 4, ifindex);
-        to.set(ValueLayout.JAVA_BYTE, 11, (byte) 6);
-        byte[] allNodes = {0x33, 0x33, 0, 0, 0, 1};
-        MemorySegment.copy(allNodes, 0, to, ValueLayout.JAVA_BYTE, 12, 6);
+        to.set(C_SHORT, SLL_FAMILY, (short) Libc.AF_PACKET); // sockaddr_ll: the same for every frame
+        to.set(C_SHORT.withOrder(java.nio.ByteOrder.BIG_ENDIAN), SLL_PROTOCOL, ETH_P_IPV6);
+        to.set(C_INT, SLL_IFINDEX, ifindex);
+        to.set(C_CHAR, SLL_HALEN, (byte) ALL_NODES.length);
+        MemorySegment.copy(ALL_NODES, 0, to, C_CHAR, SLL_ADDR, ALL_NODES.length);
     }
 
     /**

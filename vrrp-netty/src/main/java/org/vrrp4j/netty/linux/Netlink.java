@@ -1,8 +1,9 @@
 package org.vrrp4j.netty.linux;
 
+import static org.vrrp4j.netty.linux.CStructs.*;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -46,14 +47,23 @@ public final class Netlink implements AutoCloseable {
     private static final int MACVLAN_MODE_PRIVATE = 1;
     private static final short IFLA_INET6_ADDR_GEN_MODE = 8;
     private static final byte IN6_ADDR_GEN_MODE_NONE = 1;
-    private static final int IFF_UP = 0x1;
+    private static final int REQUEST_BUFFER = 1024;
+    private static final int MAC_LENGTH = 6;
+    private static final int IPV4_LENGTH = (int) IN_ADDR.byteSize();
+    private static final int IPV6_LENGTH = (int) IN6_ADDR.byteSize();
+    private static final int DUMP_BUFFER = 32768;
+    /** An RTM_*ADDR request's ifaddrmsg, right after the header. */
+    private static final int ADDR_MSG = NLMSG_HDRLEN;
+    /** An RTM_*LINK request's ifinfomsg, right after the header; its attributes follow. */
+    private static final int LINK_MSG = NLMSG_HDRLEN;
+    private static final int LINK_ATTRS = NLMSG_HDRLEN + nlmsgAlign(IFINFOMSG_SIZE);
 
     private final int fd;
     private final int ioctlFd;
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment buf = arena.allocate(1024, 8);
-    private final MemorySegment dump = arena.allocate(32768, 8);
-    private final MemorySegment kernel = arena.allocate(12, 4);
+    private final MemorySegment buf = arena.allocate(REQUEST_BUFFER, NLMSGHDR.byteAlignment());
+    private final MemorySegment dump = arena.allocate(DUMP_BUFFER, NLMSGHDR.byteAlignment());
+    private final MemorySegment kernel = arena.allocate(SOCKADDR_NL);
     private final Libc.Call call = new Libc.Call();
     private int seq = (int) (System.nanoTime() & 0xffff);
 
@@ -74,7 +84,7 @@ public final class Netlink implements AutoCloseable {
             throw e;
         }
         Netlink n = new Netlink(fd, ioctlFd);
-        n.kernel.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
+        n.kernel.set(C_SHORT, NL_FAMILY, (short) Libc.AF_NETLINK);
         return n;
     }
 
@@ -100,7 +110,7 @@ public final class Netlink implements AutoCloseable {
     public void removeAddress(int ifindex, InetAddress address, int prefixLength) throws Libc.NativeException {
         int errno = request(RTM_DELADDR, (short) (NLM_F_REQUEST | NLM_F_ACK), ifindex, address, prefixLength,
                 Optional.empty(), 0);
-        if (errno != 0 && errno != Libc.EADDRNOTAVAIL && errno != 19) {
+        if (errno != 0 && errno != Libc.EADDRNOTAVAIL && errno != Libc.ENODEV) {
             throw new Libc.NativeException("RTM_DELADDR " + address.getHostAddress() + "/" + prefixLength, errno, "");
         }
     }
@@ -109,17 +119,16 @@ public final class Netlink implements AutoCloseable {
             Optional<String> label, int scope) throws Libc.NativeException {
         byte[] a = address.getAddress();
         buf.fill((byte) 0);
-        int off = 16;
-        buf.set(ValueLayout.JAVA_BYTE, off, (byte) (address instanceof Inet4Address ? Libc.AF_INET : Libc.AF_INET6));
-        buf.set(ValueLayout.JAVA_BYTE, off + 1, (byte) prefixLength);
+        buf.set(C_CHAR, ADDR_MSG + IFA_FAMILY, (byte) (address instanceof Inet4Address ? Libc.AF_INET : Libc.AF_INET6));
+        buf.set(C_CHAR, ADDR_MSG + IFA_PREFIXLEN, (byte) prefixLength);
         if (type == RTM_NEWADDR && !(address instanceof Inet4Address)) {
             // no duplicate address detection for a virtual address (keepalived does the same): VRRP already
             // decided that we own it, and a tentative address could not be used for seconds
-            buf.set(ValueLayout.JAVA_BYTE, off + 2, (byte) IFA_F_NODAD);
+            buf.set(C_CHAR, ADDR_MSG + IFA_FLAGS_FIELD, (byte) IFA_F_NODAD);
         }
-        buf.set(ValueLayout.JAVA_BYTE, off + 3, (byte) scope);
-        buf.set(ValueLayout.JAVA_INT, off + 4, ifindex);
-        off += 8;
+        buf.set(C_CHAR, ADDR_MSG + IFA_SCOPE, (byte) scope);
+        buf.set(C_INT, ADDR_MSG + IFA_INDEX, ifindex);
+        int off = ADDR_MSG + nlmsgAlign(IFADDRMSG_SIZE);
         off = attribute(off, IFA_LOCAL, a);
         off = attribute(off, IFA_ADDRESS, a);
         if (label.isPresent()) {
@@ -129,13 +138,13 @@ public final class Netlink implements AutoCloseable {
         return transact(type, flags, off);
     }
 
-    /** Sends the request built in {@code buf[16, length)} with this header and returns the kernel's errno (0 = ACK). */
+    /** Sends the request built in {@code buf[NLMSG_HDRLEN, length)} with this header; returns the kernel's errno (0 = ACK). */
     private int transact(short type, short flags, int length) throws Libc.NativeException {
         int s = ++seq;
-        buf.set(ValueLayout.JAVA_INT, 0, length);
-        buf.set(ValueLayout.JAVA_SHORT, 4, type);
-        buf.set(ValueLayout.JAVA_SHORT, 6, flags);
-        buf.set(ValueLayout.JAVA_INT, 8, s);
+        buf.set(C_INT, NLMSG_LEN_FIELD, length);
+        buf.set(C_SHORT, NLMSG_TYPE, type);
+        buf.set(C_SHORT, NLMSG_FLAGS, flags);
+        buf.set(C_INT, NLMSG_SEQ, s);
         long n = Libc.sendto(fd, buf, length, 0, kernel, call);
         if (n < 0) {
             throw new Libc.NativeException("netlink sendto", (int) -n, "");
@@ -148,17 +157,17 @@ public final class Netlink implements AutoCloseable {
             if (r < 0) {
                 throw new Libc.NativeException("netlink recv", (int) -r, "");
             }
-            for (long at = 0; at + 16 <= r; ) {
-                int len = buf.get(ValueLayout.JAVA_INT, at);
-                short t = buf.get(ValueLayout.JAVA_SHORT, at + 4);
-                int rs = buf.get(ValueLayout.JAVA_INT, at + 8);
+            for (long at = 0; at + NLMSG_HDRLEN <= r; ) {
+                int len = buf.get(C_INT, at + NLMSG_LEN_FIELD);
+                short t = buf.get(C_SHORT, at + NLMSG_TYPE);
+                int rs = buf.get(C_INT, at + NLMSG_SEQ);
                 if (t == NLMSG_ERROR && rs == s) {
-                    return -buf.get(ValueLayout.JAVA_INT, at + 16); // 0 = ACK
+                    return -buf.get(C_INT, at + NLMSG_HDRLEN + NLMSGERR_ERROR); // 0 = ACK
                 }
-                if (len < 16) {
+                if (len < NLMSG_HDRLEN) {
                     break;
                 }
-                at += (len + 3) & ~3;
+                at += nlmsgAlign(len);
             }
         }
     }
@@ -173,15 +182,15 @@ public final class Netlink implements AutoCloseable {
      */
     public int createMacvlan(int baseIndex, String name, byte[] mac) throws Libc.NativeException {
         buf.fill((byte) 0);
-        int off = 16 + 16; // nlmsghdr, ifinfomsg (AF_UNSPEC, no flags)
+        int off = LINK_ATTRS; // ifinfomsg: AF_UNSPEC, no flags
         off = attribute(off, IFLA_IFNAME, (name + "\0").getBytes(StandardCharsets.US_ASCII));
         off = attribute(off, IFLA_ADDRESS, mac);
         off = attribute(off, IFLA_LINK, intBytes(baseIndex));
         int linkinfo = off;
-        off += 4;
+        off += RTA_HDRLEN;
         off = attribute(off, IFLA_INFO_KIND, "macvlan".getBytes(StandardCharsets.US_ASCII));
         int data = off;
-        off += 4;
+        off += RTA_HDRLEN;
         off = attribute(off, IFLA_MACVLAN_MODE, intBytes(MACVLAN_MODE_PRIVATE));
         nest(data, IFLA_INFO_DATA, off);
         nest(linkinfo, IFLA_LINKINFO, off);
@@ -206,12 +215,12 @@ public final class Netlink implements AutoCloseable {
      */
     public void disableIpv6AddressGeneration(int ifindex) throws Libc.NativeException {
         buf.fill((byte) 0);
-        buf.set(ValueLayout.JAVA_INT, 16 + 4, ifindex);
-        int off = 16 + 16;
+        buf.set(C_INT, LINK_MSG + IFI_INDEX, ifindex);
+        int off = LINK_ATTRS;
         int spec = off;
-        off += 4;
+        off += RTA_HDRLEN;
         int inet6 = off;
-        off += 4;
+        off += RTA_HDRLEN;
         off = attribute(off, IFLA_INET6_ADDR_GEN_MODE, new byte[] {IN6_ADDR_GEN_MODE_NONE});
         nest(inet6, (short) Libc.AF_INET6, off);
         nest(spec, IFLA_AF_SPEC, off);
@@ -224,10 +233,10 @@ public final class Netlink implements AutoCloseable {
     /** Sets an interface administratively up. */
     public void setLinkUp(int ifindex) throws Libc.NativeException {
         buf.fill((byte) 0);
-        buf.set(ValueLayout.JAVA_INT, 16 + 4, ifindex);
-        buf.set(ValueLayout.JAVA_INT, 16 + 8, IFF_UP);   // ifi_flags
-        buf.set(ValueLayout.JAVA_INT, 16 + 12, IFF_UP);  // ifi_change
-        int errno = transact(RTM_NEWLINK, (short) (NLM_F_REQUEST | NLM_F_ACK), 32);
+        buf.set(C_INT, LINK_MSG + IFI_INDEX, ifindex);
+        buf.set(C_INT, LINK_MSG + IFI_FLAGS, Libc.IFF_UP);
+        buf.set(C_INT, LINK_MSG + IFI_CHANGE, Libc.IFF_UP);
+        int errno = transact(RTM_NEWLINK, (short) (NLM_F_REQUEST | NLM_F_ACK), LINK_ATTRS);
         if (errno != 0) {
             throw new Libc.NativeException("RTM_NEWLINK up", errno, "interface " + ifindex);
         }
@@ -236,28 +245,28 @@ public final class Netlink implements AutoCloseable {
     /** Deletes an interface; one already gone is not an error. */
     public void deleteLink(int ifindex) throws Libc.NativeException {
         buf.fill((byte) 0);
-        buf.set(ValueLayout.JAVA_INT, 16 + 4, ifindex);
-        int errno = transact(RTM_DELLINK, (short) (NLM_F_REQUEST | NLM_F_ACK), 32);
+        buf.set(C_INT, LINK_MSG + IFI_INDEX, ifindex);
+        int errno = transact(RTM_DELLINK, (short) (NLM_F_REQUEST | NLM_F_ACK), LINK_ATTRS);
         if (errno != 0 && errno != Libc.ENODEV) {
             throw new Libc.NativeException("RTM_DELLINK", errno, "interface " + ifindex);
         }
     }
 
     private void nest(int at, short type, int end) {
-        buf.set(ValueLayout.JAVA_SHORT, at, (short) (end - at));
-        buf.set(ValueLayout.JAVA_SHORT, at + 2, type);
+        buf.set(C_SHORT, at + RTA_LEN, (short) (end - at));
+        buf.set(C_SHORT, at + RTA_TYPE, type);
     }
 
     private static byte[] intBytes(int v) {
-        return java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(v).array();
+        return java.nio.ByteBuffer.allocate(Integer.BYTES).order(java.nio.ByteOrder.nativeOrder()).putInt(v).array();
     }
 
     /** An interface's MAC through this socket's namespace (SIOCGIFHWADDR). */
     public byte[] macAddressIn(String ifname) throws Libc.NativeException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment ifr = Libc.ifreq(ioctlFd, Libc.SIOCGIFHWADDR, ifname, a);
-            byte[] mac = new byte[6];
-            MemorySegment.copy(ifr, ValueLayout.JAVA_BYTE, 18, mac, 0, 6);
+            byte[] mac = new byte[MAC_LENGTH];
+            MemorySegment.copy(ifr, C_CHAR, IFR_HWADDR_DATA, mac, 0, MAC_LENGTH);
             return mac;
         }
     }
@@ -271,14 +280,15 @@ public final class Netlink implements AutoCloseable {
      */
     public Optional<InetAddress> linkLocalIpv6(int ifindex, java.util.Set<InetAddress> virtual) {
         try {
+            int length = ADDR_MSG + nlmsgAlign(IFADDRMSG_SIZE);
             dump.fill((byte) 0);
-            dump.set(ValueLayout.JAVA_INT, 0, 16 + 8);
-            dump.set(ValueLayout.JAVA_SHORT, 4, RTM_GETADDR);
-            dump.set(ValueLayout.JAVA_SHORT, 6, (short) (NLM_F_REQUEST | NLM_F_DUMP));
+            dump.set(C_INT, NLMSG_LEN_FIELD, length);
+            dump.set(C_SHORT, NLMSG_TYPE, RTM_GETADDR);
+            dump.set(C_SHORT, NLMSG_FLAGS, (short) (NLM_F_REQUEST | NLM_F_DUMP));
             int s = ++seq;
-            dump.set(ValueLayout.JAVA_INT, 8, s);
-            dump.set(ValueLayout.JAVA_BYTE, 16, (byte) Libc.AF_INET6);
-            long n = Libc.sendto(fd, dump, 16 + 8, 0, kernel, call);
+            dump.set(C_INT, NLMSG_SEQ, s);
+            dump.set(C_CHAR, ADDR_MSG + IFA_FAMILY, (byte) Libc.AF_INET6);
+            long n = Libc.sendto(fd, dump, length, 0, kernel, call);
             if (n < 0) {
                 return Optional.empty();
             }
@@ -292,35 +302,38 @@ public final class Netlink implements AutoCloseable {
                 if (r < 0) {
                     return Optional.empty();
                 }
-                for (long at = 0; at + 16 <= r; ) {
-                    int len = dump.get(ValueLayout.JAVA_INT, at);
-                    short t = dump.get(ValueLayout.JAVA_SHORT, at + 4);
-                    int rs = dump.get(ValueLayout.JAVA_INT, at + 8);
-                    if (len < 16 || at + len > r) {
+                for (long at = 0; at + NLMSG_HDRLEN <= r; ) {
+                    int len = dump.get(C_INT, at + NLMSG_LEN_FIELD);
+                    short t = dump.get(C_SHORT, at + NLMSG_TYPE);
+                    int rs = dump.get(C_INT, at + NLMSG_SEQ);
+                    if (len < NLMSG_HDRLEN || at + len > r) {
                         break;
                     }
                     if (rs == s && (t == NLMSG_DONE || t == NLMSG_ERROR)) {
                         return Optional.ofNullable(usable != null ? usable : tentative);
                     }
-                    if (rs == s && t == RTM_NEWADDR && len >= 24
-                            && dump.get(ValueLayout.JAVA_BYTE, at + 16) == Libc.AF_INET6
-                            && dump.get(ValueLayout.JAVA_INT, at + 20) == ifindex
-                            && Byte.toUnsignedInt(dump.get(ValueLayout.JAVA_BYTE, at + 19)) == RT_SCOPE_LINK) {
-                        int flags = Byte.toUnsignedInt(dump.get(ValueLayout.JAVA_BYTE, at + 18));
+                    long msg = at + NLMSG_HDRLEN;
+                    long attrs = msg + nlmsgAlign(IFADDRMSG_SIZE);
+                    if (rs == s && t == RTM_NEWADDR && len >= attrs - at
+                            && dump.get(C_CHAR, msg + IFA_FAMILY) == Libc.AF_INET6
+                            && dump.get(C_INT, msg + IFA_INDEX) == ifindex
+                            && Byte.toUnsignedInt(dump.get(C_CHAR, msg + IFA_SCOPE)) == RT_SCOPE_LINK) {
+                        int flags = Byte.toUnsignedInt(dump.get(C_CHAR, msg + IFA_FLAGS_FIELD));
                         byte[] addr = null;
-                        for (long a = at + 24; a + 4 <= at + len; ) {
-                            int alen = Short.toUnsignedInt(dump.get(ValueLayout.JAVA_SHORT, a));
-                            short atype = dump.get(ValueLayout.JAVA_SHORT, a + 2);
-                            if (alen < 4) {
+                        for (long a = attrs; a + RTA_HDRLEN <= at + len; ) {
+                            int alen = Short.toUnsignedInt(dump.get(C_SHORT, a + RTA_LEN));
+                            short atype = dump.get(C_SHORT, a + RTA_TYPE);
+                            if (alen < RTA_HDRLEN) {
                                 break;
                             }
-                            if ((atype == IFA_ADDRESS || atype == IFA_LOCAL) && alen == 20 && addr == null) {
-                                addr = new byte[16];
-                                MemorySegment.copy(dump, ValueLayout.JAVA_BYTE, a + 4, addr, 0, 16);
-                            } else if (atype == IFA_FLAGS && alen == 8) {
-                                flags = dump.get(ValueLayout.JAVA_INT, a + 4); // the full 32 bits
+                            if ((atype == IFA_ADDRESS || atype == IFA_LOCAL) && alen == RTA_HDRLEN + IPV6_LENGTH
+                                    && addr == null) {
+                                addr = new byte[IPV6_LENGTH];
+                                MemorySegment.copy(dump, C_CHAR, a + RTA_HDRLEN, addr, 0, IPV6_LENGTH);
+                            } else if (atype == IFA_FLAGS && alen == RTA_HDRLEN + C_INT.byteSize()) {
+                                flags = dump.get(C_INT, a + RTA_HDRLEN); // the full 32 bits
                             }
-                            a += (alen + 3) & ~3;
+                            a += rtaAlign(alen);
                         }
                         if (addr != null && (addr[0] & 0xff) == 0xfe && (addr[1] & 0xc0) == 0x80
                                 && (flags & IFA_F_DADFAILED) == 0) {
@@ -334,7 +347,7 @@ public final class Netlink implements AutoCloseable {
                             }
                         }
                     }
-                    at += (len + 3) & ~3;
+                    at += nlmsgAlign(len);
                 }
             }
         } catch (java.net.UnknownHostException e) {
@@ -343,11 +356,11 @@ public final class Netlink implements AutoCloseable {
     }
 
     private int attribute(int off, short type, byte[] value) {
-        int len = 4 + value.length;
-        buf.set(ValueLayout.JAVA_SHORT, off, (short) len);
-        buf.set(ValueLayout.JAVA_SHORT, off + 2, type);
-        MemorySegment.copy(value, 0, buf, ValueLayout.JAVA_BYTE, off + 4, value.length);
-        return off + ((len + 3) & ~3);
+        int len = RTA_HDRLEN + value.length;
+        buf.set(C_SHORT, off + RTA_LEN, (short) len);
+        buf.set(C_SHORT, off + RTA_TYPE, type);
+        MemorySegment.copy(value, 0, buf, C_CHAR, off + RTA_HDRLEN, value.length);
+        return off + rtaAlign(len);
     }
 
     /** An interface's MAC address (SIOCGIFHWADDR), in the calling thread's namespace. */
@@ -355,8 +368,8 @@ public final class Netlink implements AutoCloseable {
         int s = Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0, "ioctl socket");
         try (Arena a = Arena.ofConfined()) {
             MemorySegment ifr = Libc.ifreq(s, Libc.SIOCGIFHWADDR, ifname, a);
-            byte[] mac = new byte[6];
-            MemorySegment.copy(ifr, ValueLayout.JAVA_BYTE, 18, mac, 0, 6);
+            byte[] mac = new byte[MAC_LENGTH];
+            MemorySegment.copy(ifr, C_CHAR, IFR_HWADDR_DATA, mac, 0, MAC_LENGTH);
             return mac;
         } finally {
             Libc.close(s);
@@ -369,8 +382,8 @@ public final class Netlink implements AutoCloseable {
             int s = Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0, "ioctl socket");
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment ifr = Libc.ifreq(s, Libc.SIOCGIFADDR, ifname, a);
-                byte[] ip = new byte[4];
-                MemorySegment.copy(ifr, ValueLayout.JAVA_BYTE, 20, ip, 0, 4);
+                byte[] ip = new byte[IPV4_LENGTH];
+                MemorySegment.copy(ifr, C_CHAR, IFR_ADDR_SIN_ADDR, ip, 0, IPV4_LENGTH);
                 return Optional.of(InetAddress.getByAddress(ip));
             } finally {
                 Libc.close(s);
@@ -384,8 +397,8 @@ public final class Netlink implements AutoCloseable {
     public Optional<InetAddress> primaryIpv4In(String ifname) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment ifr = Libc.ifreq(ioctlFd, Libc.SIOCGIFADDR, ifname, a);
-            byte[] ip = new byte[4];
-            MemorySegment.copy(ifr, ValueLayout.JAVA_BYTE, 20, ip, 0, 4);
+            byte[] ip = new byte[IPV4_LENGTH];
+            MemorySegment.copy(ifr, C_CHAR, IFR_ADDR_SIN_ADDR, ip, 0, IPV4_LENGTH);
             return Optional.of(InetAddress.getByAddress(ip));
         } catch (Libc.NativeException | java.net.UnknownHostException e) {
             return Optional.empty();
@@ -395,9 +408,9 @@ public final class Netlink implements AutoCloseable {
     /** Whether an interface of this socket's namespace is up with carrier (SIOCGIFFLAGS: IFF_UP and IFF_RUNNING). */
     public boolean linkUp(String ifname) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment ifr = Libc.ifreq(ioctlFd, 0x8913, ifname, a);
-            short flags = ifr.get(ValueLayout.JAVA_SHORT, 16);
-            return (flags & 0x1) != 0 && (flags & 0x40) != 0;
+            MemorySegment ifr = Libc.ifreq(ioctlFd, Libc.SIOCGIFFLAGS, ifname, a);
+            short flags = ifr.get(C_SHORT, IFR_FLAGS);
+            return (flags & Libc.IFF_UP) != 0 && (flags & Libc.IFF_RUNNING) != 0;
         } catch (Libc.NativeException e) {
             return false;
         }

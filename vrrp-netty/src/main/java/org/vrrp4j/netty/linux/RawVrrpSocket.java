@@ -1,8 +1,10 @@
 package org.vrrp4j.netty.linux;
 
+import static org.vrrp4j.netty.linux.CStructs.*;
+
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -23,24 +25,32 @@ public final class RawVrrpSocket implements AutoCloseable {
     public static final int PROTOCOL = 112;
     private static final int BUFFER = 4096;
     private static final int CONTROL = 256;
+    /** Room for either socket address: the received source, the destination sent to. */
+    private static final MemoryLayout SOCKADDR_ANY = MemoryLayout.unionLayout(SOCKADDR_IN, SOCKADDR_IN6);
+    /** The one control message sent: IP_PKTINFO or IPV6_PKTINFO, whichever is bigger. */
+    private static final long SEND_CONTROL = Math.max(cmsgSpace(IN_PKTINFO.byteSize()), cmsgSpace(IN6_PKTINFO.byteSize()));
+    private static final long IN_ADDR_SIZE = IN_ADDR.byteSize();
+    private static final long IN6_ADDR_SIZE = IN6_ADDR.byteSize();
+    private static final byte[] VRRP_GROUP_4 = {(byte) 224, 0, 0, 18};
+    private static final byte[] VRRP_GROUP_6 = {(byte) 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12};
 
     private final int fd;
     private final int ifindex;
     private final String ifname;
     private final boolean ipv6;
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment data = arena.allocate(BUFFER, 8);
+    private final MemorySegment data = arena.allocate(BUFFER, C_LONG.byteAlignment());
     private final ByteBuffer dataView = data.asByteBuffer().order(ByteOrder.BIG_ENDIAN);
-    private final MemorySegment control = arena.allocate(CONTROL, 8);
-    private final MemorySegment name = arena.allocate(28, 8); // sockaddr_in6 (sockaddr_in fits)
-    private final MemorySegment iov = arena.allocate(16, 8);
-    private final MemorySegment msg = arena.allocate(56, 8);
-    private final MemorySegment sendData = arena.allocate(BUFFER, 8);
+    private final MemorySegment control = arena.allocate(CONTROL, CMSGHDR.byteAlignment());
+    private final MemorySegment name = arena.allocate(SOCKADDR_ANY);
+    private final MemorySegment iov = arena.allocate(IOVEC);
+    private final MemorySegment msg = arena.allocate(MSGHDR);
+    private final MemorySegment sendData = arena.allocate(BUFFER, C_LONG.byteAlignment());
     private final ByteBuffer sendView = sendData.asByteBuffer().order(ByteOrder.BIG_ENDIAN);
-    private final MemorySegment sendControl = arena.allocate(40, 8); // CMSG_SPACE(in6_pktinfo)
-    private final MemorySegment sendName = arena.allocate(28, 8);
-    private final MemorySegment sendIov = arena.allocate(16, 8);
-    private final MemorySegment sendMsg = arena.allocate(56, 8);
+    private final MemorySegment sendControl = arena.allocate(SEND_CONTROL, CMSGHDR.byteAlignment());
+    private final MemorySegment sendName = arena.allocate(SOCKADDR_ANY);
+    private final MemorySegment sendIov = arena.allocate(IOVEC);
+    private final MemorySegment sendMsg = arena.allocate(MSGHDR);
     private final Libc.Call call = new Libc.Call();
     private volatile boolean closed;
 
@@ -65,11 +75,10 @@ public final class RawVrrpSocket implements AutoCloseable {
             Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_TTL, 255, "IP_MULTICAST_TTL");
             Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_TTL, 255, "IP_TTL");
             Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_TOS, 0xc0, "IP_TOS");
-            MemorySegment mreqn = a.allocate(12, 4);
-            mreqn.set(ValueLayout.JAVA_INT, 8, ifindex);
+            MemorySegment mreqn = a.allocate(IP_MREQN);
+            mreqn.set(C_INT, IMR_IFINDEX, ifindex);
             Libc.setsockopt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_IF, mreqn, "IP_MULTICAST_IF " + ifname);
-            mreqn.set(ValueLayout.JAVA_BYTE, 0, (byte) 224);
-            mreqn.set(ValueLayout.JAVA_BYTE, 3, (byte) 18);
+            MemorySegment.copy(VRRP_GROUP_4, 0, mreqn, C_CHAR, IMR_MULTIADDR, VRRP_GROUP_4.length);
             Libc.setsockopt(fd, Libc.IPPROTO_IP, Libc.IP_ADD_MEMBERSHIP, mreqn, "join 224.0.0.18 on " + ifname);
         } catch (Libc.NativeException | RuntimeException e) {
             Libc.close(fd);
@@ -102,11 +111,9 @@ public final class RawVrrpSocket implements AutoCloseable {
             Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, 0xc0, "IPV6_TCLASS");
             Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_CHECKSUM, 6, "IPV6_CHECKSUM");
             Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_IF, ifindex, "IPV6_MULTICAST_IF " + ifname);
-            MemorySegment mreq = a.allocate(20, 4); // struct ipv6_mreq: ff02::12, ifindex
-            mreq.set(ValueLayout.JAVA_BYTE, 0, (byte) 0xff);
-            mreq.set(ValueLayout.JAVA_BYTE, 1, (byte) 0x02);
-            mreq.set(ValueLayout.JAVA_BYTE, 15, (byte) 0x12);
-            mreq.set(ValueLayout.JAVA_INT, 16, ifindex);
+            MemorySegment mreq = a.allocate(IPV6_MREQ);
+            MemorySegment.copy(VRRP_GROUP_6, 0, mreq, C_CHAR, IPV6MR_MULTIADDR, VRRP_GROUP_6.length);
+            mreq.set(C_INT, IPV6MR_IFINDEX, ifindex);
             Libc.setsockopt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_ADD_MEMBERSHIP, mreq, "join ff02::12 on " + ifname);
         } catch (Libc.NativeException | RuntimeException e) {
             Libc.close(fd);
@@ -176,14 +183,14 @@ public final class RawVrrpSocket implements AutoCloseable {
      */
     public boolean receive(Received out) throws Libc.NativeException {
         msg.fill((byte) 0);
-        iov.set(ValueLayout.ADDRESS, 0, data);
-        iov.set(ValueLayout.JAVA_LONG, 8, BUFFER);
-        msg.set(ValueLayout.ADDRESS, 0, name);
-        msg.set(ValueLayout.JAVA_INT, 8, (int) name.byteSize());
-        msg.set(ValueLayout.ADDRESS, 16, iov);
-        msg.set(ValueLayout.JAVA_LONG, 24, 1);
-        msg.set(ValueLayout.ADDRESS, 32, control);
-        msg.set(ValueLayout.JAVA_LONG, 40, CONTROL);
+        iov.set(C_POINTER, IOVEC_BASE, data);
+        iov.set(C_SIZE_T, IOVEC_LEN, BUFFER);
+        msg.set(C_POINTER, MSG_NAME, name);
+        msg.set(C_INT, MSG_NAMELEN, (int) name.byteSize());
+        msg.set(C_POINTER, MSG_IOV, iov);
+        msg.set(C_SIZE_T, MSG_IOVLEN, 1);
+        msg.set(C_POINTER, MSG_CONTROL, control);
+        msg.set(C_SIZE_T, MSG_CONTROLLEN, CONTROL);
         long n = Libc.recvmsg(fd, msg, Libc.MSG_DONTWAIT, call);
         if (n == -Libc.EAGAIN || n == -Libc.EINTR) {
             return false;
@@ -196,26 +203,27 @@ public final class RawVrrpSocket implements AutoCloseable {
         out.ifindex = 0;
         out.hopLimit = -1;
         if (ipv6) {
-            MemorySegment.copy(name, ValueLayout.JAVA_BYTE, 8, out.source, 0, 16); // sin6_addr
+            MemorySegment.copy(name, C_CHAR, SIN6_ADDR, out.source, 0, (int) IN6_ADDR_SIZE);
             java.util.Arrays.fill(out.destination, (byte) 0); // :: unless IPV6_PKTINFO says (never stale)
         }
-        long clen = msg.get(ValueLayout.JAVA_LONG, 40);
-        for (long off = 0; off + 16 <= clen; ) {
-            long len = control.get(ValueLayout.JAVA_LONG, off);
-            int level = control.get(ValueLayout.JAVA_INT, off + 8);
-            int type = control.get(ValueLayout.JAVA_INT, off + 12);
-            if (len < 16) {
+        long clen = msg.get(C_SIZE_T, MSG_CONTROLLEN);
+        for (long off = 0; off + CMSGHDR.byteSize() <= clen; ) { // CMSG_FIRSTHDR / CMSG_NXTHDR
+            long len = control.get(C_SIZE_T, off + CMSG_LEN_FIELD);
+            int level = control.get(C_INT, off + CMSG_LEVEL);
+            int type = control.get(C_INT, off + CMSG_TYPE);
+            if (len < CMSGHDR.byteSize() || off + len > clen) {
                 break;
             }
-            if (level == Libc.IPPROTO_IP && type == Libc.IP_PKTINFO && len >= 16 + 12) {
-                out.ifindex = control.get(ValueLayout.JAVA_INT, off + 16);
-            } else if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_PKTINFO && len >= 16 + 20) {
-                MemorySegment.copy(control, ValueLayout.JAVA_BYTE, off + 16, out.destination, 0, 16);
-                out.ifindex = control.get(ValueLayout.JAVA_INT, off + 32);
-            } else if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_HOPLIMIT && len >= 16 + 4) {
-                out.hopLimit = control.get(ValueLayout.JAVA_INT, off + 16);
+            long at = off + CMSG_DATA;
+            if (level == Libc.IPPROTO_IP && type == Libc.IP_PKTINFO && len >= cmsgLen(IN_PKTINFO.byteSize())) {
+                out.ifindex = control.get(C_INT, at + IPI_IFINDEX);
+            } else if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_PKTINFO && len >= cmsgLen(IN6_PKTINFO.byteSize())) {
+                MemorySegment.copy(control, C_CHAR, at + IPI6_ADDR, out.destination, 0, (int) IN6_ADDR_SIZE);
+                out.ifindex = control.get(C_INT, at + IPI6_IFINDEX);
+            } else if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_HOPLIMIT && len >= cmsgLen(C_INT.byteSize())) {
+                out.hopLimit = control.get(C_INT, at);
             }
-            off += (len + 7) & ~7L;
+            off += cmsgAlign(len);
         }
         return true;
     }
@@ -253,47 +261,47 @@ public final class RawVrrpSocket implements AutoCloseable {
 
     private int send4(int fd, int length, byte[] src, byte[] dst) {
         sendName.fill((byte) 0);
-        sendName.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET);
-        MemorySegment.copy(dst, 0, sendName, ValueLayout.JAVA_BYTE, 4, 4);
-        sendIov.set(ValueLayout.ADDRESS, 0, sendData);
-        sendIov.set(ValueLayout.JAVA_LONG, 8, length);
+        sendName.set(C_SHORT, SIN_FAMILY, (short) Libc.AF_INET);
+        MemorySegment.copy(dst, 0, sendName, C_CHAR, SIN_ADDR, (int) IN_ADDR_SIZE);
+        sendIov.set(C_POINTER, IOVEC_BASE, sendData);
+        sendIov.set(C_SIZE_T, IOVEC_LEN, length);
         sendControl.fill((byte) 0);
-        sendControl.set(ValueLayout.JAVA_LONG, 0, 16 + 12); // CMSG_LEN(sizeof(in_pktinfo))
-        sendControl.set(ValueLayout.JAVA_INT, 8, Libc.IPPROTO_IP);
-        sendControl.set(ValueLayout.JAVA_INT, 12, Libc.IP_PKTINFO);
-        sendControl.set(ValueLayout.JAVA_INT, 16, ifindex);
-        MemorySegment.copy(src, 0, sendControl, ValueLayout.JAVA_BYTE, 20, 4); // ipi_spec_dst: the source
+        sendControl.set(C_SIZE_T, CMSG_LEN_FIELD, cmsgLen(IN_PKTINFO.byteSize()));
+        sendControl.set(C_INT, CMSG_LEVEL, Libc.IPPROTO_IP);
+        sendControl.set(C_INT, CMSG_TYPE, Libc.IP_PKTINFO);
+        sendControl.set(C_INT, CMSG_DATA + IPI_IFINDEX, ifindex);
+        MemorySegment.copy(src, 0, sendControl, C_CHAR, CMSG_DATA + IPI_SPEC_DST, (int) IN_ADDR_SIZE); // the source
         sendMsg.fill((byte) 0);
-        sendMsg.set(ValueLayout.ADDRESS, 0, sendName);
-        sendMsg.set(ValueLayout.JAVA_INT, 8, 16);
-        sendMsg.set(ValueLayout.ADDRESS, 16, sendIov);
-        sendMsg.set(ValueLayout.JAVA_LONG, 24, 1);
-        sendMsg.set(ValueLayout.ADDRESS, 32, sendControl);
-        sendMsg.set(ValueLayout.JAVA_LONG, 40, 32); // CMSG_SPACE(12)
+        sendMsg.set(C_POINTER, MSG_NAME, sendName);
+        sendMsg.set(C_INT, MSG_NAMELEN, (int) SOCKADDR_IN.byteSize());
+        sendMsg.set(C_POINTER, MSG_IOV, sendIov);
+        sendMsg.set(C_SIZE_T, MSG_IOVLEN, 1);
+        sendMsg.set(C_POINTER, MSG_CONTROL, sendControl);
+        sendMsg.set(C_SIZE_T, MSG_CONTROLLEN, cmsgSpace(IN_PKTINFO.byteSize()));
         long n = Libc.sendmsg(fd, sendMsg, 0, call);
         return n < 0 ? (int) -n : 0;
     }
 
     private int send6(int fd, int length, byte[] src, byte[] dst) {
         sendName.fill((byte) 0);
-        sendName.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET6); // port 0: raw sockets take none
-        MemorySegment.copy(dst, 0, sendName, ValueLayout.JAVA_BYTE, 8, 16);
-        sendName.set(ValueLayout.JAVA_INT, 24, ifindex);                // sin6_scope_id
-        sendIov.set(ValueLayout.ADDRESS, 0, sendData);
-        sendIov.set(ValueLayout.JAVA_LONG, 8, length);
+        sendName.set(C_SHORT, SIN6_FAMILY, (short) Libc.AF_INET6); // port 0: raw sockets take none
+        MemorySegment.copy(dst, 0, sendName, C_CHAR, SIN6_ADDR, (int) IN6_ADDR_SIZE);
+        sendName.set(C_INT, SIN6_SCOPE_ID, ifindex);
+        sendIov.set(C_POINTER, IOVEC_BASE, sendData);
+        sendIov.set(C_SIZE_T, IOVEC_LEN, length);
         sendControl.fill((byte) 0);
-        sendControl.set(ValueLayout.JAVA_LONG, 0, 16 + 20); // CMSG_LEN(sizeof(in6_pktinfo))
-        sendControl.set(ValueLayout.JAVA_INT, 8, Libc.IPPROTO_IPV6);
-        sendControl.set(ValueLayout.JAVA_INT, 12, Libc.IPV6_PKTINFO);
-        MemorySegment.copy(src, 0, sendControl, ValueLayout.JAVA_BYTE, 16, 16); // ipi6_addr: the source
-        sendControl.set(ValueLayout.JAVA_INT, 32, ifindex);
+        sendControl.set(C_SIZE_T, CMSG_LEN_FIELD, cmsgLen(IN6_PKTINFO.byteSize()));
+        sendControl.set(C_INT, CMSG_LEVEL, Libc.IPPROTO_IPV6);
+        sendControl.set(C_INT, CMSG_TYPE, Libc.IPV6_PKTINFO);
+        MemorySegment.copy(src, 0, sendControl, C_CHAR, CMSG_DATA + IPI6_ADDR, (int) IN6_ADDR_SIZE); // the source
+        sendControl.set(C_INT, CMSG_DATA + IPI6_IFINDEX, ifindex);
         sendMsg.fill((byte) 0);
-        sendMsg.set(ValueLayout.ADDRESS, 0, sendName);
-        sendMsg.set(ValueLayout.JAVA_INT, 8, 28);
-        sendMsg.set(ValueLayout.ADDRESS, 16, sendIov);
-        sendMsg.set(ValueLayout.JAVA_LONG, 24, 1);
-        sendMsg.set(ValueLayout.ADDRESS, 32, sendControl);
-        sendMsg.set(ValueLayout.JAVA_LONG, 40, 40); // CMSG_SPACE(20)
+        sendMsg.set(C_POINTER, MSG_NAME, sendName);
+        sendMsg.set(C_INT, MSG_NAMELEN, (int) SOCKADDR_IN6.byteSize());
+        sendMsg.set(C_POINTER, MSG_IOV, sendIov);
+        sendMsg.set(C_SIZE_T, MSG_IOVLEN, 1);
+        sendMsg.set(C_POINTER, MSG_CONTROL, sendControl);
+        sendMsg.set(C_SIZE_T, MSG_CONTROLLEN, cmsgSpace(IN6_PKTINFO.byteSize()));
         long n = Libc.sendmsg(fd, sendMsg, 0, call);
         return n < 0 ? (int) -n : 0;
     }
