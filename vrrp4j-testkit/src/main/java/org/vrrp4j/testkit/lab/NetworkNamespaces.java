@@ -74,7 +74,8 @@ public final class NetworkNamespaces {
         private final MethodHandle closeFd;
 
         private Libc() throws Throwable {
-            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            // this class's own lookup: downcallHandle is restricted and checks its caller's native access
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
             Class<?> linkerType = Class.forName("java.lang.foreign.Linker");
             Class<?> optionType = Class.forName("java.lang.foreign.Linker$Option");
             Class<?> lookupType = Class.forName("java.lang.foreign.SymbolLookup");
