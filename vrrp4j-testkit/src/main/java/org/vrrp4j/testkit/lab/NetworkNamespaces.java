@@ -60,7 +60,6 @@ public final class NetworkNamespaces {
     private static final class Libc {
         private static volatile Libc instance;
 
-        private final Class<?> arenaType;
         private final MethodHandle ofConfined;
         private final MethodHandle allocateLayout;
         private final MethodHandle allocateString;
@@ -87,7 +86,7 @@ public final class NetworkNamespaces {
             Class<?> ofIntType = Class.forName("java.lang.foreign.ValueLayout$OfInt");
             Class<?> allocatorType = Class.forName("java.lang.foreign.SegmentAllocator");
             Class<?> groupLayoutType = Class.forName("java.lang.foreign.StructLayout");
-            arenaType = Class.forName("java.lang.foreign.Arena");
+            Class<?> arenaType = Class.forName("java.lang.foreign.Arena");
 
             Object linker = lookup.findStatic(linkerType, "nativeLinker", MethodType.methodType(linkerType)).invoke();
             Object libc = lookup.findVirtual(linkerType, "defaultLookup", MethodType.methodType(lookupType)).invoke(linker);
