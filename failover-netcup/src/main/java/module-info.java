@@ -5,6 +5,7 @@
  */
 module org.vrrp4j.failover.netcup {
     requires org.vrrp4j.failover;
+    requires org.vrrp4j.core;
     requires org.slf4j;
     requires java.net.http;
     requires com.fasterxml.jackson.databind;

@@ -3,6 +3,7 @@ package org.vrrp4j.failover.netcup;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Objects;
+import org.vrrp4j.core.packet.IpLiterals;
 import org.vrrp4j.failover.spi.ProviderConfigException;
 
 /**
@@ -21,7 +22,7 @@ public record FailoverIp(InetAddress address, int prefixLength) {
         String t = text.strip();
         int slash = t.indexOf('/');
         try {
-            InetAddress a = InetAddress.ofLiteral(slash < 0 ? t : t.substring(0, slash));
+            InetAddress a = IpLiterals.parse(slash < 0 ? t : t.substring(0, slash));
             int len = slash < 0 ? (a instanceof Inet6Address ? 64 : 32) : Integer.parseInt(t.substring(slash + 1));
             if (len < 0 || len > (a instanceof Inet6Address ? 128 : 32)) {
                 throw new ProviderConfigException("failover_ip", "prefix length out of range in '" + text + "'");

@@ -18,7 +18,7 @@ public final class UnsolicitedNeighborAdvert {
     public static final int FRAME_LENGTH = 14 + 40 + 24 + 8;
     private static final int ICMPV6 = 58;
     private static final int NA_LENGTH = 32;
-    private static final byte[] ALL_NODES = InetAddress.ofLiteral("ff02::1").getAddress();
+    private static final byte[] ALL_NODES = IpLiterals.parse("ff02::1").getAddress();
 
     private UnsolicitedNeighborAdvert() {
     }

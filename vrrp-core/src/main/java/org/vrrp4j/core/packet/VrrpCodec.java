@@ -9,9 +9,9 @@ import java.nio.ByteBuffer;
  */
 public final class VrrpCodec {
     /** The VRRP multicast group for IPv4. */
-    public static final InetAddress IPV4_GROUP = InetAddress.ofLiteral("224.0.0.18");
+    public static final InetAddress IPV4_GROUP = IpLiterals.parse("224.0.0.18");
     /** The VRRP multicast group for IPv6. */
-    public static final InetAddress IPV6_GROUP = InetAddress.ofLiteral("ff02::12");
+    public static final InetAddress IPV6_GROUP = IpLiterals.parse("ff02::12");
     /** Largest VRRP message: 8 + 255 × 16 bytes. */
     public static final int MAX_MESSAGE = 8 + 255 * 16;
 

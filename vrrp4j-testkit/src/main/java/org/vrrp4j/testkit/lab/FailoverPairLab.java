@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
+import org.vrrp4j.core.packet.IpLiterals;
 import org.vrrp4j.testkit.netcup.NetcupRestStandIn;
 import org.vrrp4j.testkit.netcup.NetcupSoapStandIn;
 
@@ -91,8 +92,8 @@ public final class FailoverPairLab implements AutoCloseable {
 
     private void startStandIns() throws Exception {
         NetworkNamespaces.call(scpNs, () -> {
-            rest = new NetcupRestStandIn(new InetSocketAddress(InetAddress.ofLiteral(SCP_ADDRESS), 8080));
-            soap = new NetcupSoapStandIn(new InetSocketAddress(InetAddress.ofLiteral(SCP_ADDRESS), 8081), "/WSEndUser");
+            rest = new NetcupRestStandIn(new InetSocketAddress(IpLiterals.parse(SCP_ADDRESS), 8080));
+            soap = new NetcupSoapStandIn(new InetSocketAddress(IpLiterals.parse(SCP_ADDRESS), 8081), "/WSEndUser");
             return null;
         });
         rest.routeV4To(999_999); // routed to some other server: the first master has to move it

@@ -176,7 +176,7 @@ public final class NetnsLab implements AutoCloseable {
             for (String line : run("ip", "-n", ns, "-6", "-o", "addr", "show", "dev", "eth0", "scope", "link").lines().toList()) {
                 if (!line.contains("tentative")) {
                     String cidr = line.split("\\s+")[3];
-                    return java.net.InetAddress.ofLiteral(cidr.substring(0, cidr.indexOf('/')));
+                    return org.vrrp4j.core.packet.IpLiterals.parse(cidr.substring(0, cidr.indexOf('/')));
                 }
             }
             if (System.nanoTime() > end) {

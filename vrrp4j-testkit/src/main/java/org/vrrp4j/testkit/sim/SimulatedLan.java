@@ -31,8 +31,8 @@ import org.vrrp4j.core.packet.VrrpCodec;
  *
  * <pre>{@code
  * SimulatedLan lan = new SimulatedLan(42);
- * lan.addRouter("s1", s1Config, InetAddress.ofLiteral("198.18.0.1"));
- * lan.addRouter("s2", s2Config, InetAddress.ofLiteral("198.18.0.2"));
+ * lan.addRouter("s1", s1Config, IpLiterals.parse("198.18.0.1"));
+ * lan.addRouter("s2", s2Config, IpLiterals.parse("198.18.0.2"));
  * lan.startAll(0);
  * lan.runUntil(SimulatedLan.seconds(10));
  * assertThat(lan.masters()).containsExactly("s1");
