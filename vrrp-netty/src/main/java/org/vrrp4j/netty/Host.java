@@ -37,8 +37,8 @@ interface Host extends AutoCloseable {
     /** Adds an address to an interface: true when added, false when the host had it already. */
     boolean addAddress(int ifindex, VirtualAddress address) throws IOException;
 
-    /** Removes an address this node added. */
-    void removeAddress(int ifindex, VirtualAddress address) throws IOException;
+    /** Removes an address: true when it was there, false when it was not. */
+    boolean removeAddress(int ifindex, VirtualAddress address) throws IOException;
 
     /** keepalived refuses a unicast source the host does not have; so do we (IllegalArgumentException). */
     void requireLocal(InetAddress source, VirtualRouterConfig config);

@@ -75,8 +75,8 @@ final class LinuxHost implements Host {
     }
 
     @Override
-    public void removeAddress(int ifindex, VirtualAddress va) throws IOException {
-        netlink.removeAddress(ifindex, va.address(), va.prefixLength());
+    public boolean removeAddress(int ifindex, VirtualAddress va) throws IOException {
+        return netlink.removeAddress(ifindex, va.address(), va.prefixLength());
     }
 
     @Override

@@ -90,6 +90,9 @@ final class RouterDriver {
             case Action.Announce an -> announcements.announce(an.addresses());
             case Action.StateChanged sc -> {
                 LOG.info("{}: {} -> {} ({})", name, sc.from(), sc.to(), sc.reason());
+                if (sc.to() == State.BACKUP || sc.to() == State.FAULT) {
+                    removeStaleAddresses(sc.to());
+                }
                 ctx.listeners().dispatch(l -> l.stateChanged(name, sc.from(), sc.to(), sc.reason()));
             }
             case Action.PacketDiscarded d -> LOG.debug("{}: dropped packet from {}: {}", name,
@@ -109,6 +112,30 @@ final class RouterDriver {
             }
         } catch (IOException e) {
             LOG.error("{}: cannot add {}: {}", name, va, e.getMessage());
+        }
+    }
+
+    /**
+     * A backup or a faulty router holds none of its virtual addresses: one still on the interface was left
+     * by a run that did not stop cleanly (kill -9, OOM, a crash), and two hosts would answer for it. keepalived
+     * removes them too. An address owner's (priority 255) addresses are the interface's own: never touched.
+     */
+    private void removeStaleAddresses(State now) {
+        if (router.config().priority() == 255) {
+            return;
+        }
+        for (VirtualAddress va : router.config().virtualAddresses()) {
+            if (added.contains(va)) {
+                continue; // the core's RemoveAddresses takes those
+            }
+            try {
+                if (ctx.host().removeAddress(deviceIndex.get(va.device().orElse(channel.name)), va)) {
+                    LOG.warn("{}: removed {} from the interface: it was left there, and a {} router does not hold it",
+                            name, va, now);
+                }
+            } catch (IOException e) {
+                LOG.error("{}: cannot remove {}: {}", name, va, e.getMessage());
+            }
         }
     }
 

@@ -192,10 +192,13 @@ final class FakeHost implements Host {
     }
 
     @Override
-    public void removeAddress(int ifindex, VirtualAddress va) {
+    public boolean removeAddress(int ifindex, VirtualAddress va) {
         String entry = ifindex + " " + va.address().getHostAddress() + "/" + va.prefixLength();
-        history.add("remove " + entry);
-        addresses.remove(entry);
+        boolean was = addresses.remove(entry);
+        if (was) { // as the kernel: removing an address that is not there changes nothing
+            history.add("remove " + entry);
+        }
+        return was;
     }
 
     @Override

@@ -93,13 +93,28 @@ class RouterDriverTest {
     }
 
     @Test
-    void anAddressTheHostHadBeforeIsNeverRemoved() throws Exception {
-        h.host.addresses.add("2 " + VIP + "/32"); // an operator put it there
+    void aVirtualAddressLeftOnTheInterfaceIsRemovedWhenTheRouterStartsAsBackup() throws Exception {
+        h.host.addresses.add("2 " + VIP + "/32"); // left by a kill -9 of the last run
+        h.host.addresses.add("2 198.18.1.1/24");  // the interface's own address: not a VIP, never touched
         h.start(Harness.router("VI_1", "eth0", 7, 100, VIP));
+        assertThat(h.state("VI_1")).isEqualTo(State.BACKUP);
+        assertThat(h.host.addresses).containsExactly("2 198.18.1.1/24");
+        assertThat(h.host.history).containsExactly("remove 2 " + VIP + "/32");
+        // as master it adds it again, and removes it on stop
         h.loop.advance(400 * Harness.MS);
+        assertThat(h.host.addresses).contains("2 " + VIP + "/32");
+        h.runtime.stop(true);
+        assertThat(h.host.addresses).containsExactly("2 198.18.1.1/24");
+    }
+
+    @Test
+    void anAddressOwnersAddressIsNeverRemoved() throws Exception {
+        h.host.addresses.add("2 " + VIP + "/32"); // priority 255: the VIP is the interface's own address
+        h.start(Harness.router("VI_1", "eth0", 7, 255, VIP));
+        h.receive("eth0", Harness.advert("198.18.1.2", 7, 255, 255, VIP)); // whatever happens, it stays
         h.runtime.stop(true);
         assertThat(h.host.addresses).containsExactly("2 " + VIP + "/32");
-        assertThat(h.host.history).containsExactly("add 2 " + VIP + "/32");
+        assertThat(h.host.history).noneMatch(e -> e.startsWith("remove"));
     }
 
     @Test

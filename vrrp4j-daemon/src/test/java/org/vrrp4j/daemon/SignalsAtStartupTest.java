@@ -89,6 +89,22 @@ class SignalsAtStartupTest {
     }
 
     @Test
+    void aBackupStartedWhileItsVirtualAddressIsStillOnTheInterfaceRemovesIt() throws Exception {
+        FailoverPairLab.Node master = lab.startVrrp4j(2, CONF.replace("priority 150", "priority 200"), null);
+        master.awaitLine("VI_1: \\w+ -> MASTER", 0, STEP);
+        // what a kill -9 (or an OOM kill) of the last run on s1 left behind
+        new ProcessBuilder("ip", "-n", lab.host(1), "addr", "add", "198.18.1.100/24", "dev", "eth1").start().waitFor();
+        assertThat(lab.holdsVip(1)).isTrue();
+        FailoverPairLab.Node backup = lab.startVrrp4j(1, CONF.replace("priority 150", "priority 100"), null);
+        backup.awaitLine("VI_1: \\w+ -> BACKUP", 0, STEP);
+        backup.awaitLine("removed 198.18.1.100/24 .*from the interface", 0, STEP);
+        assertThat(lab.holdsVip(1)).as("only the master answers for the address").isFalse();
+        assertThat(lab.holdsVip(2)).isTrue();
+        assertThat(backup.terminate(Duration.ofSeconds(25))).isZero();
+        assertThat(master.terminate(Duration.ofSeconds(25))).isZero();
+    }
+
+    @Test
     void aSigtermDuringStartUpStopsCleanly() throws Exception {
         FailoverPairLab.Node node = lab.startVrrp4j(1, CONF, null);
         Thread.sleep(300);

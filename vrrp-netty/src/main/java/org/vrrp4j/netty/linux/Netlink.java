@@ -106,13 +106,14 @@ public final class Netlink implements AutoCloseable {
         return true;
     }
 
-    /** Removes an address; an address already gone is not an error. */
-    public void removeAddress(int ifindex, InetAddress address, int prefixLength) throws Libc.NativeException {
+    /** Removes an address: true when it was there; an address already gone is not an error. */
+    public boolean removeAddress(int ifindex, InetAddress address, int prefixLength) throws Libc.NativeException {
         int errno = request(RTM_DELADDR, (short) (NLM_F_REQUEST | NLM_F_ACK), ifindex, address, prefixLength,
                 Optional.empty(), 0);
         if (errno != 0 && errno != Libc.EADDRNOTAVAIL && errno != Libc.ENODEV) {
             throw new Libc.NativeException("RTM_DELADDR " + address.getHostAddress() + "/" + prefixLength, errno, "");
         }
+        return errno == 0;
     }
 
     private int request(short type, short flags, int ifindex, InetAddress address, int prefixLength,
