@@ -143,7 +143,8 @@ final class CheckCommand implements java.util.concurrent.Callable<Integer> {
         err.println("!! Conflicts=keepalived.service: starting vrrp4j STOPS keepalived, and with it");
         err.println("!! these virtual servers. Keep keepalived for them, or run keepalived's checker");
         err.println("!! alone (keepalived --check, a file with only these blocks, a vrrp4j unit");
-        err.println("!! copy without Conflicts=). See docs/migrating-from-keepalived.md.");
+        err.println("!! copy without Conflicts=). See docs/migrating-from-keepalived.md at");
+        err.println("!! https://github.com/vrrp4j/vrrp4j");
         err.println(rule);
         err.flush();
     }
