@@ -32,7 +32,7 @@ class KeywordMatrixTest {
         }
         assertThat(MATRIX).as("docs/keywords.md is missing: run this test with -Dvrrp4j.rewrite=true").exists();
         assertThat(Files.readString(MATRIX, StandardCharsets.UTF_8))
-                .as("docs/keywords.md differs from Keywords.all(): run this test with -Dvrrp4j.rewrite=true and review")
+                .as("docs/keywords.md differs from Keywords.all(): regenerate it with the command in its header and review")
                 .isEqualTo(rendered);
     }
 
@@ -72,7 +72,9 @@ class KeywordMatrixTest {
                 # keepalived.conf keywords in vrrp4j
 
                 <!-- Generated from org.vrrp4j.keepalived.Keywords.all() by KeywordMatrixTest in keepalived-conf;
-                     do not edit: change the table, then run that test with -Dvrrp4j.rewrite=true. -->
+                     do not edit: change the table, then regenerate and review the diff:
+                     ./mvnw -B -q -pl keepalived-conf -am verify -Dtest=KeywordMatrixTest
+                       -Dsurefire.failIfNoSpecifiedTests=false -Dvrrp4j.rewrite=true -->
 
                 What vrrp4j's reader does with each keepalived 2.2.7 keyword it knows, by block. This is the
                 table the reader consults for every line, so it cannot drift from what `vrrp4j check` says.
