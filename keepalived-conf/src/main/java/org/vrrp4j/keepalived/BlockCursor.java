@@ -122,12 +122,13 @@ final class BlockCursor {
         Keyword k = Keywords.find(block, l.keyword()).orElse(null);
         String in = block == Keyword.Block.TOP_LEVEL ? "" : " in " + block.keyword();
         if (k == null) {
-            warn(l, "unknown keyword '" + l.keyword() + "'" + in + "; ignored");
+            warn(l, ConfigWarning.Kind.UNKNOWN_KEYWORD, "unknown keyword '" + l.keyword() + "'" + in + "; ignored");
         } else if (k.support() == Keyword.Support.UNSUPPORTED) {
-            warn(l, "'" + l.keyword() + "'" + in + " is not supported by vrrp4j; ignored");
+            warn(l, ConfigWarning.Kind.UNSUPPORTED, "'" + l.keyword() + "'" + in + " is not supported by vrrp4j; ignored");
         } else {
             if (k.support() == Keyword.Support.IGNORED) {
-                warn(l, "'" + l.keyword() + "'" + in + " is read but vrrp4j does not act on it: " + k.note());
+                warn(l, ConfigWarning.Kind.IGNORED, "'" + l.keyword() + "'" + in
+                        + " is read but vrrp4j does not act on it: " + k.note());
             }
             return true;
         }
@@ -143,6 +144,11 @@ final class BlockCursor {
 
     void warn(Line l, String message) {
         warnAt(l.where(), message);
+    }
+
+    /** A warning of {@code kind} about {@code l}'s keyword, at its line. */
+    void warn(Line l, ConfigWarning.Kind kind, String message) {
+        warnings.add(new ConfigWarning(l.where().file(), l.where().line(), message, kind, l.keyword()));
     }
 
     /** Warns at {@code at}; null (a keyword that was not given) falls back to line 0 of the top file. */

@@ -90,7 +90,8 @@ final class InstanceReader {
                     for (Line v : c.valueBlock(l)) {
                         d.peers.add(Values.address(v, v.keyword(), "unicast peer"));
                         if (v.size() > 1) {
-                            c.warn(v, "unicast_peer options (" + String.join(" ", v.words().subList(1, v.size()))
+                            c.warn(v, ConfigWarning.Kind.UNSUPPORTED, "unicast_peer options ("
+                                    + String.join(" ", v.words().subList(1, v.size()))
                                     + ") are not supported by vrrp4j; ignored");
                         }
                     }
@@ -127,7 +128,8 @@ final class InstanceReader {
         d.useVmac = true;
         for (String w : l.words().subList(1, Math.min(l.size(), 3))) {
             if (w.contains(":")) {
-                c.warn(l, "use_vmac with a MAC address is not supported by vrrp4j; the MAC is ignored");
+                c.warn(l, ConfigWarning.Kind.UNSUPPORTED,
+                        "use_vmac with a MAC address is not supported by vrrp4j; the MAC is ignored");
             } else if (w.isEmpty() || w.length() >= 16 || w.contains("/") || w.equals(".") || w.equals("..")) {
                 throw error(l, "use_vmac: '" + w + "' is not a valid interface name");
             } else {

@@ -18,6 +18,8 @@ import org.vrrp4j.keepalived.Keyword.Support;
  */
 public final class Keywords {
     private static final String RUN_AS_VRRP4J = "scripts run as vrrp4j's user";
+    private static final String LOAD_BALANCER = "keepalived's load balancer (IPVS, health checkers): vrrp4j runs"
+            + " none; keep keepalived for it (vrrp4j's systemd unit conflicts with keepalived.service)";
 
     private static final List<Keyword> ALL;
     private static final Map<Block, Map<String, Keyword>> BY_BLOCK;
@@ -26,11 +28,20 @@ public final class Keywords {
         Table t = new Table();
         t.supportedWithNote(Block.ANYWHERE, "include", "splices the files a glob pattern matches, relative to the including file");
         t.supported(Block.TOP_LEVEL, "global_defs", "vrrp_instance", "vrrp_script", "vrrp_sync_group");
-        t.unsupported(Block.TOP_LEVEL, "virtual_server", "virtual_server_group", "real_server", "static_ipaddress",
-                "static_routes", "static_rules", "track_group", "garp_group", "linkbeat_interfaces", "vrrp_track_file",
-                "track_file", "vrrp_track_process", "bfd_instance", "interface_up_down_delays", "net_namespace",
-                "net_namespace_ipvs", "namespace_with_ipsets", "use_pid_dir", "instance", "child_wait_time",
-                "linkbeat_use_polling", "vrrp_track_bfd");
+        for (String lvs : List.of("virtual_server", "virtual_server_group", "real_server")) {
+            t.unsupportedWithNote(Block.TOP_LEVEL, lvs, LOAD_BALANCER);
+        }
+        for (String st : List.of("static_ipaddress", "static_routes", "static_rules")) {
+            t.unsupportedWithNote(Block.TOP_LEVEL, st, "keepalived's static addresses, routes and rules: vrrp4j does"
+                    + " not configure them; use the system's network configuration");
+        }
+        for (String tr : List.of("vrrp_track_file", "track_file", "vrrp_track_process", "bfd_instance",
+                "vrrp_track_bfd")) {
+            t.unsupportedWithNote(Block.TOP_LEVEL, tr, "a tracker vrrp4j does not run: use a vrrp_script instead");
+        }
+        t.unsupported(Block.TOP_LEVEL, "track_group", "garp_group", "linkbeat_interfaces", "interface_up_down_delays",
+                "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "use_pid_dir", "instance",
+                "child_wait_time", "linkbeat_use_polling");
 
         t.supported(Block.GLOBAL_DEFS, "router_id", "vrrp_version", "vrrp_garp_master_delay",
                 "vrrp_garp_master_repeat", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat");
@@ -146,6 +157,10 @@ public final class Keywords {
 
         void supportedWithNote(Block block, String name, String note) {
             add(new Keyword(name, block, Support.SUPPORTED, note));
+        }
+
+        void unsupportedWithNote(Block block, String name, String note) {
+            add(new Keyword(name, block, Support.UNSUPPORTED, note));
         }
 
         void ignored(Block block, String name, String note) {

@@ -64,7 +64,7 @@ final class NotifyScripts {
             throw error(l, l.keyword() + " needs a script");
         }
         if (w.size() > 2) {
-            c.warn(l, l.keyword() + ": running the script as another user (" + String.join(" ", w.subList(2, w.size()))
+            c.warn(l, ConfigWarning.Kind.UNSUPPORTED, l.keyword() + ": running the script as another user (" + String.join(" ", w.subList(2, w.size()))
                     + ") is not supported by vrrp4j; it runs as vrrp4j's user. Quote the command line to pass arguments");
         }
         return w.get(1);

@@ -76,11 +76,11 @@ final class VirtualAddressReader {
                                 scope = s;
                             }
                         }
-                        default -> c.warn(l, "virtual_ipaddress option '" + opt + "' is not supported by vrrp4j; ignored");
+                        default -> c.warn(l, ConfigWarning.Kind.UNSUPPORTED, "virtual_ipaddress option '" + opt + "' is not supported by vrrp4j; ignored");
                     }
                 }
                 case "home", "-nodad", "mngtmpaddr", "noprefixroute", "autojoin", "no_track" ->
-                        c.warn(l, "virtual_ipaddress option '" + opt + "' is not supported by vrrp4j; ignored");
+                        c.warn(l, ConfigWarning.Kind.UNSUPPORTED, "virtual_ipaddress option '" + opt + "' is not supported by vrrp4j; ignored");
                 default -> throw error(l, "virtual address " + spec + ": unknown option '" + opt + "'");
             }
         }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.vrrp4j.keepalived.ConfigFileException;
 import org.vrrp4j.keepalived.ConfigWarning;
 import org.vrrp4j.keepalived.EffectiveConfig;
@@ -24,11 +25,32 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vrrp4j check}: like {@code keepalived -t}, validates a configuration (providers included,
- * without calling them) and prints the effective configuration; exit 0 when valid, 1 when not.
+ * without calling them) and prints the effective configuration; exit 0 when valid, 1 when not,
+ * 2 with {@code --strict} when the file uses what vrrp4j does not run as keepalived would. A file with
+ * keepalived's load balancer ({@code virtual_server}) gets a prominent notice even without
+ * {@code --strict}: starting vrrp4j's unit stops keepalived, and with it that load balancer.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Validate a keepalived.conf and print the effective configuration; exit 0 if valid, 1 if not.")
+        description = {"Validate a keepalived.conf and print the effective configuration (defaults filled in, "
+                + "secrets masked) with every warning as file:line.",
+                "A file with keepalived's load balancer (virtual_server, virtual_server_group) gets a notice: "
+                + "vrrp4j does not run it."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:the configuration is valid (with --strict: and uses only what vrrp4j supports)",
+                "1:the configuration is invalid (errors as file:line)",
+                "2:--strict only: valid, but uses keywords or options vrrp4j ignores, does not support or does "
+                        + "not know (each listed as file:line)"})
 final class CheckCommand implements java.util.concurrent.Callable<Integer> {
+    /** Exit status of {@code --strict} when the file uses what vrrp4j does not run as keepalived would. */
+    static final int EXIT_NOT_STRICT = 2;
+
+    /** keepalived's load-balancer blocks: whoever relies on them loses them when keepalived stops. */
+    static final Set<String> LOAD_BALANCER_BLOCKS = Set.of("virtual_server", "virtual_server_group");
+
+    @Option(names = "--strict", description = "exit 2 when the file uses a keyword or option that vrrp4j "
+            + "ignores, does not support or does not know, listing each as file:line")
+    boolean strict;
+
     @Option(names = {"-f", "--use-file"}, paramLabel = "FILE", defaultValue = "/etc/keepalived/keepalived.conf",
             description = "keepalived.conf to check (default: ${DEFAULT-VALUE})")
     Path file;
@@ -64,7 +86,67 @@ final class CheckCommand implements java.util.concurrent.Callable<Integer> {
             out.print(EffectiveConfig.render(config));
             out.flush();
         }
-        return errors.isEmpty() ? 0 : 1;
+        printLoadBalancerNotice(config.warnings(), err);
+        if (!errors.isEmpty()) {
+            return 1;
+        }
+        return strict && !printStrictFindings(config.warnings(), err) ? EXIT_NOT_STRICT : 0;
+    }
+
+    /**
+     * Lists, as {@code file:line}, every warning where vrrp4j does less than keepalived would; returns
+     * whether there was none.
+     */
+    private static boolean printStrictFindings(List<ConfigWarning> warnings, PrintWriter err) {
+        List<ConfigWarning> findings = warnings.stream().filter(w -> w.kind().differsFromKeepalived()).toList();
+        if (findings.isEmpty()) {
+            return true;
+        }
+        err.println();
+        err.println("strict: " + findings.size() + " line(s) that vrrp4j does not run as keepalived would:");
+        for (ConfigWarning w : findings) {
+            err.println("strict: " + w.file() + ":" + w.line() + ": " + label(w.kind()) + ": " + w.message());
+        }
+        err.flush();
+        return false;
+    }
+
+    private static String label(ConfigWarning.Kind kind) {
+        return switch (kind) {
+            case UNKNOWN_KEYWORD -> "unknown";
+            case UNSUPPORTED -> "unsupported";
+            case IGNORED -> "ignored";
+            case ADJUSTED -> "adjusted";
+        };
+    }
+
+    /**
+     * A separate, prominent block on stderr when the file holds keepalived's load balancer: the warning
+     * lines alone are easy to miss, and the unit's {@code Conflicts=keepalived.service} would take the
+     * load balancer down with keepalived. The exit status stays what the configuration's validity says.
+     */
+    private static void printLoadBalancerNotice(List<ConfigWarning> warnings, PrintWriter err) {
+        List<ConfigWarning> blocks = warnings.stream()
+                .filter(w -> w.kind() == ConfigWarning.Kind.UNSUPPORTED && LOAD_BALANCER_BLOCKS.contains(w.keyword()))
+                .toList();
+        if (blocks.isEmpty()) {
+            return;
+        }
+        String rule = "!".repeat(78);
+        err.println();
+        err.println(rule);
+        err.println("!! LOAD BALANCER NOT RUN: this file configures keepalived's load balancer (LVS/IPVS):");
+        for (ConfigWarning w : blocks) {
+            err.println("!!   " + w.file() + ":" + w.line() + ": " + w.keyword());
+        }
+        err.println("!! vrrp4j runs VRRP only and ignores these blocks. Its systemd unit has");
+        err.println("!! Conflicts=keepalived.service: starting vrrp4j STOPS keepalived, and with it");
+        err.println("!! these virtual servers. Keep keepalived for them, or run keepalived's checker");
+        err.println("!! alone (keepalived --check, a file with only these blocks, a vrrp4j unit");
+        err.println("!! copy without Conflicts=). See docs/migrating-from-keepalived.md at");
+        err.println("!! https://github.com/vrrp4j/vrrp4j");
+        err.println(rule);
+        err.flush();
     }
 
     /**

@@ -26,7 +26,8 @@ public final class Vrrp4j {
         return commandLine().setOut(out).setErr(err).execute(args);
     }
 
-    private static CommandLine commandLine() {
+    /** The command line with its subcommands; also what the man pages and completion are generated from. */
+    static CommandLine commandLine() {
         return new CommandLine(new Vrrp4j()).setCaseInsensitiveEnumValuesAllowed(true);
     }
 

@@ -27,7 +27,8 @@ import org.vrrp4j.testkit.lab.FailoverPairLab;
 class InstalledPackageIT {
     private static final Duration STEP = Duration.ofSeconds(30);
     private static final List<Path> INSTALLED = List.of(Path.of("/opt/vrrp4j"), Path.of("/usr/bin/vrrp4j"),
-            Path.of("/lib/systemd/system/vrrp4j.service"));
+            Path.of("/lib/systemd/system/vrrp4j.service"), Path.of("/usr/share/man/man1/vrrp4j.1.gz"),
+            Path.of("/usr/share/man/man1/vrrp4j-check.1.gz"), Path.of("/usr/share/bash-completion/completions/vrrp4j"));
     private static boolean installedHere;
 
     @BeforeAll
