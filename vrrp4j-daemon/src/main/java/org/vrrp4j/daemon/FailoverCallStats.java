@@ -100,9 +100,12 @@ final class FailoverCallStats {
 
     private final Map<Binding, View> views = new LinkedHashMap<>();
 
-    /** A binding exists: its provider type, its series at zero. */
+    /** A binding exists: its provider type, its series at zero (kept across a reload that keeps the provider). */
     synchronized void bound(String router, String resource, String provider) {
-        views.putIfAbsent(new Binding(router, resource), View.of(provider));
+        View v = views.get(new Binding(router, resource));
+        if (v == null || !v.provider().equals(provider)) {
+            views.put(new Binding(router, resource), View.of(provider));
+        }
     }
 
     /** Counts one coordinator event. */
