@@ -121,7 +121,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         Thread watchdog = Thread.ofPlatform().daemon().name("stop-watchdog").start(() -> {
             try {
                 Thread.sleep(STOP_BOUND.toMillis());
-                System.err.println("vrrp4j: graceful stop took longer than " + STOP_BOUND + "; halting");
+                System.err.println((org.vrrp4j.daemon.log.DaemonLog.journal() ? "<3>" : "") // journald: an error
+                        + "vrrp4j: graceful stop took longer than " + STOP_BOUND + "; halting");
                 Runtime.getRuntime().halt(1);
             } catch (InterruptedException e) {
                 // stopped in time

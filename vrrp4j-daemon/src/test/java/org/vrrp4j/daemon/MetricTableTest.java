@@ -213,6 +213,15 @@ class MetricTableTest {
     }
 
     @Test
+    void metricsNamesAreParsedOrRefusedSayingWhatIsAccepted() {
+        for (Names n : Names.values()) {
+            assertThat(Names.parse(n.spelling())).isEqualTo(n);
+        }
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> Names.parse("prometheus"))
+                .withMessageContaining("keepalived-exporter").withMessageContaining("'prometheus'");
+    }
+
+    @Test
     void statusKeepsWhatVrrp4jStatusReads() throws Exception {
         JsonNode r = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(HttpEndpoint.status(snapshot)))
                 .path("routers").get(0);
