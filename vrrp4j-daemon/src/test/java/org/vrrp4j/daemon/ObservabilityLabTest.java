@@ -71,6 +71,7 @@ class ObservabilityLabTest {
                     track_script {
                         chk_healthy
                     }
+                    notify_master "/bin/true"
                 }
                 vrrp_instance VI_2 {
                     interface eth1
@@ -105,6 +106,23 @@ class ObservabilityLabTest {
                 .matches("keepalived_vrrp_advert_sent\\{name=\"VI_1\",intf=\"eth1\",vrid=\"51\",state=\"MASTER\"} [1-9]\\d*"));
         assertThat(metrics).anySatisfy(l -> assertThat(l)
                 .matches("keepalived_advertisements_sent_total\\{iname=\"VI_1\",intf=\"eth1\",vrid=\"51\"} [1-9]\\d*"));
+        // the notify script ran through the exec provider: its call counted, timed, and its success time set
+        FailoverPairLab.await("the notify_master call counted", STEP, () -> {
+            try {
+                return inLab("curl", "-s", "http://127.0.0.1:9112/metrics").stream().anyMatch(l -> l.matches(
+                        "vrrp4j_failover_calls_total\\{router=\"VI_1\",resource=\"[^\"]+\",provider=\"exec\","
+                                + "step=\"acquire\",outcome=\"done\"} 1"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        metrics = inLab("curl", "-s", "http://127.0.0.1:9112/metrics");
+        assertThat(metrics).anySatisfy(l -> assertThat(l).matches(
+                "vrrp4j_failover_call_duration_seconds_count\\{router=\"VI_1\",resource=\"[^\"]+\",provider=\"exec\","
+                        + "step=\"acquire\"} 1"));
+        assertThat(metrics).anySatisfy(l -> assertThat(l).matches(
+                "vrrp4j_failover_last_success_timestamp_seconds\\{router=\"VI_1\",resource=\"[^\"]+\",provider=\"exec\"} 1\\d{9}(\\.\\d+)?"));
+        assertThat(metrics).anySatisfy(l -> assertThat(l).startsWith("vrrp4j_build_info{version=\""));
 
         // the tracked script fails: the group goes to FAULT with keepalived's words, and comes back
         int mark = node.mark();
