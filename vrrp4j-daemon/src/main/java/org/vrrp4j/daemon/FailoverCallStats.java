@@ -76,7 +76,7 @@ final class FailoverCallStats {
             Optional<Instant> lastSuccess, Optional<Instant> lastFailure, long gaveUp, long drifts) {
         View {
             Map<String, Map<String, Long>> c = new LinkedHashMap<>();
-            calls.forEach((k, v) -> c.put(k, Map.copyOf(v)));
+            calls.forEach((k, v) -> c.put(k, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(v))));
             calls = java.util.Collections.unmodifiableMap(c);
             durations = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(durations));
         }

@@ -155,7 +155,7 @@ final class MetricFormats {
     static Object json(Metric.Value v, Map<String, String> extraLabels) {
         return switch (v) {
             case Metric.Num n -> n.value() == Math.rint(n.value()) && Math.abs(n.value()) < 1e15 ? (Object) (long) n.value()
-                    : (Object) n.value();
+                    : (Object) BigDecimal.valueOf(n.value()); // plain digits, as in /metrics
             case Metric.Flag f -> f.value();
             case Metric.Named n -> n.name();
             case Metric.Info i -> new LinkedHashMap<>(extraLabels);

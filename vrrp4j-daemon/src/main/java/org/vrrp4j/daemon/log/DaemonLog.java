@@ -30,8 +30,7 @@ public final class DaemonLog {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
     private static final Map<String, Logger> LOGGERS = new ConcurrentHashMap<>();
     private static volatile Level threshold = Level.INFO;
-    private static volatile PrintStream out = System.out;
-    private static volatile boolean journal = journalStream(System.getenv("JOURNAL_STREAM"), Path.of("/proc/self/fd/1"));
+    private static final boolean JOURNAL = journalStream(System.getenv("JOURNAL_STREAM"), Path.of("/proc/self/fd/1"));
 
     private DaemonLog() {
     }
@@ -43,7 +42,7 @@ public final class DaemonLog {
 
     /** Whether lines carry the journald priority prefix (standard output is the journal's stream). */
     public static boolean journal() {
-        return journal;
+        return JOURNAL;
     }
 
     /**
@@ -160,7 +159,8 @@ public final class DaemonLog {
         protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args,
                 Throwable t) {
             String message = MessageFormatter.basicArrayFormat(pattern, args);
-            out.print(format(level, shortName, message, t, journal, OffsetDateTime.now()));
+            PrintStream out = System.out; // looked up per line, as slf4j-simple does: a redirection is followed
+            out.print(format(level, shortName, message, t, JOURNAL, OffsetDateTime.now()));
             out.flush();
         }
     }
