@@ -140,6 +140,47 @@ class ObservabilityLabTest {
         node.awaitLine("VRRP_Group\\(G1\\) Syncing instances to BACKUP state$", mark, STEP);
         node.awaitLine("\\(VI_1\\) Entering MASTER STATE$", mark, STEP);
         node.awaitLine("VRRP_Group\\(G1\\) Syncing instances to MASTER state$", mark, STEP);
+
+        // a second daemon in the same namespace (another file): the default port is taken, it says so and runs
+        Path second = lab.dir().resolve("second.conf");
+        Files.writeString(second, """
+                vrrp_instance VI_9 {
+                    interface eth1
+                    virtual_router_id 59
+                    priority 100
+                    advert_int 1
+                    virtual_ipaddress {
+                        198.18.1.109
+                    }
+                }
+                """);
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", lab.host(1)));
+        cmd.addAll(FailoverPairLab.javaCommand(Vrrp4j.class.getName()));
+        cmd.addAll(List.of("run", "-f", second.toString()));
+        Path log = lab.dir().resolve("second.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            FailoverPairLab.await("the second daemon's warning", STEP,
+                    () -> read(log).contains("cannot serve /status and /metrics on 127.0.0.1:9112"));
+            FailoverPairLab.await("the second daemon's VI_9 master", STEP,
+                    () -> read(log).contains("(VI_9) Entering MASTER STATE"));
+            assertThat(inLab("curl", "-s", "http://127.0.0.1:9112/status")).as("the first one still answers")
+                    .anySatisfy(l -> assertThat(l).contains("VI_1")).noneSatisfy(l -> assertThat(l).contains("VI_9"));
+        } finally {
+            p.destroy();
+            if (!p.waitFor(25, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        assertThat(p.exitValue()).isZero();
         assertThat(node.terminate(Duration.ofSeconds(25))).isZero();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 }
