@@ -17,5 +17,6 @@ module org.vrrp4j.daemon {
     requires org.slf4j;
 
     exports org.vrrp4j.daemon;
+    provides org.slf4j.spi.SLF4JServiceProvider with org.vrrp4j.daemon.log.DaemonLogProvider;
     opens org.vrrp4j.daemon to info.picocli, com.fasterxml.jackson.databind;
 }

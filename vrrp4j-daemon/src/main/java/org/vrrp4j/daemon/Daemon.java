@@ -57,6 +57,8 @@ final class Daemon implements AutoCloseable {
     private final Instant started = Instant.now();
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private final Map<String, State> groupStates = new ConcurrentHashMap<>();
+    private final Map<String, Long> masterReleases = new ConcurrentHashMap<>();
+    private final FailoverCallStats calls = new FailoverCallStats();
     private volatile KeepalivedConfig config;
     private VrrpNode node;
     private volatile boolean stopping;
@@ -151,6 +153,7 @@ final class Daemon implements AutoCloseable {
             BindingOptions.Parsed parsed = BindingOptions.parse(providerConfig(block));
             parsed.warnings().forEach(w -> LOG.warn("{}: {}", where(at), w));
             coordinator.bind(router, provider, parsed.options());
+            calls.bound(router, provider.resource(), block.type());
         }
     }
 
@@ -216,6 +219,10 @@ final class Daemon implements AutoCloseable {
         @Override
         public void stateChanged(String router, State from, State to, TransitionReason reason) {
             states.put(router, to);
+            KeepalivedLines.instance(router, from, to).ifPresent(LOG::info); // what keepalived's log alerts match
+            if (from == State.MASTER && (to == State.BACKUP || to == State.FAULT)) {
+                masterReleases.merge(router, 1L, Long::sum); // keepalived's release_master
+            }
             if (stopping && to != State.INITIALIZE) {
                 return;
             }
@@ -229,6 +236,7 @@ final class Daemon implements AutoCloseable {
             }
             if (groupStates.put(group, to) != to) {
                 LOG.info("sync group {}: {} ({} moved)", group, to, member);
+                KeepalivedLines.syncGroup(group, to).ifPresent(LOG::info);
                 coordinator.update(new RoleChange(group, true, role(to), priority(member)));
             }
         }
@@ -256,6 +264,7 @@ final class Daemon implements AutoCloseable {
     }
 
     private void onFailoverEvent(FailoverEvent e) {
+        calls.record(e);
         switch (e) {
             case FailoverEvent.Finished f -> {
                 LOG.info("{}: {} {} of {}: {} ({} ms)", f.router(), f.resource(), f.step(), f.attempt(), f.outcome(),
@@ -507,15 +516,29 @@ final class Daemon implements AutoCloseable {
     /** What {@code /status} and {@code /metrics} show. */
     record Snapshot(String routerId, Path config, Instant started, List<RouterStatus> routers,
             Map<String, Integer> basePriorities, Map<String, Map<org.vrrp4j.core.packet.DropReason, Long>> interfaceDrops,
-            List<FailoverCoordinator.BindingStatus> failover, Map<String, State> syncGroups) {
+            List<FailoverCoordinator.BindingStatus> failover, Map<String, State> syncGroups,
+            Map<String, List<org.vrrp4j.core.config.VirtualAddress>> virtualAddresses, Duration garpDelay,
+            Map<String, Long> masterReleases, Map<FailoverCallStats.Binding, FailoverCallStats.View> calls,
+            String version) {
     }
 
     Snapshot snapshot() {
         KeepalivedConfig c = config;
         Map<String, Integer> base = new LinkedHashMap<>();
-        c.instances().forEach(i -> base.put(i.name(), i.router().priority()));
+        Map<String, List<org.vrrp4j.core.config.VirtualAddress>> vips = new LinkedHashMap<>();
+        c.instances().forEach(i -> {
+            base.put(i.name(), i.router().priority());
+            vips.put(i.name(), i.router().virtualAddresses());
+        });
         return new Snapshot(c.global().routerId(), file, started, node.status(), base, node.interfaceDrops(),
-                coordinator.status(), Map.copyOf(groupStates));
+                coordinator.status(), Map.copyOf(groupStates), vips, c.global().garp().masterDelay(),
+                Map.copyOf(masterReleases), calls.views(), version());
+    }
+
+    /** The version from the jar's manifest, or "development" when run from classes. */
+    static String version() {
+        String v = Daemon.class.getPackage() == null ? null : Daemon.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
     }
 
     KeepalivedConfig config() {

@@ -8,41 +8,72 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.vrrp4j.core.fsm.RouterCounters;
-import org.vrrp4j.core.fsm.State;
-import org.vrrp4j.core.packet.DropReason;
-import org.vrrp4j.failover.FailoverCoordinator;
-import org.vrrp4j.failover.FailoverEvent;
-import org.vrrp4j.netty.RouterStatus;
 
 /**
  * {@code GET /status} (JSON) and {@code GET /metrics} (Prometheus text format 0.0.4) of a running
- * daemon, on the address {@code --http} names. Read-only: nothing here changes the daemon.
+ * daemon. Read-only: nothing here changes the daemon. Both are rendered from one metric table
+ * ({@link MetricTable}), so they cannot disagree.
+ *
+ * <p>Slow and many clients cannot starve it: requests run on a small bounded pool (a queue of bounded
+ * length; beyond it a connection is closed at once), and the JDK server closes a connection whose
+ * request has not arrived within {@link #REQUEST_SECONDS} or whose response has not left within
+ * {@link #RESPONSE_SECONDS}, so a client that sends half a request and stalls holds one worker for
+ * that long at most.
  */
 final class HttpEndpoint implements AutoCloseable {
+    static final int WORKERS = 4;
+    static final int QUEUE = 32;
+    static final int REQUEST_SECONDS = 5;
+    static final int RESPONSE_SECONDS = 10;
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    static {
+        // read once, when the JDK's server first loads (sun.net.httpserver.ServerConfig); -D on the command line wins
+        setIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
+        setIfAbsent("sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SECONDS));
+        setIfAbsent("sun.net.httpserver.idleInterval", "30");
+        setIfAbsent("jdk.httpserver.maxConnections", "64");
+    }
+
     private final HttpServer server;
-    private final Supplier<Daemon.Snapshot> snapshots;
+    private final ExecutorService workers;
 
     HttpEndpoint(InetSocketAddress address, Supplier<Daemon.Snapshot> snapshots) throws IOException {
-        this.snapshots = snapshots;
-        this.server = HttpServer.create(address, 16);
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "vrrp4j-http");
+        this(address, snapshots, KeepalivedExporterMetrics.Names.VRRP4J);
+    }
+
+    HttpEndpoint(InetSocketAddress address, Supplier<Daemon.Snapshot> snapshots, KeepalivedExporterMetrics.Names names)
+            throws IOException {
+        List<Metric> metricsTable = names.table();
+        this.server = HttpServer.create(address, 64);
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
+            Thread t = new Thread(r, "vrrp4j-http-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
-        }));
-        server.createContext("/status", ex -> serve(ex, "application/json", () -> JSON.writeValueAsString(status(snapshots.get()))));
-        server.createContext("/metrics", ex -> serve(ex, "text/plain; version=0.0.4; charset=utf-8", () -> metrics(snapshots.get())));
+        }, new ThreadPoolExecutor.AbortPolicy()); // the JDK server closes a connection its executor refuses
+        ((ThreadPoolExecutor) workers).allowCoreThreadTimeOut(true);
+        server.setExecutor(workers);
+        server.createContext("/status", ex -> serve(ex, "application/json",
+                () -> JSON.writeValueAsString(status(snapshots.get()))));
+        server.createContext("/metrics", ex -> serve(ex, "text/plain; version=0.0.4; charset=utf-8",
+                () -> MetricFormats.prometheus(metricsTable, snapshots.get())));
         server.start();
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
     }
 
     /** The bound address (an ephemeral port is resolved). */
@@ -86,191 +117,19 @@ final class HttpEndpoint implements AutoCloseable {
         }
     }
 
+    /** {@code /status}: descriptions and every vrrp4j metric. */
     static Map<String, Object> status(Daemon.Snapshot s) {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("routerId", s.routerId());
-        root.put("config", s.config().toString());
-        root.put("started", s.started().toString());
-        List<Object> routers = new ArrayList<>();
-        for (RouterStatus r : s.routers()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", r.name());
-            m.put("vrid", r.vrid());
-            m.put("interface", r.interfaceName());
-            m.put("state", r.state().name());
-            m.put("priority", s.basePriorities().getOrDefault(r.name(), 0));
-            m.put("effectivePriority", r.effectivePriority());
-            m.put("master", r.master().map(a -> a.getHostAddress()).orElse(null));
-            m.put("counters", counters(r.counters(), r.sendErrors()));
-            List<Object> failover = new ArrayList<>();
-            for (FailoverCoordinator.BindingStatus b : s.failover()) {
-                if (b.router().equals(r.name())) {
-                    failover.add(binding(b));
-                }
-            }
-            m.put("failover", failover);
-            routers.add(m);
-        }
-        root.put("routers", routers);
-        Map<String, Object> groups = new LinkedHashMap<>();
-        s.syncGroups().forEach((g, st) -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("state", st.name());
-            m.put("failover", s.failover().stream().filter(b -> b.router().equals(g)).map(HttpEndpoint::binding).toList());
-            groups.put(g, m);
-        });
-        root.put("syncGroups", groups);
-        Map<String, Object> drops = new LinkedHashMap<>();
-        s.interfaceDrops().forEach((i, d) -> drops.put(i, nonZero(d)));
-        root.put("interfaceDrops", drops);
-        return root;
+        return MetricFormats.status(MetricTable.VRRP4J, s);
     }
 
-    private static Map<String, Object> binding(FailoverCoordinator.BindingStatus b) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("resource", b.resource());
-        f.put("acquired", b.acquired());
-        f.put("busy", b.busy());
-        b.lastEvent().ifPresent(e -> f.put("last", lastEvent(e)));
-        return f;
-    }
-
-    private static Map<String, Object> lastEvent(FailoverEvent e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("at", e.at().toString());
-        switch (e) {
-            case FailoverEvent.Finished f -> {
-                m.put("event", "finished");
-                m.put("step", f.step().name());
-                m.put("attempt", f.attempt());
-                m.put("outcome", f.outcome().toString());
-                m.put("tookMillis", f.took().toMillis());
-            }
-            case FailoverEvent.Started st -> {
-                m.put("event", "started");
-                m.put("step", st.step().name());
-                m.put("attempt", st.attempt());
-            }
-            case FailoverEvent.RetryScheduled r -> {
-                m.put("event", "retry scheduled");
-                m.put("nextAttempt", r.nextAttempt());
-                m.put("startsAt", r.startsAt().toString());
-            }
-            case FailoverEvent.GaveUp g -> {
-                m.put("event", "gave up");
-                m.put("reason", g.reason());
-            }
-            case FailoverEvent.Drift d -> {
-                m.put("event", "drift");
-                m.put("detail", d.detail());
-            }
-            default -> m.put("event", e.toString());
-        }
-        return m;
-    }
-
-    private static Map<String, Object> counters(RouterCounters c, long sendErrors) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("advertisementsReceived", c.advertisementsReceived());
-        m.put("advertisementsSent", c.advertisementsSent());
-        m.put("priorityZeroReceived", c.priorityZeroReceived());
-        m.put("priorityZeroSent", c.priorityZeroSent());
-        m.put("masterTransitions", c.masterTransitions());
-        m.put("intervalMismatches", c.intervalMismatches());
-        m.put("addressListMismatches", c.addressListMismatches());
-        m.put("lowerPriorityMasters", c.lowerPriorityMasters());
-        m.put("sendErrors", sendErrors);
-        m.put("drops", nonZero(c.drops()));
-        return m;
-    }
-
-    private static Map<String, Long> nonZero(Map<DropReason, Long> drops) {
-        Map<String, Long> m = new LinkedHashMap<>();
-        drops.forEach((r, n) -> {
-            if (n > 0) {
-                m.put(r.name().toLowerCase(Locale.ROOT), n);
-            }
-        });
-        return m;
-    }
-
+    /** {@code /metrics} with vrrp4j's names. */
     static String metrics(Daemon.Snapshot s) {
-        Prometheus p = new Prometheus();
-        p.help("vrrp4j_router_state", "gauge", "Router state: 0 initialize, 1 backup, 2 master, 3 fault.");
-        p.help("vrrp4j_router_priority", "gauge", "Configured priority.");
-        p.help("vrrp4j_router_effective_priority", "gauge", "Priority after trackers.");
-        p.help("vrrp4j_adverts_received_total", "counter", "Adverts accepted.");
-        p.help("vrrp4j_adverts_sent_total", "counter", "Adverts sent, priority 0 included.");
-        p.help("vrrp4j_priority_zero_received_total", "counter", "Priority-0 adverts accepted.");
-        p.help("vrrp4j_priority_zero_sent_total", "counter", "Priority-0 adverts sent.");
-        p.help("vrrp4j_master_transitions_total", "counter", "Times the router became master.");
-        p.help("vrrp4j_address_list_mismatches_total", "counter", "Adverts whose address list differs from ours.");
-        p.help("vrrp4j_send_errors_total", "counter", "Adverts the kernel refused to send.");
-        p.help("vrrp4j_packets_dropped_total", "counter", "Packets discarded, by reason.");
-        p.help("vrrp4j_interface_packets_dropped_total", "counter", "Packets no router could be charged with.");
-        p.help("vrrp4j_failover_acquired", "gauge", "1 while the failover resource is routed here.");
-        p.help("vrrp4j_failover_busy", "gauge", "1 while a provider call runs.");
-        for (RouterStatus r : s.routers()) {
-            String l = "router=\"" + esc(r.name()) + "\",vrid=\"" + r.vrid() + "\",interface=\"" + esc(r.interfaceName()) + "\"";
-            RouterCounters c = r.counters();
-            p.sample("vrrp4j_router_state", l, stateNumber(r.state()));
-            p.sample("vrrp4j_router_priority", l, s.basePriorities().getOrDefault(r.name(), 0));
-            p.sample("vrrp4j_router_effective_priority", l, r.effectivePriority());
-            p.sample("vrrp4j_adverts_received_total", l, c.advertisementsReceived());
-            p.sample("vrrp4j_adverts_sent_total", l, c.advertisementsSent());
-            p.sample("vrrp4j_priority_zero_received_total", l, c.priorityZeroReceived());
-            p.sample("vrrp4j_priority_zero_sent_total", l, c.priorityZeroSent());
-            p.sample("vrrp4j_master_transitions_total", l, c.masterTransitions());
-            p.sample("vrrp4j_address_list_mismatches_total", l, c.addressListMismatches());
-            p.sample("vrrp4j_send_errors_total", l, r.sendErrors());
-            c.drops().forEach((reason, n) -> p.sample("vrrp4j_packets_dropped_total",
-                    l + ",reason=\"" + reason.name().toLowerCase(Locale.ROOT) + "\"", n));
-        }
-        s.interfaceDrops().forEach((i, d) -> d.forEach((reason, n) -> p.sample("vrrp4j_interface_packets_dropped_total",
-                "interface=\"" + esc(i) + "\",reason=\"" + reason.name().toLowerCase(Locale.ROOT) + "\"", n)));
-        for (FailoverCoordinator.BindingStatus b : s.failover()) {
-            String l = "router=\"" + esc(b.router()) + "\",resource=\"" + esc(b.resource()) + "\"";
-            p.sample("vrrp4j_failover_acquired", l, b.acquired() ? 1 : 0);
-            p.sample("vrrp4j_failover_busy", l, b.busy() ? 1 : 0);
-        }
-        return p.text();
-    }
-
-    static int stateNumber(State s) {
-        return switch (s) {
-            case INITIALIZE -> 0;
-            case BACKUP -> 1;
-            case MASTER -> 2;
-            case FAULT -> 3;
-        };
-    }
-
-    private static String esc(String v) {
-        return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-    }
-
-    /** Samples grouped per metric, each group after its HELP and TYPE lines, as the format wants. */
-    private static final class Prometheus {
-        private final Map<String, StringBuilder> families = new LinkedHashMap<>();
-
-        void help(String name, String type, String help) {
-            families.put(name, new StringBuilder("# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n"));
-        }
-
-        void sample(String name, String labels, long value) {
-            families.get(name).append(name).append('{').append(labels).append("} ").append(value).append('\n');
-        }
-
-        String text() {
-            StringBuilder b = new StringBuilder();
-            families.values().forEach(b::append);
-            return b.toString();
-        }
+        return MetricFormats.prometheus(MetricTable.VRRP4J, s);
     }
 
     @Override
     public void close() {
         server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        workers.shutdownNow();
     }
 }

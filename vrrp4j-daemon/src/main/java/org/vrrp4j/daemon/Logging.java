@@ -1,10 +1,11 @@
 package org.vrrp4j.daemon;
 
-import java.util.Locale;
+import org.vrrp4j.daemon.log.DaemonLog;
 
 /**
- * The launcher's slf4j binding is slf4j-simple, configured through system properties that must be set
- * before the first logger exists: so every command calls {@link #configure} before touching a library.
+ * The launcher's slf4j binding is the daemon's own ({@link DaemonLog}, registered as an SLF4J 2
+ * service provider): one line per event on standard output, with journald's priority prefix when
+ * standard output is the journal. Every command calls {@link #configure} before touching a library.
  */
 final class Logging {
     /** Log levels the launcher accepts. */
@@ -14,19 +15,8 @@ final class Logging {
     }
 
     static void configure(Level level) {
-        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level.name().toLowerCase(Locale.ROOT));
-        setIfAbsent("org.slf4j.simpleLogger.logFile", "System.out");
-        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
-        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-        setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
-        setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
+        DaemonLog.threshold(org.slf4j.event.Level.valueOf(level.name()));
         // JAX-WS logs through java.util.logging; keep its chatter out of the daemon's output
         java.util.logging.Logger.getLogger("com.sun.xml.ws").setLevel(java.util.logging.Level.WARNING);
-    }
-
-    private static void setIfAbsent(String key, String value) {
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
-        }
     }
 }

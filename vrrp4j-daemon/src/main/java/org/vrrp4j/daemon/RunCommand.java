@@ -36,9 +36,18 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE})")
     Logging.Level logLevel;
 
-    @Option(names = "--http", paramLabel = "[ADDR:]PORT",
-            description = "serve /status and /metrics there (off by default; ADDR defaults to 127.0.0.1)")
+    /** Where /status and /metrics are served unless --http says otherwise; `vrrp4j status` looks there. */
+    static final String DEFAULT_HTTP = "127.0.0.1:9112";
+
+    @Option(names = "--http", paramLabel = "[ADDR:]PORT|off",
+            description = "serve /status and /metrics there (default: " + DEFAULT_HTTP
+                    + ", loopback of the daemon's network namespace; ADDR defaults to 127.0.0.1); off: not at all")
     String http;
+
+    @Option(names = "--metrics-names", paramLabel = "NAMES", defaultValue = "vrrp4j",
+            description = "metric names on /metrics: vrrp4j (default); keepalived-exporter or keepalived_exporter: "
+                    + "also that exporter's VRRP families and labels, so its dashboards keep working; keepalived: both")
+    String metricsNames;
 
     @Override
     public Integer call() {
@@ -57,9 +66,16 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }
         InetSocketAddress httpAddress;
         try {
-            httpAddress = http == null ? null : parseHttp(http);
+            httpAddress = "off".equals(http) ? null : parseHttp(http == null ? DEFAULT_HTTP : http);
         } catch (IllegalArgumentException e) {
             log.error("--http {}: {}", http, e.getMessage());
+            return 2;
+        }
+        KeepalivedExporterMetrics.Names names;
+        try {
+            names = KeepalivedExporterMetrics.Names.parse(metricsNames);
+        } catch (IllegalArgumentException e) {
+            log.error("--metrics-names: {}", e.getMessage());
             return 2;
         }
         if (signals.stopReason() != null) {
@@ -67,27 +83,32 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             return 0;
         }
         try (InstanceLock lock = InstanceLock.acquire(file)) {
-            return run(config, httpAddress, signals, log);
+            return run(config, httpAddress, names, signals, log);
         } catch (LaunchException e) {
             log.error("{}", e.getMessage());
             return 1;
         }
     }
 
-    private int run(KeepalivedConfig config, InetSocketAddress httpAddress, DaemonSignals signals, Logger log)
-            throws LaunchException {
+    private int run(KeepalivedConfig config, InetSocketAddress httpAddress, KeepalivedExporterMetrics.Names names,
+            DaemonSignals signals, Logger log) throws LaunchException {
         Daemon daemon = Daemon.start(file, config);
         HttpEndpoint endpoint = null;
         try {
             if (httpAddress != null) {
-                endpoint = new HttpEndpoint(httpAddress, daemon::snapshot);
+                endpoint = new HttpEndpoint(httpAddress, daemon::snapshot, names);
                 log.info("serving /status and /metrics on http://{}:{}", endpoint.address().getHostString(),
                         endpoint.address().getPort());
             }
         } catch (java.io.IOException e) {
-            log.error("--http {}: cannot listen: {}", http, e.getMessage());
-            daemon.close();
-            return 1;
+            if (http != null) {
+                log.error("--http {}: cannot listen: {}", http, e.getMessage());
+                daemon.close();
+                return 1;
+            }
+            // the default address taken (another service, another daemon in this namespace): VRRP matters more
+            log.warn("cannot serve /status and /metrics on {} ({}); running without them (choose one with --http)",
+                    DEFAULT_HTTP, e.getMessage());
         }
         try {
             while (signals.next() == DaemonSignals.Request.RELOAD) {
@@ -100,7 +121,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         Thread watchdog = Thread.ofPlatform().daemon().name("stop-watchdog").start(() -> {
             try {
                 Thread.sleep(STOP_BOUND.toMillis());
-                System.err.println("vrrp4j: graceful stop took longer than " + STOP_BOUND + "; halting");
+                System.err.println((org.vrrp4j.daemon.log.DaemonLog.journal() ? "<3>" : "") // journald: an error
+                        + "vrrp4j: graceful stop took longer than " + STOP_BOUND + "; halting");
                 Runtime.getRuntime().halt(1);
             } catch (InterruptedException e) {
                 // stopped in time

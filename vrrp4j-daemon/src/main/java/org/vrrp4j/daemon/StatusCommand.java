@@ -16,9 +16,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code vrrp4j status}: the running daemon's routers, from its {@code /status} endpoint. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the running daemon's routers and states (the daemon must run with --http).")
+        description = "Show the running daemon's routers and states (from its /status, on " + RunCommand.DEFAULT_HTTP
+                + " unless it runs with another --http).")
 final class StatusCommand implements java.util.concurrent.Callable<Integer> {
-    @Option(names = "--http", paramLabel = "[ADDR:]PORT", defaultValue = "127.0.0.1:9112",
+    @Option(names = "--http", paramLabel = "[ADDR:]PORT", defaultValue = RunCommand.DEFAULT_HTTP,
             description = "where the daemon serves /status (default: ${DEFAULT-VALUE})")
     String http;
 
@@ -52,7 +53,8 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
             body = r.body();
         } catch (IOException e) {
             err.println("vrrp4j status: no daemon answers at " + uri + " (" + e.getClass().getSimpleName()
-                    + "); start it with `vrrp4j run --http " + http + "`");
+                    + "); is vrrp4j running in this network namespace"
+                    + (http.equals(RunCommand.DEFAULT_HTTP) ? "" : " with --http " + http) + "?");
             return 1;
         }
         if (json) {
