@@ -30,10 +30,34 @@ final class DaemonSignals {
             DaemonSignals s = new DaemonSignals();
             Signal.handle(new Signal("TERM"), sig -> s.stop("SIGTERM"));
             Signal.handle(new Signal("INT"), sig -> s.stop("SIGINT"));
-            Signal.handle(new Signal("HUP"), sig -> s.reload());
+            sun.misc.SignalHandler hup = sig -> s.reload();
+            if (Signal.handle(new Signal("HUP"), hup) == sun.misc.SignalHandler.SIG_IGN) {
+                // bin/vrrp4j starts the JVM with SIGHUP ignored, so a reload asked for while the JVM boots
+                // does not end it (the JVM's own handler would exit 129); the JVM then keeps it ignored and
+                // installs no handler of ours. Back to the default, then ours: a moment's window, not seconds.
+                restoreDefault(SIGHUP);
+                Signal.handle(new Signal("HUP"), hup);
+            }
             installed = s;
         }
         return installed;
+    }
+
+    private static final int SIGHUP = 1;
+
+    /** {@code signal(sig, SIG_DFL)} through the FFM API. */
+    private static void restoreDefault(int sig) {
+        try {
+            java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
+            java.lang.invoke.MethodHandle signal = linker.downcallHandle(
+                    linker.defaultLookup().find("signal").orElseThrow(),
+                    java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS,
+                            java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS));
+            java.lang.foreign.MemorySegment previous =
+                    (java.lang.foreign.MemorySegment) signal.invokeExact(sig, java.lang.foreign.MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot reset signal " + sig + " to its default: " + t, t);
+        }
     }
 
     synchronized void stop(String why) {

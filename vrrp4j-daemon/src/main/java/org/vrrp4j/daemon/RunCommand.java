@@ -111,6 +111,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     DEFAULT_HTTP, e.getMessage());
         }
         try {
+            if (changedSince(config, log)) {
+                // a SIGHUP while the JVM booted was ignored (bin/vrrp4j), but what it asked for is the file
+                log.info("{} changed during start-up: reloading", file);
+                signals.reload();
+            }
             while (signals.next() == DaemonSignals.Request.RELOAD) {
                 awaitReload(daemon, log);
             }
@@ -134,6 +139,17 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         daemon.close();
         watchdog.interrupt();
         return 0;
+    }
+
+    /** Whether the file now reads differently from {@code loaded} (values compare without their lines). */
+    private boolean changedSince(KeepalivedConfig loaded, Logger log) {
+        try {
+            KeepalivedConfig now = KeepalivedConfigReader.read(file);
+            return !(now.instances().equals(loaded.instances()) && now.syncGroups().equals(loaded.syncGroups())
+                    && now.scripts().equals(loaded.scripts()) && now.global().equals(loaded.global()));
+        } catch (ConfigFileException e) {
+            return true; // the reload says what is wrong with it
+        }
     }
 
     /** Runs a reload on the daemon's control thread (where role changes are handled) and waits for it. */
