@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.vrrp4j.testkit.lab.Keepalived;
 import org.vrrp4j.testkit.lab.NetnsLab;
 
 /** keepalived 2.2.7 from Debian, VRRP only, in the foreground, with its own pid files. */
@@ -28,11 +29,8 @@ final class KeepalivedPeer implements Peer {
     @Override
     public void start(String ns, Path config, Path log) throws IOException {
         String base = config.getFileName().toString().replace(".conf", "");
-        vrrpPid = dir.resolve(base + ".vrrp.pid");
-        Files.deleteIfExists(vrrpPid);
-        process = lab.exec(ns, List.of("keepalived", "-n", "-l", "-D", "-P", "-f", config.toString(),
-                        "-p", dir.resolve(base + ".pid").toString(), "-r", vrrpPid.toString(),
-                        "-c", dir.resolve(base + ".chk.pid").toString(), "-i", base))
+        vrrpPid = Keepalived.vrrpPidFile(dir, base);
+        process = lab.exec(ns, Keepalived.command(config, dir, base))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 

@@ -183,12 +183,7 @@ public final class FailoverPairLab implements AutoCloseable {
     public Node startKeepalived(int n, String config, PrintStream echo) throws IOException {
         Path conf = dir.resolve("s" + n + "-keepalived.conf");
         Files.writeString(conf, config);
-        String p = dir.resolve("s" + n).toString();
-        for (String f : List.of(".pid", "-vrrp.pid", "-chk.pid")) {
-            Files.deleteIfExists(Path.of(p + f)); // what a kill -9 left would stop it starting
-        }
-        return start("s" + n, lab.exec(host(n), List.of("keepalived", "-n", "-l", "-D", "-f", conf.toString(),
-                "-p", p + ".pid", "-r", p + "-vrrp.pid", "-c", p + "-chk.pid")), echo);
+        return start("s" + n, lab.exec(host(n), Keepalived.command(conf, dir, "s" + n)), echo);
     }
 
     private Node start(String name, ProcessBuilder pb, PrintStream echo) throws IOException {

@@ -28,10 +28,30 @@ public final class Keepalived implements AutoCloseable {
     public void start(String ns, String config) throws IOException {
         Path conf = dir.resolve(name + ".conf");
         Files.writeString(conf, config);
-        process = new ProcessBuilder("ip", "netns", "exec", ns, "keepalived", "-n", "-l", "-D", "-P", "-f", conf.toString(),
-                "-p", dir.resolve(name + ".pid").toString(), "-r", dir.resolve(name + ".vrrp.pid").toString(),
-                "-c", dir.resolve(name + ".chk.pid").toString(), "-i", name)
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", ns));
+        cmd.addAll(command(conf, dir, name));
+        process = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
+    }
+
+    /**
+     * The one keepalived command line of the project's tests and benchmarks: VRRP only ({@code -P}), in
+     * the foreground, logging to the console, with pid files of its own in {@code dir} (so several run at
+     * once) and {@code name} as its config id. Pid files a kill -9 left behind are deleted first: keepalived
+     * would take them for a running instance and not start.
+     */
+    public static List<String> command(Path conf, Path dir, String name) throws IOException {
+        for (String f : new String[] {".pid", ".vrrp.pid", ".chk.pid"}) {
+            Files.deleteIfExists(dir.resolve(name + f));
+        }
+        return List.of("keepalived", "-n", "-l", "-D", "-P", "-f", conf.toString(),
+                "-p", dir.resolve(name + ".pid").toString(), "-r", vrrpPidFile(dir, name).toString(),
+                "-c", dir.resolve(name + ".chk.pid").toString(), "-i", name);
+    }
+
+    /** Where {@link #command} has keepalived write its VRRP child's pid. */
+    public static Path vrrpPidFile(Path dir, String name) {
+        return dir.resolve(name + ".vrrp.pid");
     }
 
     /** Its log file. */
@@ -60,7 +80,7 @@ public final class Keepalived implements AutoCloseable {
 
     /** kill -9 of the VRRP child and the parent: no priority 0. */
     public void kill() throws Exception {
-        Path vrrp = dir.resolve(name + ".vrrp.pid");
+        Path vrrp = vrrpPidFile(dir, name);
         List<String> cmd = new java.util.ArrayList<>(List.of("kill", "-9"));
         long child = -1;
         if (Files.exists(vrrp)) {
