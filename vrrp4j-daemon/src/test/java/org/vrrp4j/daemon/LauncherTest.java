@@ -71,21 +71,7 @@ class LauncherTest {
     @Test
     void checkValidatesProviderBlocks() throws Exception {
         Path conf = dir.resolve("provider.conf");
-        Files.writeString(conf, """
-                vrrp_instance VI_1 {
-                    interface eth1
-                    virtual_router_id 51
-                    virtual_ipaddress {
-                        198.18.1.100
-                    }
-                    failover_provider netcup {
-                        api rest
-                        failover_ip 198.18.200.7
-                        server 101
-                        token_fil /nowhere
-                    }
-                }
-                """);
+        Files.writeString(conf, withRestProvider("token_fil /nowhere"));
         Result r = vrrp4j("check", "-f", conf.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains(conf + ":7: failover_provider netcup").contains("token_fil");
@@ -97,7 +83,15 @@ class LauncherTest {
         Files.writeString(token, "refresh\n");
         Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Path conf = dir.resolve("retry-seed.conf");
-        Files.writeString(conf, """
+        Files.writeString(conf, withRestProvider("token_file " + token + "\n            retry seed"));
+        Result r = vrrp4j("check", "-f", conf.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("warning: " + conf + ":7: ").contains("retry: 'seed' is an old name for 'fixed 10 3s'");
+    }
+
+    /** VI_1 with a netcup REST provider block (its failover_provider line is line 7) ending in {@code keys}. */
+    private static String withRestProvider(String keys) {
+        return """
                 vrrp_instance VI_1 {
                     interface eth1
                     virtual_router_id 51
@@ -108,14 +102,10 @@ class LauncherTest {
                         api rest
                         failover_ip 198.18.200.7
                         server 101
-                        token_file %s
-                        retry seed
+                        %s
                     }
                 }
-                """.formatted(token));
-        Result r = vrrp4j("check", "-f", conf.toString());
-        assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.err()).contains("warning: " + conf + ":7: ").contains("retry: 'seed' is an old name for 'fixed 10 3s'");
+                """.formatted(keys);
     }
 
     private static String instance(String name, int vrid, String vip, String extra) {
