@@ -3,6 +3,7 @@ package org.vrrp4j.keepalived;
 import static org.vrrp4j.keepalived.BlockCursor.error;
 
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +43,12 @@ final class VirtualAddressReader {
             throw error(l, "virtual address " + addrText + " is " + family + " but the instance's first address "
                     + earlier.getFirst().address().getHostAddress() + " is " + earlier.getFirst().family()
                     + "; one address family per vrrp_instance (as keepalived requires)");
+        }
+        if (earlier.isEmpty() && addr instanceof Inet6Address v6 && !v6.isLinkLocalAddress()) {
+            // keepalived 2.2.7 warns the same and sends the list as written; refusing the file (RFC 9568
+            // §5.2.9 read strictly) would stop a deployed keepalived peer's configuration from running
+            c.warn(l, ConfigWarning.Kind.ADJUSTED, "the first IPv6 VIP address should be link local (RFC 9568 §5.2.9), got "
+                    + addrText + "; adverts list the addresses as written, as keepalived sends them");
         }
         Optional<String> dev = Optional.empty();
         Optional<String> label = Optional.empty();

@@ -155,6 +155,21 @@ class KeepalivedConfigReaderTest {
     }
 
     @Test
+    void globalOnlyIpv6AddressesRunWithKeepalivedsWarningAtTheFirstAddress() throws Exception {
+        KeepalivedConfig c = Corpus.read("ipv6-global-only.conf");
+        VirtualRouterConfig g = router(c, "VI_G");
+        assertThat(g.family()).isEqualTo(IpFamily.IPV6);
+        assertThat(g.virtualAddresses()).extracting(VirtualAddress::address)
+                .as("sent as written, as keepalived sends them").containsExactly(ip("2001:db8::7"), ip("2001:db8::8"));
+        assertThat(g.globalAddressFirst()).isTrue();
+        assertThat(g.strictIpv6LinkLocalFirst()).isFalse();
+        assertThat(Corpus.warnings(c)).containsExactly(
+                "ipv6-global-only.conf:8: the first IPv6 VIP address should be link local (RFC 9568 §5.2.9), got "
+                        + "2001:db8::7; adverts list the addresses as written, as keepalived sends them");
+        assertThat(c.warnings().getFirst().kind().differsFromKeepalived()).as("keepalived does the same").isFalse();
+    }
+
+    @Test
     void unicast() throws Exception {
         KeepalivedConfig c = Corpus.read("unicast.conf");
         VirtualRouterConfig r = router(c, "VI_U");

@@ -67,6 +67,7 @@ public final class VirtualRouterConfig {
     private final ChecksumForm ipv4ChecksumForm;
     private final List<TrackerConfig> trackers;
     private final boolean advertOnLowerPriority;
+    private final boolean strictIpv6LinkLocalFirst;
 
     private VirtualRouterConfig(Builder b, IpFamily family, int advertIntervalCentis) {
         this.name = b.name != null ? b.name : "VR_" + b.vrid + (family == IpFamily.IPV6 ? "_v6" : "");
@@ -86,6 +87,7 @@ public final class VirtualRouterConfig {
         this.ipv4ChecksumForm = b.ipv4ChecksumForm;
         this.trackers = List.copyOf(b.trackers);
         this.advertOnLowerPriority = b.advertOnLowerPriority;
+        this.strictIpv6LinkLocalFirst = b.strictIpv6LinkLocalFirst;
     }
 
     /** A new builder with RFC 9568 defaults: VRRPv3, priority 100, 1 s interval, preempt on, accept off. */
@@ -98,7 +100,8 @@ public final class VirtualRouterConfig {
         Builder b = new Builder().name(name).interfaceName(interfaceName).vrid(vrid).version(version)
                 .priority(priority).advertInterval(Duration.ofMillis(advertIntervalCentis * 10L))
                 .preempt(preempt).preemptDelay(preemptDelay).acceptMode(acceptMode)
-                .ipv4ChecksumForm(ipv4ChecksumForm).advertOnLowerPriority(advertOnLowerPriority);
+                .ipv4ChecksumForm(ipv4ChecksumForm).advertOnLowerPriority(advertOnLowerPriority)
+                .strictIpv6LinkLocalFirst(strictIpv6LinkLocalFirst);
         virtualAddresses.forEach(b::addVirtualAddress);
         unicastPeers.forEach(b::addUnicastPeer);
         unicastSource.ifPresent(b::unicastSource);
@@ -143,7 +146,7 @@ public final class VirtualRouterConfig {
     /** Accept_Mode (RFC 9568 §6.1): a non-owner master accepts packets to the virtual addresses. */
     public boolean acceptMode() { return acceptMode; }
 
-    /** The virtual addresses, in advertisement order (IPv6: link-local first). */
+    /** The virtual addresses, in advertisement order (IPv6: link-local first unless configured otherwise, see {@link #strictIpv6LinkLocalFirst()}). */
     public List<VirtualAddress> virtualAddresses() { return virtualAddresses; }
 
     /** Unicast peers (keepalived {@code unicast_peer}); empty means multicast. */
@@ -167,6 +170,21 @@ public final class VirtualRouterConfig {
     /** RFC 9568: a master that hears a lower-priority advert sends one at once (keepalived default on). */
     public boolean advertOnLowerPriority() { return advertOnLowerPriority; }
 
+    /**
+     * IPv6 only. Off (the default, keepalived's behaviour): the addresses go out as configured even when
+     * the first is global, and a received list that does not start with a link-local address is counted
+     * and reported, not dropped (erratum 8300; keepalived sends such lists, and dropping them makes two
+     * masters). On: RFC 9568 §5.2.9 to the letter: the configuration must list a link-local address
+     * first, and adverts whose list does not start with one are dropped.
+     */
+    public boolean strictIpv6LinkLocalFirst() { return strictIpv6LinkLocalFirst; }
+
+    /** Whether this IPv6 router's address list starts with a global (non-link-local) address. */
+    public boolean globalAddressFirst() {
+        return family == IpFamily.IPV6
+                && !(virtualAddresses.getFirst().address() instanceof Inet6Address first && first.isLinkLocalAddress());
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof VirtualRouterConfig c && name.equals(c.name) && interfaceName.equals(c.interfaceName)
@@ -176,7 +194,8 @@ public final class VirtualRouterConfig {
                 && virtualAddresses.equals(c.virtualAddresses) && unicastPeers.equals(c.unicastPeers)
                 && unicastSource.equals(c.unicastSource) && authKey.equals(c.authKey)
                 && ipv4ChecksumForm == c.ipv4ChecksumForm && trackers.equals(c.trackers)
-                && advertOnLowerPriority == c.advertOnLowerPriority;
+                && advertOnLowerPriority == c.advertOnLowerPriority
+                && strictIpv6LinkLocalFirst == c.strictIpv6LinkLocalFirst;
     }
 
     @Override
@@ -217,6 +236,7 @@ public final class VirtualRouterConfig {
         private ChecksumForm ipv4ChecksumForm = ChecksumForm.IPV4_PSEUDO_HEADER;
         private final List<TrackerConfig> trackers = new ArrayList<>();
         private boolean advertOnLowerPriority = true;
+        private boolean strictIpv6LinkLocalFirst;
 
         private Builder() {
         }
@@ -272,6 +292,9 @@ public final class VirtualRouterConfig {
 
         public Builder advertOnLowerPriority(boolean on) { this.advertOnLowerPriority = on; return this; }
 
+        /** See {@link VirtualRouterConfig#strictIpv6LinkLocalFirst()}; default off (as keepalived). */
+        public Builder strictIpv6LinkLocalFirst(boolean on) { this.strictIpv6LinkLocalFirst = on; return this; }
+
         /** Validates and builds. @throws ConfigException naming the field and the rule */
         public VirtualRouterConfig build() {
             if (vrid < 1 || vrid > 255) {
@@ -304,9 +327,10 @@ public final class VirtualRouterConfig {
                 if (version == VrrpVersion.V2) {
                     throw new ConfigException(Field.VERSION, "VRRPv2 runs over IPv4 only; use VRRPv3 for IPv6");
                 }
-                if (!(virtualAddresses.getFirst().address() instanceof Inet6Address first && first.isLinkLocalAddress())) {
+                if (strictIpv6LinkLocalFirst
+                        && !(virtualAddresses.getFirst().address() instanceof Inet6Address first && first.isLinkLocalAddress())) {
                     throw new ConfigException(Field.VIRTUAL_ADDRESSES,
-                            "an IPv6 router lists a link-local address first (RFC 9568 §5.2.9), got "
+                            "strictIpv6LinkLocalFirst: an IPv6 router lists a link-local address first (RFC 9568 §5.2.9), got "
                                     + virtualAddresses.getFirst().address().getHostAddress());
                 }
             }

@@ -18,6 +18,9 @@ import org.vrrp4j.core.packet.DropReason;
  * @param lowerPriorityMasters   lower-priority masters heard while master (split brain healed)
  * @param pseudoHeaderChecksums  v3/IPv4 adverts whose checksum included the IPv4 pseudo-header
  * @param messageOnlyChecksums   v3/IPv4 adverts whose checksum covered the message only (RFC 9568)
+ * @param ipv6GlobalFirstLists   IPv6 adverts whose address list does not start with a link-local address
+ *                               (keepalived sends them for global-only files; counted and processed,
+ *                               erratum 8300, unless the router is strict)
  * @param drops                  discarded packets by reason; every reason present, zero or more
  */
 public record RouterCounters(
@@ -31,6 +34,7 @@ public record RouterCounters(
         long lowerPriorityMasters,
         long pseudoHeaderChecksums,
         long messageOnlyChecksums,
+        long ipv6GlobalFirstLists,
         Map<DropReason, Long> drops) {
 
     public RouterCounters {
@@ -39,6 +43,16 @@ public record RouterCounters(
             all.put(r, drops.getOrDefault(r, 0L));
         }
         drops = Collections.unmodifiableMap(all);
+    }
+
+    /** The counters without {@code ipv6GlobalFirstLists} (zero), as before that counter existed. */
+    public RouterCounters(long advertisementsReceived, long advertisementsSent, long priorityZeroReceived,
+            long priorityZeroSent, long masterTransitions, long intervalMismatches, long addressListMismatches,
+            long lowerPriorityMasters, long pseudoHeaderChecksums, long messageOnlyChecksums,
+            Map<DropReason, Long> drops) {
+        this(advertisementsReceived, advertisementsSent, priorityZeroReceived, priorityZeroSent, masterTransitions,
+                intervalMismatches, addressListMismatches, lowerPriorityMasters, pseudoHeaderChecksums,
+                messageOnlyChecksums, 0, drops);
     }
 
     /** Discards for one reason. */

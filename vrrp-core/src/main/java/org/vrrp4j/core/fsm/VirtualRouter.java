@@ -1,5 +1,6 @@
 package org.vrrp4j.core.fsm;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +18,7 @@ import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.packet.AuthType;
 import org.vrrp4j.core.packet.ChecksumForm;
 import org.vrrp4j.core.packet.DropReason;
+import org.vrrp4j.core.packet.IpFamily;
 import org.vrrp4j.core.packet.VrrpPacket;
 import org.vrrp4j.core.packet.VrrpVersion;
 
@@ -63,6 +65,7 @@ public final class VirtualRouter {
     private long lowerPriorityMasters;
     private long pseudoHeaderChecksums;
     private long messageOnlyChecksums;
+    private long ipv6GlobalFirstLists;
     private final long[] drops = new long[DropReason.values().length];
 
     /** A router in {@link State#INITIALIZE}; send {@link Input.Start} to run it. */
@@ -191,6 +194,16 @@ public final class VirtualRouter {
         if (p.priority() == 255 && config.isOwner()) {
             // erratum 8298: two owners is a misconfiguration to report, not a reason to drop
             out.add(new Action.ConfigMismatch("another router claims to own the addresses (priority 255)", src));
+        }
+        if (p.family() == IpFamily.IPV6 && !p.addresses().isEmpty()
+                && !(p.addresses().getFirst() instanceof Inet6Address first && first.isLinkLocalAddress())) {
+            if (config.strictIpv6LinkLocalFirst()) {
+                return DropReason.IPV6_FIRST_NOT_LINK_LOCAL;
+            }
+            // erratum 8300: keepalived sends global-only lists; dropping them makes two masters
+            ipv6GlobalFirstLists++;
+            out.add(new Action.ConfigMismatch("first IPv6 address " + p.addresses().getFirst().getHostAddress()
+                    + " is not link-local (RFC 9568 §5.2.9; keepalived sends such lists)", src));
         }
         if (config.version() == VrrpVersion.V2) {
             AuthType expected = config.authKey().isPresent() ? AuthType.SIMPLE_TEXT : AuthType.NONE;
@@ -560,7 +573,7 @@ public final class VirtualRouter {
         }
         return new RouterCounters(advertsReceived, advertsSent, priorityZeroReceived, priorityZeroSent,
                 masterTransitions, intervalMismatches, addressListMismatches, lowerPriorityMasters,
-                pseudoHeaderChecksums, messageOnlyChecksums, d);
+                pseudoHeaderChecksums, messageOnlyChecksums, ipv6GlobalFirstLists, d);
     }
 
     @Override

@@ -29,7 +29,11 @@ public enum DropReason {
     ADDRESS_COUNT_ZERO("address count is 0", false),
     /** VRRPv3 Max Adver Int 0 (erratum 8301), VRRPv2 interval 0. */
     INTERVAL_ZERO("advertisement interval is 0", false),
-    /** IPv6: the first address is not link-local (RFC 9568 §5.2.9, erratum 8300). */
+    /**
+     * IPv6: the first address is not link-local (RFC 9568 §5.2.9). Only in strict mode
+     * ({@code PacketView.requireLinkLocalFirst}, {@code VirtualRouterConfig.strictIpv6LinkLocalFirst});
+     * by default such adverts are counted and processed (erratum 8300, keepalived sends them).
+     */
     IPV6_FIRST_NOT_LINK_LOCAL("first IPv6 address is not link-local", false),
     /** VRRPv2 over IPv6 does not exist. */
     V2_OVER_IPV6("VRRPv2 over IPv6", false),

@@ -28,6 +28,7 @@ public final class PacketView {
     private AuthType authType;
     private ChecksumForm checksumForm;
     private boolean allowTrailingBytes;
+    private boolean requireLinkLocalFirst;
 
     /** Accept bytes after the message (Ethernet padding when reading from AF_PACKET); default false. */
     public PacketView allowTrailingBytes(boolean allow) {
@@ -36,10 +37,20 @@ public final class PacketView {
     }
 
     /**
+     * Drop IPv6 adverts whose first address is not link-local (RFC 9568 §5.2.9 read strictly); default
+     * false, because keepalived sends global-only lists and erratum 8300 says to count and log them (the
+     * router does: {@link org.vrrp4j.core.fsm.RouterCounters#ipv6GlobalFirstLists()}).
+     */
+    public PacketView requireLinkLocalFirst(boolean require) {
+        this.requireLinkLocalFirst = require;
+        return this;
+    }
+
+    /**
      * Validates the VRRP message at {@code buf[offset, offset+length)} against the packet-only rules of
      * RFC 9568 §7.1 in the checklist's order: TTL/hop limit (multicast destinations only; keepalived
      * skips it for unicast) → version → type → length vs count → checksum → VRID → count → interval →
-     * IPv6 first address link-local.
+     * IPv6 first address link-local (only with {@link #requireLinkLocalFirst(boolean)}).
      *
      * @param ttl TTL or hop limit of the IP packet, or -1 when unknown
      * @return {@code null} when valid (this view then describes the packet), else the reason
@@ -115,7 +126,7 @@ public final class PacketView {
         if (interval == 0) {
             return DropReason.INTERVAL_ZERO; // erratum 8301
         }
-        if (family == IpFamily.IPV6 && !((buf.get(offset + 8) & 0xff) == 0xfe && (buf.get(offset + 9) & 0xc0) == 0x80)) {
+        if (requireLinkLocalFirst && family == IpFamily.IPV6 && !((buf.get(offset + 8) & 0xff) == 0xfe && (buf.get(offset + 9) & 0xc0) == 0x80)) {
             return DropReason.IPV6_FIRST_NOT_LINK_LOCAL; // erratum 8300
         }
         if (authType == null) {

@@ -81,10 +81,18 @@ class VirtualRouterConfigTest {
     }
 
     @Test
-    void ipv6RoutersListALinkLocalAddressFirst() {
-        assertThatThrownBy(() -> VirtualRouterConfig.builder().vrid(1)
-                .addVirtualAddress(InetAddress.ofLiteral("2001:db8::1")).build())
-                .isInstanceOf(ConfigException.class).hasMessageContaining("link-local address first");
+    void ipv6RoutersListALinkLocalAddressFirstOnlyWhenStrict() {
+        VirtualRouterConfig globalOnly = VirtualRouterConfig.builder().vrid(1)
+                .addVirtualAddress(InetAddress.ofLiteral("2001:db8::1")).build();
+        assertThat(globalOnly.globalAddressFirst()).as("keepalived runs such files; so does vrrp4j by default").isTrue();
+        assertThat(globalOnly.strictIpv6LinkLocalFirst()).isFalse();
+        assertThat(globalOnly.toBuilder().build()).isEqualTo(globalOnly);
+        assertThatThrownBy(() -> globalOnly.toBuilder().strictIpv6LinkLocalFirst(true).build())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("link-local address first")
+                .hasMessageContaining(InetAddress.ofLiteral("2001:db8::1").getHostAddress());
+        assertThat(VirtualRouterConfig.builder().vrid(1).strictIpv6LinkLocalFirst(true)
+                .addVirtualAddress(InetAddress.ofLiteral("fe80::1")).addVirtualAddress(InetAddress.ofLiteral("2001:db8::1"))
+                .build().globalAddressFirst()).isFalse();
         assertThat(VirtualRouterConfig.builder().vrid(1).addVirtualAddress(InetAddress.ofLiteral("fe80::1"))
                 .addVirtualAddress(InetAddress.ofLiteral("2001:db8::1")).build().family().name()).isEqualTo("IPV6");
     }

@@ -104,12 +104,17 @@ class CodecGoldenTest {
     }
 
     @Test
-    void ipv6FirstAddressMustBeLinkLocalAndV2NeverTravelsOverIpv6() {
+    void ipv6GlobalFirstListsDecodeUnlessStrictAndV2NeverTravelsOverIpv6() {
         VrrpPacket global = new VrrpPacket(VrrpVersion.V3, IpFamily.IPV6, 10, 200, 50,
                 List.of(InetAddress.ofLiteral("2001:db8::10")), AuthType.NONE, null);
         byte[] b = VrrpCodec.encode(global, LL1, GROUP6, ChecksumForm.IPV4_PSEUDO_HEADER);
+        // keepalived sends global-only lists: the codec decodes them (the router counts them, erratum 8300)
         assertThat(VrrpCodec.decode(b, 0, b.length, IpFamily.IPV6, LL1.getAddress(), GROUP6.getAddress(), 255))
-                .isEqualTo(new DecodeResult.Rejected(DropReason.IPV6_FIRST_NOT_LINK_LOCAL, 10));
+                .isEqualTo(new DecodeResult.Decoded(global, ChecksumForm.IPV6_PSEUDO_HEADER));
+        PacketView strict = new PacketView().requireLinkLocalFirst(true);
+        assertThat(strict.decode(java.nio.ByteBuffer.wrap(b), 0, b.length, IpFamily.IPV6, LL1.getAddress(),
+                GROUP6.getAddress(), 255)).isEqualTo(DropReason.IPV6_FIRST_NOT_LINK_LOCAL);
+        assertThat(strict.vrid()).isEqualTo(10);
         byte[] v2 = HEX.parseHex(KEEPALIVED_V2_PASS_HEX);
         assertThat(VrrpCodec.decode(v2, 0, v2.length, IpFamily.IPV6, LL1.getAddress(), GROUP6.getAddress(), 255))
                 .isEqualTo(new DecodeResult.Rejected(DropReason.V2_OVER_IPV6, -1));
