@@ -170,6 +170,19 @@ class KeepalivedConfigReaderTest {
     }
 
     @Test
+    void nopreemptWorksOnlyWithAnInitialBackupStateAndNotForTheOwner() throws Exception {
+        KeepalivedConfig c = Corpus.read("nopreempt-master.conf");
+        assertThat(router(c, "VI_M").preempt()).isTrue();
+        assertThat(router(c, "VI_M").preemptDelay()).isEqualTo(Duration.ZERO);
+        assertThat(router(c, "VI_O").preempt()).isTrue();
+        assertThat(router(c, "VI_B").preempt()).as("BACKUP keeps it").isFalse();
+        assertThat(Corpus.warnings(c)).containsExactly(
+                "nopreempt-master.conf:8: nopreempt does not work with state MASTER; cleared (as keepalived does)",
+                "nopreempt-master.conf:9: preempt_delay does not work with state MASTER; cleared (as keepalived does)",
+                "nopreempt-master.conf:19: nopreempt is incompatible with priority 255; preempting (as keepalived does)");
+    }
+
+    @Test
     void unicast() throws Exception {
         KeepalivedConfig c = Corpus.read("unicast.conf");
         VirtualRouterConfig r = router(c, "VI_U");
