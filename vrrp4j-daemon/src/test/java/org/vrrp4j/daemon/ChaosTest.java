@@ -36,7 +36,7 @@ import org.vrrp4j.testkit.lab.NetnsLab;
  * <p>The seed is printed and replayable; the rounds default to a few for CI. A long run is one command:
  *
  * <pre>
- * CI=true ./mvnw -B -o -pl vrrp4j-daemon -am verify -Dtest='ChaosTest' -Dsurefire.failIfNoSpecifiedTests=false \
+ * CI=true ./mvnw -B -o -pl vrrp4j-daemon -am verify -Dtest='ChaosTest,!*IT' -Dsurefire.failIfNoSpecifiedTests=false \
  *     -DskipITs -Dvrrp4j.chaos.rounds=40 [-Dvrrp4j.chaos.seed=N]
  * </pre>
  *
