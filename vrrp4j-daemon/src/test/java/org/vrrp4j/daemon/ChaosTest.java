@@ -370,12 +370,12 @@ class ChaosTest {
     // ---- the report ----------------------------------------------------------------------------------------
 
     private static void report(long seed, List<Round> rounds) {
-        StringBuilder b = new StringBuilder(String.format("%nChaosTest seed %d%n%5s  %-10s %-4s %-28s %10s%n", seed,
+        StringBuilder b = new StringBuilder(String.format("%nChaosTest seed %d%n%5s  %-14s %-4s %-46s %10s%n", seed,
                 "round", "fault", "host", "detail", "converged"));
         Map<Fault, Integer> byKind = new EnumMap<>(Fault.class);
         List<Long> millis = new ArrayList<>();
         for (Round r : rounds) {
-            b.append(String.format("%5d  %-10s s%-3d %-28s %7d ms%n", r.number(), r.fault(), r.host(), r.detail(),
+            b.append(String.format("%5d  %-14s s%-3d %-46s %7d ms%n", r.number(), r.fault(), r.host(), r.detail(),
                     r.converged().toMillis()));
             byKind.merge(r.fault(), 1, Integer::sum);
             millis.add(r.converged().toMillis());
