@@ -25,7 +25,8 @@ import org.vrrp4j.testkit.netcup.NetcupSoapStandIn;
 /**
  * A failover pair in network namespaces, as the tutorial the project grew from sets it up: hosts s1
  * and s2 on a vLAN switch ({@code eth1}, 198.18.1.0/24), and netcup's stand-ins (REST and WSEndUser
- * SOAP) in a namespace of their own at 198.18.1.200 on the same switch. Nodes run as real processes
+ * SOAP) in a namespace of their own at 198.18.1.200 on the same switch. {@link #create(String, List, int)}
+ * makes a group of up to three hosts the same way (s3 at 198.18.1.3, the REST stand-in's third server). Nodes run as real processes
  * (the vrrp4j daemon or keepalived); their output is watched line by line with arrival times.
  * Everything is removed on {@link #close()}.
  */
@@ -38,19 +39,17 @@ public final class FailoverPairLab implements AutoCloseable {
     private final NetnsLab lab;
     private final Path dir;
     private final List<Node> nodes = new CopyOnWriteArrayList<>();
-    private final String s1;
-    private final String s2;
+    private final List<String> hosts;
     private final String scpNs;
     private final List<String> daemonCommand;
     private NetcupRestStandIn rest;
     private NetcupSoapStandIn soap;
 
-    private FailoverPairLab(NetnsLab lab, Path dir, String s1, String s2, String scpNs, List<String> daemonCommand) {
+    private FailoverPairLab(NetnsLab lab, Path dir, List<String> hosts, String scpNs, List<String> daemonCommand) {
         this.daemonCommand = List.copyOf(daemonCommand);
         this.lab = lab;
         this.dir = dir;
-        this.s1 = s1;
-        this.s2 = s2;
+        this.hosts = List.copyOf(hosts);
         this.scpNs = scpNs;
     }
 
@@ -75,13 +74,26 @@ public final class FailoverPairLab implements AutoCloseable {
      * @param daemonCommand how to start the daemon; {@link #startVrrp4j} appends {@code run -f FILE}
      */
     public static FailoverPairLab create(String tag, List<String> daemonCommand) throws Exception {
+        return create(tag, daemonCommand, 2);
+    }
+
+    /**
+     * {@link #create(String, List)} with {@code count} hosts (2 or 3): s{@code n} at 198.18.1.{@code n},
+     * each with its token file {@code s{n}-token} accepted by the REST stand-in.
+     */
+    public static FailoverPairLab create(String tag, List<String> daemonCommand, int count) throws Exception {
+        if (count < 2 || count > 3) {
+            throw new IllegalArgumentException("a lab of 2 or 3 hosts (the REST stand-in knows 3 servers), got " + count);
+        }
         NetnsLab lab = NetnsLab.create(tag);
         try {
-            String s1 = lab.addHost("s1", "eth1", "198.18.1.1/24");
-            String s2 = lab.addHost("s2", "eth1", "198.18.1.2/24");
+            List<String> hosts = new ArrayList<>();
+            for (int n = 1; n <= count; n++) {
+                hosts.add(lab.addHost("s" + n, "eth1", "198.18.1." + n + "/24"));
+            }
             String scp = lab.addHost("scp", "eth1", SCP_ADDRESS + "/24");
             Path dir = Files.createTempDirectory("vrrp4j-pair-");
-            FailoverPairLab s = new FailoverPairLab(lab, dir, s1, s2, scp, daemonCommand);
+            FailoverPairLab s = new FailoverPairLab(lab, dir, hosts, scp, daemonCommand);
             s.startStandIns();
             return s;
         } catch (Exception e) {
@@ -97,10 +109,10 @@ public final class FailoverPairLab implements AutoCloseable {
             return null;
         });
         rest.routeV4To(999_999); // routed to some other server: the first master has to move it
-        rest.acceptRefreshToken("s1-refresh-token-SECRET");
-        rest.acceptRefreshToken("s2-refresh-token-SECRET");
-        writeSecret(dir.resolve("s1-token"), "s1-refresh-token-SECRET");
-        writeSecret(dir.resolve("s2-token"), "s2-refresh-token-SECRET");
+        for (int n = 1; n <= hosts.size(); n++) {
+            rest.acceptRefreshToken("s" + n + "-refresh-token-SECRET");
+            writeSecret(dir.resolve("s" + n + "-token"), "s" + n + "-refresh-token-SECRET");
+        }
         writeSecret(dir.resolve("soap-password"), NetcupSoapStandIn.PASSWORD);
     }
 
@@ -110,9 +122,14 @@ public final class FailoverPairLab implements AutoCloseable {
         Files.writeString(file, value + "\n");
     }
 
-    /** The namespace of host {@code n} (1 or 2). */
+    /** The namespace of host {@code n} (1 to {@link #hosts()}). */
     public String host(int n) {
-        return n == 1 ? s1 : s2;
+        return hosts.get(n - 1);
+    }
+
+    /** How many hosts the lab has. */
+    public int hosts() {
+        return hosts.size();
     }
 
     /** The working directory (configurations, token files, logs). */
@@ -132,7 +149,12 @@ public final class FailoverPairLab implements AutoCloseable {
 
     /** Server ids and names of s1 and s2 at the stand-ins. */
     public static long restServer(int n) {
-        return n == 1 ? NetcupRestStandIn.SERVER_1 : NetcupRestStandIn.SERVER_2;
+        return switch (n) {
+            case 1 -> NetcupRestStandIn.SERVER_1;
+            case 2 -> NetcupRestStandIn.SERVER_2;
+            case 3 -> NetcupRestStandIn.SERVER_3;
+            default -> throw new IllegalArgumentException("no host " + n);
+        };
     }
 
     /** The vServer name of host {@code n} at the SOAP stand-in. */

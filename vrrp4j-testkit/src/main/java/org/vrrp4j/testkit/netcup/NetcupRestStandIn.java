@@ -43,6 +43,8 @@ public final class NetcupRestStandIn implements AutoCloseable {
     public static final long SERVER_1 = 101;
     /** The second server's id. */
     public static final long SERVER_2 = 102;
+    /** A third server's id (name v2201905555555555), for labs of three nodes. */
+    public static final long SERVER_3 = 103;
 
     /** One request as received. */
     public record Request(String method, String path, String body, String authorization) {
@@ -253,6 +255,7 @@ public final class NetcupRestStandIn implements AutoCloseable {
             ArrayNode a = json.createArrayNode();
             a.addObject().put("id", 101).put("name", "v2201901234567890").put("nickname", "s1");
             a.addObject().put("id", 102).put("name", "v2201909876543210").put("nickname", "s2");
+            a.addObject().put("id", 103).put("name", "v2201905555555555").put("nickname", "s3");
             sendList(ex, a);
             return;
         }
@@ -279,7 +282,8 @@ public final class NetcupRestStandIn implements AutoCloseable {
                 }
                 o.putObject("site").put("id", 1).put("city", "Nuremberg");
                 long sid = routedTo.get(ip);
-                o.putObject("server").put("id", sid).put("name", sid == 101 ? "v2201901234567890" : "v2201909876543210");
+                o.putObject("server").put("id", sid).put("name", sid == 101 ? "v2201901234567890"
+                        : sid == 103 ? "v2201905555555555" : "v2201909876543210");
             }
             sendList(ex, a);
             return;
@@ -297,7 +301,7 @@ public final class NetcupRestStandIn implements AutoCloseable {
                 send(ex, 400, "{\"code\":\"bad_request\",\"message\":\"Routing is limited to servers within the same site as the failover IP.\"}");
                 return;
             }
-            if (serverId != 101 && serverId != 102) {
+            if (serverId != 101 && serverId != 102 && serverId != 103) {
                 send(ex, 404, "{\"code\":\"not_found\",\"message\":\"Failover IPv4 or server not found.\"}");
                 return;
             }
