@@ -58,6 +58,10 @@ final class MetricTable {
             router("vrrp4j_lower_priority_masters_total", Type.COUNTER,
                     "Adverts from a master of lower priority while master (split brain healed).",
                     "counters.lowerPriorityMasters", (s, r) -> num(r.counters().lowerPriorityMasters())),
+            router("vrrp4j_ipv6_global_first_lists_total", Type.COUNTER,
+                    "IPv6 adverts whose address list does not start with a link-local address (keepalived sends "
+                            + "such lists for global-only VIP files; accepted, not dropped).",
+                    "counters.ipv6GlobalFirstLists", (s, r) -> num(r.counters().ipv6GlobalFirstLists())),
             new Metric("vrrp4j_checksum_forms_total", Type.COUNTER,
                     "VRRPv3 IPv4 adverts accepted, by checksum form (pseudo_header as keepalived, message_only as RFC 9568).",
                     Scope.ROUTER, "counters.checksumForms", s -> {
