@@ -177,10 +177,13 @@ public final class NetcupSoapStandIn implements AutoCloseable {
         try {
             ex.getResponseHeaders().set("Content-Type", "text/xml; charset=utf-8");
             ex.sendResponseHeaders(200, 0);
-            Thread.sleep(100);
+            byte[] b = envelope.getBytes(StandardCharsets.UTF_8);
             try (var os = ex.getResponseBody()) {
-                os.write(envelope.getBytes(StandardCharsets.UTF_8));
-                os.flush();
+                for (int i = 0; i < 3; i++) { // each write after a pause: the second one meets the reset
+                    Thread.sleep(50);
+                    os.write(b, i * b.length / 3, (i + 1) * b.length / 3 - i * b.length / 3);
+                    os.flush();
+                }
             }
         } catch (IOException e) {
             abortedChanges.incrementAndGet();

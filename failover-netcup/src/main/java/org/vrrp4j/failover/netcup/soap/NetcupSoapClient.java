@@ -151,6 +151,10 @@ public final class NetcupSoapClient implements AutoCloseable {
                 if (code == 404 || code == 410) {
                     return NetcupException.permanent(what + ": the endpoint answered HTTP " + code + "; " + DISCONTINUED);
                 }
+                if (code >= 200 && code < 300) { // a success that the SOAP runtime could not read: a page, not SOAP
+                    return NetcupException.permanent(what + ": the endpoint answered HTTP " + code
+                            + " with something that is not SOAP; " + DISCONTINUED);
+                }
                 return code >= 500 || code == 429 ? NetcupException.retryable(what + ": HTTP " + code)
                         : NetcupException.permanent(what + ": HTTP " + code + " from the webservice");
             }
