@@ -38,9 +38,13 @@ public final class NetcupProviderFactory implements FailoverProviderFactory {
     /** The SOAP endpoint. */
     public static final String DEFAULT_SOAP_URL = "https://www.servercontrolpanel.de/SCP/WSEndUser";
 
-    static final Set<String> KEYS = Set.of("api", "failover_ip", "server", "token_file", "api_url", "auth_url",
-            "task_poll", "login", "password_env", "password_file", "soap_url", "mac", "verify_poll",
-            "connect_timeout", "request_timeout");
+    /** Keys of both APIs. */
+    static final Set<String> COMMON_KEYS = Set.of("api", "failover_ip", "server", "connect_timeout", "request_timeout");
+    /** Keys of the REST API only. */
+    static final Set<String> REST_KEYS = Set.of("token_file", "api_url", "auth_url", "task_poll");
+    /** Keys of the SOAP API only. */
+    static final Set<String> SOAP_KEYS = Set.of("login", "password_env", "password_file", "soap_url", "mac", "verify_poll");
+    static final Set<String> KEYS = union(COMMON_KEYS, REST_KEYS, SOAP_KEYS);
 
     /** The API to speak. */
     public enum Api { REST, SOAP }
@@ -54,6 +58,16 @@ public final class NetcupProviderFactory implements FailoverProviderFactory {
     public FailoverProvider create(ProviderConfig config) {
         config.requireOnly(KEYS);
         Api api = config.enumValue("api", Api.class, Api.REST);
+        // a key of the other API is a mistake (a half-migrated block), not something to ignore
+        Set<String> foreign = api == Api.REST ? SOAP_KEYS : REST_KEYS;
+        for (String key : config.keys()) {
+            if (foreign.contains(key)) {
+                throw new ProviderConfigException(key, "is a key of api " + (api == Api.REST ? "soap" : "rest")
+                        + ", but this provider uses api " + api.name().toLowerCase(Locale.ROOT)
+                        + (api == Api.REST && !config.keys().contains("api") ? " (the default)" : "")
+                        + " (provider " + config.name() + ")");
+            }
+        }
         FailoverIp ip = FailoverIp.parse(config.string("failover_ip"));
         String server = config.string("server");
         Duration connect = config.duration("connect_timeout", Duration.ofSeconds(5));
@@ -64,10 +78,12 @@ public final class NetcupProviderFactory implements FailoverProviderFactory {
                 HttpClient http = HttpClient.newBuilder().connectTimeout(connect).build();
                 Path tokenFile = config.path("token_file").orElseThrow(() -> new ProviderConfigException("token_file",
                         "is required for api rest: the file `vrrp4j netcup login` writes (provider " + config.name() + ")"));
-                OidcTokens tokens = new OidcTokens(url(config, "auth_url", DEFAULT_AUTH_URL), http, tokenFile, request,
-                        Clock.systemUTC());
-                NetcupRestClient client = new NetcupRestClient(url(config, "api_url", DEFAULT_API_URL), http, tokens,
-                        request, config.duration("task_poll", Duration.ofSeconds(2)), Clock.systemUTC());
+                URI apiUrl = url(config, "api_url", DEFAULT_API_URL);
+                URI authUrl = url(config, "auth_url", DEFAULT_AUTH_URL);
+                Duration taskPoll = config.duration("task_poll", Duration.ofSeconds(2));
+                // last: the holder is shared and counted, so nothing may fail after taking it
+                OidcTokens tokens = OidcTokens.holderFor(authUrl, http, tokenFile, request, Clock.systemUTC());
+                NetcupRestClient client = new NetcupRestClient(apiUrl, http, tokens, request, taskPoll, Clock.systemUTC());
                 yield new NetcupProvider(new RestBackend(client, ip, server), resource);
             }
             case SOAP -> {
@@ -77,6 +93,15 @@ public final class NetcupProviderFactory implements FailoverProviderFactory {
                         config.duration("verify_poll", Duration.ofSeconds(3))), resource);
             }
         };
+    }
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        Set<String> all = new java.util.HashSet<>();
+        for (Set<String> s : sets) {
+            all.addAll(s);
+        }
+        return Set.copyOf(all);
     }
 
     /** A URL from the configuration: https, or http when written so (test servers). */

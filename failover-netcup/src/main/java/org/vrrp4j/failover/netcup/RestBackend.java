@@ -31,8 +31,7 @@ final class RestBackend implements Backend {
         if (r.serverId().isPresent() && r.serverId().get() == ours) {
             return new Location.Here(ip + " is routed to server " + ours);
         }
-        return new Location.Elsewhere(ip + " is routed to " + r.serverId().map(id -> "server " + id
-                + (r.serverName().isEmpty() ? "" : " (" + r.serverName() + ")")).orElse("no server"));
+        return new Location.Elsewhere(ip + " is routed to " + r.where());
     }
 
     @Override
@@ -40,5 +39,10 @@ final class RestBackend implements Backend {
         long ours = serverId(ctx);
         NetcupRestClient.Routing r = client.locate(ip, ctx.cancellation());
         return client.route(r, ip, ours, ctx);
+    }
+
+    @Override
+    public void close() {
+        client.close();
     }
 }

@@ -18,6 +18,7 @@ final class SoapBackend implements Backend {
     private final String server;
     private final java.time.Duration verifyPoll;
     private Optional<String> mac;
+    private String via = ""; // " via interface <id>" when discovered and netcup named it
 
     SoapBackend(NetcupSoapClient client, FailoverIp ip, String server, Optional<String> mac, java.time.Duration verifyPoll) {
         this.client = client;
@@ -37,7 +38,9 @@ final class SoapBackend implements Backend {
     @Override
     public String route(FailoverContext ctx) throws NetcupException, InterruptedException {
         if (mac.isEmpty()) {
-            mac = Optional.of(client.primaryMac(server, ctx.cancellation()));
+            NetcupSoapClient.PrimaryInterface primary = client.primaryInterface(server, ctx.cancellation());
+            mac = Optional.of(primary.mac());
+            via = primary.id().map(id -> " via interface " + id).orElse("");
         }
         ctx.cancellation().throwIfCancelled();
         LOG.info("netcup: changeIPRouting {} to {} ({})", ip, server, mac.get());
@@ -46,7 +49,7 @@ final class SoapBackend implements Backend {
         }
         for (int checks = 1; ; checks++) {
             if (listed(client.vServerIps(server, ctx.cancellation()))) {
-                return ip + " routed to " + server + ", listed after " + checks + (checks == 1 ? " check" : " checks");
+                return ip + " routed to " + server + " (" + mac.get() + via + "), listed after " + checks + (checks == 1 ? " check" : " checks");
             }
             if (!ctx.now().plus(verifyPoll).isBefore(ctx.deadline())) {
                 throw NetcupException.retryable(ip + " not yet listed for " + server + " at the deadline");

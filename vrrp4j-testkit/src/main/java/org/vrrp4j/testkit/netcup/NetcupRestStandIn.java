@@ -12,7 +12,11 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +29,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for netcup's SCP on 127.0.0.1, behaving as ../shared/netcup/FACTS.md describes: the
- * Keycloak token endpoint (device flow, refresh with rotation), servers, failover IPs (v4 and v6),
- * PATCH answered with an asynchronous task, task polling, 429 with Retry-After, 400/401/404. Knobs
- * let tests inject the faults they need; the demo and the daemon's end-to-end tests run it inside a
+ * Keycloak token endpoint (device flow, refresh with rotation, offline tokens that die after 30 idle
+ * days), servers ({@code name} and {@code q} filters), failover IPs (v4 and v6, unrouted, not editable),
+ * PATCH answered with an asynchronous task, task polling (and tasks that are gone: 404), the routing
+ * request count (10 per 5 minutes, 20 per 60 minutes: 429 without Retry-After), 503 maintenance, 422
+ * validation errors, 400/401/404. Time is its own clock, which tests advance. Knobs let tests inject the
+ * faults they need; the demo and the daemon's end-to-end tests run it inside a
  * network namespace. Written from the API's documentation, not from the client it tests.
  */
 public final class NetcupRestStandIn implements AutoCloseable {
@@ -53,7 +60,8 @@ public final class NetcupRestStandIn implements AutoCloseable {
     private final HttpServer server;
     private final ObjectMapper json = new ObjectMapper();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
-    private final Set<String> validRefreshTokens = ConcurrentHashMap.newKeySet();
+    /** refresh token -> when it was issued or last used (offline tokens die after 30 idle days) */
+    private final Map<String, Instant> validRefreshTokens = new ConcurrentHashMap<>();
     private final Set<String> validAccessTokens = ConcurrentHashMap.newKeySet();
     private final AtomicInteger refreshes = new AtomicInteger();
     private final AtomicInteger tokenCounter = new AtomicInteger();
@@ -63,6 +71,19 @@ public final class NetcupRestStandIn implements AutoCloseable {
     private volatile int pollsUntilFinished = 2;
     private volatile String taskEndState = "FINISHED";
     volatile boolean rateLimited;
+    private volatile Duration clockOffset = Duration.ZERO;
+    private final Deque<Instant> routingRequests = new ArrayDeque<>();
+    private volatile int limitPer5Minutes = 10;
+    private volatile int limitPer60Minutes = 20;
+    private volatile Long retryAfterSeconds;
+    private volatile boolean maintenance;
+    private volatile boolean rejectRoutingAs422;
+    private volatile boolean answerWithoutTask;
+    private volatile boolean tasksGone;
+    private volatile boolean routingTakesEffect = true;
+    private final Set<String> notEditable = ConcurrentHashMap.newKeySet();
+    /** routedTo holds this for an IP routed to no server ({@code "server": null} in the API) */
+    private static final long UNROUTED = 0;
     volatile long delayMillis;
     private volatile String delayOnlyFor = "";
     private volatile int devicePendingPolls = 2;
@@ -80,7 +101,7 @@ public final class NetcupRestStandIn implements AutoCloseable {
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::handle);
         server.start();
-        validRefreshTokens.add(INITIAL_REFRESH_TOKEN);
+        validRefreshTokens.put(INITIAL_REFRESH_TOKEN, now());
     }
 
     /** The base URL. */
@@ -100,7 +121,7 @@ public final class NetcupRestStandIn implements AutoCloseable {
 
     /** Accepts one more refresh token (each node of a pair logs in on its own). */
     public void acceptRefreshToken(String token) {
-        validRefreshTokens.add(token);
+        validRefreshTokens.put(token, now());
     }
 
     /** Routes the failover IPv4 to a server (the state a scenario starts from). */
@@ -128,7 +149,7 @@ public final class NetcupRestStandIn implements AutoCloseable {
         routedTo.put(ip, serverId);
     }
 
-    /** The server a failover IP is routed to now. */
+    /** The server a failover IP is routed to now (0: routed to no server). */
     public long routedServer(String ip) {
         return routedTo.get(ip);
     }
@@ -143,9 +164,68 @@ public final class NetcupRestStandIn implements AutoCloseable {
         taskEndState = state;
     }
 
-    /** Routing answers 429 while on. */
+    /** Routing answers 429 while on (as when the request count is used up). */
     public void rateLimited(boolean on) {
         rateLimited = on;
+    }
+
+    /** The routing request count per account: netcup's is 10 per 5 minutes and 20 per 60 minutes. */
+    public void routingLimits(int per5Minutes, int per60Minutes) {
+        limitPer5Minutes = per5Minutes;
+        limitPer60Minutes = per60Minutes;
+    }
+
+    /** A 429 carries {@code Retry-After: seconds} (null: none, as netcup documents). */
+    public void retryAfter(Long seconds) {
+        retryAfterSeconds = seconds;
+    }
+
+    /** Moves this SCP's clock on (token idle expiry, the routing windows). */
+    public void advanceClock(Duration by) {
+        clockOffset = clockOffset.plus(by);
+    }
+
+    private Instant now() {
+        return Instant.now().plus(clockOffset);
+    }
+
+    /** Every API call answers 503 "Node is in maintenance mode" while on. */
+    public void maintenance(boolean on) {
+        maintenance = on;
+    }
+
+    /** Routing answers 422 with a ValidationError while on. */
+    public void rejectRoutingAs422(boolean on) {
+        rejectRoutingAs422 = on;
+    }
+
+    /** Routing answers 204 without a task (the change applies at once, if it takes effect). */
+    public void answerWithoutTask(boolean on) {
+        answerWithoutTask = on;
+    }
+
+    /** Task polls answer 404 (the task is gone); the change applies when routed, if it takes effect. */
+    public void tasksGone(boolean on) {
+        tasksGone = on;
+    }
+
+    /** Whether an accepted routing change actually moves the IP (off: netcup lost it). */
+    public void routingTakesEffect(boolean on) {
+        routingTakesEffect = on;
+    }
+
+    /** Routes a failover IP to no server ({@code "server": null}). */
+    public void unroute(String ip) {
+        routedTo.put(ip, UNROUTED);
+    }
+
+    /** Whether this account may route a failover IP ({@code editable}). */
+    public void editable(String ip, boolean on) {
+        if (on) {
+            notEditable.remove(ip);
+        } else {
+            notEditable.add(ip);
+        }
     }
 
     /** Each request whose path contains {@code pathPart} is answered after {@code millis}. */
@@ -217,7 +297,8 @@ public final class NetcupRestStandIn implements AutoCloseable {
         switch (String.valueOf(form.get("grant_type"))) {
             case "refresh_token" -> {
                 String rt = form.get("refresh_token");
-                if (rt == null || !validRefreshTokens.remove(rt)) {
+                Instant lastUse = rt == null ? null : validRefreshTokens.remove(rt);
+                if (lastUse == null || lastUse.plus(Duration.ofDays(30)).isBefore(now())) {
                     send(ex, 400, "{\"error\":\"invalid_grant\",\"error_description\":\"Token is not active\"}");
                     return;
                 }
@@ -244,7 +325,7 @@ public final class NetcupRestStandIn implements AutoCloseable {
         String access = "eyJhbGciOiJub25lIn0." + payload + ".ACCESS-SECRET-" + n;
         String refresh = "refresh-token-" + n + "-SECRET";
         validAccessTokens.add(access);
-        validRefreshTokens.add(refresh);
+        validRefreshTokens.put(refresh, now());
         return "{\"access_token\":\"" + access + "\",\"expires_in\":" + expiresIn + ",\"refresh_token\":\"" + refresh
                 + "\",\"token_type\":\"Bearer\"}";
     }
@@ -256,7 +337,11 @@ public final class NetcupRestStandIn implements AutoCloseable {
             a.addObject().put("id", 101).put("name", "v2201901234567890").put("nickname", "s1");
             a.addObject().put("id", 102).put("name", "v2201909876543210").put("nickname", "s2");
             a.addObject().put("id", 103).put("name", "v2201905555555555").put("nickname", "s3");
-            sendList(ex, a);
+            sendList(ex, filterServers(a, q));
+            return;
+        }
+        if (maintenance) {
+            send(ex, 503, "{\"code\":\"maintenance\",\"message\":\"Node is in maintenance mode\"}");
             return;
         }
         if (path.startsWith("tasks/")) {
@@ -274,7 +359,7 @@ public final class NetcupRestStandIn implements AutoCloseable {
             ArrayNode a = json.createArrayNode();
             String ip = v6 ? FAILOVER_V6 : FAILOVER_V4;
             if (v6 || q.get("ip") == null || ip.equals(q.get("ip"))) {
-                ObjectNode o = a.addObject().put("id", v6 ? 8 : 7).put("editable", true);
+                ObjectNode o = a.addObject().put("id", v6 ? 8 : 7).put("editable", !notEditable.contains(ip));
                 if (v6) {
                     o.put("networkPrefix", ip).put("networkPrefixLength", 64);
                 } else {
@@ -282,8 +367,12 @@ public final class NetcupRestStandIn implements AutoCloseable {
                 }
                 o.putObject("site").put("id", 1).put("city", "Nuremberg");
                 long sid = routedTo.get(ip);
-                o.putObject("server").put("id", sid).put("name", sid == 101 ? "v2201901234567890"
-                        : sid == 103 ? "v2201905555555555" : "v2201909876543210");
+                if (sid == UNROUTED) {
+                    o.putNull("server");
+                } else {
+                    o.putObject("server").put("id", sid).put("name", sid == 101 ? "v2201901234567890"
+                            : sid == 103 ? "v2201905555555555" : "v2201909876543210");
+                }
             }
             sendList(ex, a);
             return;
@@ -295,23 +384,50 @@ public final class NetcupRestStandIn implements AutoCloseable {
                 send(ex, 404, "{\"code\":\"not_found\",\"message\":\"Failover IPv4 or server not found.\"}");
                 return;
             }
-            JsonNode b = json.readTree(body);
-            long serverId = b.path("serverId").asLong(-1);
+            String ip = v6 ? FAILOVER_V6 : FAILOVER_V4;
+            JsonNode b;
+            try {
+                b = json.readTree(body.isBlank() ? "{}" : body);
+            } catch (IOException e) {
+                b = null;
+            }
+            if (rejectRoutingAs422 || b == null || !b.isObject() || (b.has("serverId") && !b.path("serverId").isIntegralNumber())) {
+                send(ex, 422, "{\"code\":\"validation_error\",\"message\":\"Validation failed\","
+                        + "\"errors\":[{\"field\":\"serverId\",\"message\":\"must be an integer\"}]}");
+                return;
+            }
+            if (notEditable.contains(ip)) {
+                send(ex, 400, "{\"code\":\"bad_request\",\"message\":\"Failover IP is not editable.\"}");
+                return;
+            }
+            long serverId = b.has("serverId") ? b.path("serverId").asLong() : UNROUTED;
             if (serverId == 999) {
                 send(ex, 400, "{\"code\":\"bad_request\",\"message\":\"Routing is limited to servers within the same site as the failover IP.\"}");
                 return;
             }
-            if (serverId != 101 && serverId != 102 && serverId != 103) {
+            if (serverId != 101 && serverId != 102 && serverId != 103 && serverId != UNROUTED) {
                 send(ex, 404, "{\"code\":\"not_found\",\"message\":\"Failover IPv4 or server not found.\"}");
                 return;
             }
-            if (rateLimited) {
-                ex.getResponseHeaders().add("Retry-After", "300");
-                send(ex, 429, "{\"code\":\"too_many_requests\",\"message\":\"Routing a failover IP is only permitted once every 5 minutes.\"}");
+            if (rateLimited || !countRoutingRequest()) {
+                if (retryAfterSeconds != null) {
+                    ex.getResponseHeaders().add("Retry-After", Long.toString(retryAfterSeconds));
+                }
+                send(ex, 429, "{\"code\":\"too_many_requests\",\"message\":\"Too many failover IP routing requests: "
+                        + "limited to 10 requests per 5 minutes and 20 requests per 60 minutes.\"}");
                 return;
             }
+            if (answerWithoutTask || tasksGone) {
+                if (routingTakesEffect) {
+                    routedTo.put(ip, serverId);
+                }
+                if (answerWithoutTask) {
+                    send(ex, 204, "");
+                    return;
+                }
+            }
             String uuid = UUID.randomUUID().toString();
-            tasks.put(uuid, new String[] {v6 ? FAILOVER_V6 : FAILOVER_V4, Long.toString(serverId)});
+            tasks.put(uuid, new String[] {ip, Long.toString(serverId)});
             taskPolls.put(uuid, 0);
             send(ex, 202, "{\"uuid\":\"" + uuid + "\",\"name\":\"Route failover IP\",\"state\":\"PENDING\",\"steps\":[]}");
             return;
@@ -322,13 +438,13 @@ public final class NetcupRestStandIn implements AutoCloseable {
     /** Tasks are global in the API: /api/v1/tasks/{uuid}. */
     private void sendTask(HttpExchange ex, String uuid) throws IOException {
         String[] t = tasks.get(uuid);
-        if (t == null) {
+        if (t == null || tasksGone) {
             send(ex, 404, "{\"code\":\"not_found\",\"message\":\"task not found\"}");
             return;
         }
         int polls = taskPolls.merge(uuid, 1, Integer::sum);
         String state = polls >= pollsUntilFinished ? taskEndState : "RUNNING";
-        if (state.equals("FINISHED")) {
+        if (state.equals("FINISHED") && routingTakesEffect) {
             routedTo.put(t[0], Long.parseLong(t[1]));
         }
         ObjectNode o = json.createObjectNode().put("uuid", uuid).put("state", state);
@@ -336,6 +452,33 @@ public final class NetcupRestStandIn implements AutoCloseable {
             o.putObject("responseError").put("code", "internal").put("message", "routing backend unavailable");
         }
         send(ex, 200, o.toString());
+    }
+
+    /** {@code name=} matches the server's name only; {@code q=} its name or nickname (both as substrings). */
+    private static ArrayNode filterServers(ArrayNode all, Map<String, String> q) {
+        ArrayNode out = all.arrayNode();
+        for (JsonNode s : all) {
+            String name = s.path("name").asText().toLowerCase(java.util.Locale.ROOT);
+            String nick = s.path("nickname").asText().toLowerCase(java.util.Locale.ROOT);
+            String byName = q.getOrDefault("name", "").toLowerCase(java.util.Locale.ROOT);
+            String search = q.getOrDefault("q", "").toLowerCase(java.util.Locale.ROOT);
+            if (name.contains(byName) && (name.contains(search) || nick.contains(search))) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Counts one routing request against the account's windows; false when one is used up. */
+    private synchronized boolean countRoutingRequest() {
+        Instant now = now();
+        routingRequests.removeIf(t -> t.isBefore(now.minus(Duration.ofMinutes(60))));
+        long last5 = routingRequests.stream().filter(t -> t.isAfter(now.minus(Duration.ofMinutes(5)))).count();
+        if (last5 >= limitPer5Minutes || routingRequests.size() >= limitPer60Minutes) {
+            return false;
+        }
+        routingRequests.add(now);
+        return true;
     }
 
     private void sendList(HttpExchange ex, ArrayNode a) throws IOException {

@@ -42,6 +42,9 @@ public final class NetcupSoapStandIn implements AutoCloseable {
     /** The second vServer's name. */
     public static final String SERVER_2 = "v2201909876543210";
 
+    /** The id getVServerInformation gives the public interface: a string, as netcup's are. */
+    public static final String PUBLIC_INTERFACE_ID = "if-eth0-5f";
+
     private static final Map<String, String> MACS = Map.of(SERVER_1, "da:88:7b:d4:35:5f", SERVER_2, "da:88:7b:00:00:02");
 
     private final HttpServer server;
@@ -54,6 +57,8 @@ public final class NetcupSoapStandIn implements AutoCloseable {
     private volatile long changeDelayMillis;
     private volatile String pendingServer;
     private volatile int queriesSinceChange;
+    private volatile int discontinuedStatus;
+    private final AtomicInteger abortedChanges = new AtomicInteger();
 
     /** Serves {@code /SCP/WSEndUser} on an ephemeral port of 127.0.0.1. */
     public NetcupSoapStandIn() throws IOException {
@@ -110,8 +115,30 @@ public final class NetcupSoapStandIn implements AutoCloseable {
         changeDelayMillis = millis;
     }
 
+    /**
+     * Answers every request as a discontinued service does: {@code status} 404 or 410 with an HTML page, or
+     * 200 with an HTML page instead of SOAP; 0 serves SOAP again. (netcup ended this webservice 2026-05-01.)
+     */
+    public void discontinued(int status) {
+        discontinuedStatus = status;
+    }
+
+    /** How many slow changeIPRouting answers found the client gone (it hung up during the delay). */
+    public int abortedChanges() {
+        return abortedChanges.get();
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            if (discontinuedStatus != 0) {
+                byte[] page = "<!DOCTYPE html><html><head><title>Not Found</title></head><body><h1>Not Found</h1></body></html>"
+                        .getBytes(StandardCharsets.UTF_8);
+                ex.getRequestBody().readAllBytes();
+                ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                ex.sendResponseHeaders(discontinuedStatus, page.length);
+                ex.getResponseBody().write(page);
+                return;
+            }
             if (!ex.getRequestMethod().equals("POST")) {
                 send(ex, 405, "");
                 return;
@@ -125,6 +152,11 @@ public final class NetcupSoapStandIn implements AutoCloseable {
             }
             try {
                 String body = dispatch(op);
+                if (op.getLocalName().equals("changeIPRouting") && changeDelayMillis > 0) {
+                    answerSlowChange(ex, envelope("<ns2:changeIPRoutingResponse xmlns:ns2=\"" + NAMESPACE + "\">"
+                            + body + "</ns2:changeIPRoutingResponse>"));
+                    return;
+                }
                 send(ex, 200, envelope("<ns2:" + op.getLocalName() + "Response xmlns:ns2=\"" + NAMESPACE + "\">"
                         + body + "</ns2:" + op.getLocalName() + "Response>"));
             } catch (SoapFault f) {
@@ -134,6 +166,27 @@ public final class NetcupSoapStandIn implements AutoCloseable {
             }
         } catch (IOException e) {
             // the client went away (a cancelled call)
+        }
+    }
+
+    /**
+     * The answer to a slow change, headers first: a client that hung up during the delay answers them with a
+     * reset, so writing the body fails and the change counts as aborted.
+     */
+    private void answerSlowChange(HttpExchange ex, String envelope) throws InterruptedException {
+        try {
+            ex.getResponseHeaders().set("Content-Type", "text/xml; charset=utf-8");
+            ex.sendResponseHeaders(200, 0);
+            byte[] b = envelope.getBytes(StandardCharsets.UTF_8);
+            try (var os = ex.getResponseBody()) {
+                for (int i = 0; i < 3; i++) { // each write after a pause: the second one meets the reset
+                    Thread.sleep(50);
+                    os.write(b, i * b.length / 3, (i + 1) * b.length / 3 - i * b.length / 3);
+                    os.flush();
+                }
+            }
+        } catch (IOException e) {
+            abortedChanges.incrementAndGet();
         }
     }
 
@@ -212,9 +265,10 @@ public final class NetcupSoapStandIn implements AutoCloseable {
         // the vLAN NIC first (no public IPv4), then the public one: a client must pick by address, not by order
         return "<return><cpuCores>2</cpuCores><memory>2048</memory><status>online</status>"
                 + "<vServerName>" + vserver + "</vServerName>"
-                + "<serverInterfaces><driver>virtio</driver><id>2</id><mac>aa:bb:cc:00:00:01</mac>"
+                // ids are strings (not ints, and not always there): the vLAN NIC has none
+                + "<serverInterfaces><driver>virtio</driver><mac>aa:bb:cc:00:00:01</mac>"
                 + "<trafficThrottled>false</trafficThrottled></serverInterfaces>"
-                + "<serverInterfaces><driver>virtio</driver><id>1</id><mac>" + MACS.get(vserver) + "</mac>"
+                + "<serverInterfaces><driver>virtio</driver><id>" + PUBLIC_INTERFACE_ID + "</id><mac>" + MACS.get(vserver) + "</mac>"
                 + "<ipv4IP>198.18.10.2</ipv4IP><trafficThrottled>false</trafficThrottled></serverInterfaces>"
                 + "</return>";
     }

@@ -43,14 +43,31 @@ final class Http {
             if (c instanceof ConnectException) {
                 throw NetcupException.retryable(what + ": cannot connect to " + request.uri().getHost());
             }
+            if (c instanceof javax.net.ssl.SSLException && untrusted(c)) {
+                throw NetcupException.permanent(what + ": TLS certificate of " + request.uri().getHost()
+                        + " not trusted (" + c.getMessage() + ")");
+            }
             if (c instanceof javax.net.ssl.SSLException) {
-                throw NetcupException.permanent(what + ": TLS failed for " + request.uri().getHost() + " (" + c.getMessage() + ")");
+                // a handshake the peer dropped, a reset mid-record: the network, not the configuration
+                throw NetcupException.retryable(what + ": TLS connection to " + request.uri().getHost()
+                        + " broke off (" + c.getMessage() + ")");
             }
             if (c instanceof IOException) {
                 throw NetcupException.retryable(what + ": " + c.getClass().getSimpleName() + " " + c.getMessage());
             }
             throw NetcupException.retryable(what + ": " + c);
         }
+    }
+
+    /** Whether a TLS failure is about the peer's certificate (retrying cannot help) rather than the connection. */
+    static boolean untrusted(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.security.cert.CertificateException || c instanceof java.security.cert.CertPathValidatorException
+                    || c instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A Retry-After header: seconds or an HTTP date. */

@@ -13,6 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.HashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.vrrp4j.failover.spi.ProviderConfigException;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +38,11 @@ import org.vrrp4j.failover.netcup.NetcupException;
  * device-flow login that stores the offline refresh token in a file only its owner can read, and access
  * tokens refreshed before they expire. The user id of the API paths is the access token's {@code id} claim.
  * Tokens are never logged.
+ *
+ * <p>netcup rotates the refresh token on every refresh, so a token file has one holder per JVM
+ * ({@link #holderFor}, keyed by the file's real path): two providers on one file share the holder instead
+ * of rotating the token away from each other. The file is written durably (temporary file, fsync, atomic
+ * rename, fsync of the directory): a crash leaves the old token or the new one, never none.
  */
 public final class OidcTokens {
     private static final Logger LOG = LoggerFactory.getLogger(OidcTokens.class);
@@ -44,9 +55,13 @@ public final class OidcTokens {
     private final Duration requestTimeout;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
+    private final ReentrantLock lock = new ReentrantLock();
     private Secret accessToken;
     private Instant expiresAt = Instant.MIN;
     private String userId;
+    private static final Map<Path, OidcTokens> HOLDERS = new HashMap<>();
+    private Path key; // in HOLDERS under this key, or null when made directly
+    private int holders; // guarded by HOLDERS
 
     /**
      * @param realm            e.g. {@code https://www.servercontrolpanel.de/realms/scp}
@@ -60,23 +75,80 @@ public final class OidcTokens {
         this.clock = clock;
     }
 
-    /** A valid access token, refreshed when it expires within 30 s. */
-    public synchronized Secret accessToken(Cancellation c) throws NetcupException, InterruptedException {
-        if (accessToken == null || clock.instant().isAfter(expiresAt.minus(EARLY))) {
-            refresh(c);
+    /** The one holder of {@code refreshTokenFile} in this JVM; {@link #release()} it when done. */
+    public static OidcTokens holderFor(URI realm, HttpClient http, Path refreshTokenFile, Duration requestTimeout,
+            Clock clock) {
+        Path key = realPath(refreshTokenFile);
+        synchronized (HOLDERS) {
+            OidcTokens t = HOLDERS.get(key);
+            if (t == null) {
+                t = new OidcTokens(realm, http, refreshTokenFile, requestTimeout, clock);
+                t.key = key;
+                HOLDERS.put(key, t);
+            } else if (!t.realm.equals(realm)) {
+                throw new ProviderConfigException("token_file", key + " is already in use with auth_url " + t.realm
+                        + "; a token file belongs to one realm");
+            }
+            t.holders++;
+            return t;
         }
-        return accessToken;
+    }
+
+    /** Gives back a holder from {@link #holderFor}; the last one out drops it from the registry. */
+    public void release() {
+        synchronized (HOLDERS) {
+            if (key != null && --holders == 0) {
+                HOLDERS.remove(key, this);
+            }
+        }
+    }
+
+    /** The file's real path (its directory's, when the file does not exist yet): the registry's key. */
+    static Path realPath(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        try {
+            return abs.toRealPath();
+        } catch (IOException e) {
+            try {
+                return abs.getParent().toRealPath().resolve(abs.getFileName());
+            } catch (IOException | NullPointerException e2) {
+                return abs;
+            }
+        }
+    }
+
+    /** A valid access token, refreshed when it expires within 30 s. */
+    public Secret accessToken(Cancellation c) throws NetcupException, InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            if (accessToken == null || clock.instant().isAfter(expiresAt.minus(EARLY))) {
+                refresh(c);
+            }
+            return accessToken;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The user id of the API paths (the access token's {@code id} claim). */
-    public synchronized String userId(Cancellation c) throws NetcupException, InterruptedException {
-        accessToken(c);
-        return userId;
+    public String userId(Cancellation c) throws NetcupException, InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            accessToken(c);
+            return userId;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Forget the access token (the API answered 401): the next call refreshes. */
-    public synchronized void invalidate() {
-        accessToken = null;
+    public void invalidate() {
+        lock.lock();
+        try {
+            accessToken = null;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void refresh(Cancellation c) throws NetcupException, InterruptedException {
@@ -112,8 +184,8 @@ public final class OidcTokens {
         }
         String error = body.path("error").asText("HTTP " + res.statusCode());
         if (res.statusCode() == 400 || res.statusCode() == 401) {
-            throw NetcupException.permanent("netcup login no longer valid (" + error
-                    + "); run `vrrp4j netcup login` again");
+            throw NetcupException.permanent("netcup login no longer valid (" + error + "; an offline token also dies"
+                    + " after 30 days without use); run `vrrp4j netcup login` again");
         }
         throw NetcupException.retryable("netcup token endpoint: " + error);
     }
@@ -147,8 +219,11 @@ public final class OidcTokens {
             HttpResponse<String> r = Http.send(http, poll, c, "netcup device token");
             JsonNode body = parse(r.body());
             if (r.statusCode() == 200) {
-                synchronized (this) {
+                lock.lock();
+                try {
                     accept(body);
+                } finally {
+                    lock.unlock();
                 }
                 if (body.path("refresh_token").asText("").isEmpty()) {
                     throw NetcupException.permanent("netcup login returned no refresh token");
@@ -178,18 +253,42 @@ public final class OidcTokens {
         }
     }
 
-    /** Writes the token atomically into a file created 0600, so no other user can read it at any time. */
+    /**
+     * Writes the token durably into a file created 0600, so no other user can read it at any time: a
+     * temporary file, fsynced, renamed over the old one atomically, then the directory fsynced (the rename
+     * itself survives a crash). netcup has already invalidated the old token: losing the new one would
+     * mean a new login.
+     */
     private void storeRefreshToken(String token) throws NetcupException {
+        Path dir = refreshTokenFile.toAbsolutePath().getParent();
+        Path tmp = null;
         try {
-            Path dir = refreshTokenFile.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".netcup-token", ".tmp",
+            tmp = Files.createTempFile(dir, ".netcup-token", ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ByteBuffer b = ByteBuffer.wrap((token + "\n").getBytes(StandardCharsets.UTF_8));
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
             Files.move(tmp, refreshTokenFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            }
         } catch (IOException e) {
             throw NetcupException.permanent("cannot store the netcup refresh token in " + refreshTokenFile
                     + " (" + e.getClass().getSimpleName() + ")");
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    // best effort: the temporary file is 0600 and holds nothing the old file did not
+                }
+            }
         }
     }
 

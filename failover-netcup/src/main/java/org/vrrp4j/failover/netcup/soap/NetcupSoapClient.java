@@ -15,8 +15,9 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.vrrp4j.failover.spi.Cancellation;
 import org.vrrp4j.failover.spi.Secret;
 import org.vrrp4j.failover.netcup.NetcupException;
@@ -28,11 +29,23 @@ import org.vrrp4j.failover.netcup.soap.generated.WSEndUserService;
 /**
  * netcup's WSEndUser SOAP webservice through the client wsimport generates from
  * {@code src/main/wsdl/WSEndUser.wsdl}. Faults are told apart by their {@code faultstring} (the
- * service sends them all as {@code S:Server}), with HTTP 500 or 200 alike. A cancelled call is
- * abandoned at once: the caller gets control back, the exchange ends at the request timeout.
+ * service sends them all as {@code S:Server}), with HTTP 500 or 200 alike. Each call runs on a thread of
+ * its own; cancelling interrupts it, which closes its connection (socket I/O of a virtual thread is
+ * interruptible), so a call in flight is aborted, not just abandoned. Requests go out chunked: the JDK's
+ * HTTP client never re-sends a streamed POST after a broken connection (it would re-send a buffered one),
+ * so an aborted {@code changeIPRouting} is never repeated behind the caller's back.
+ *
+ * <p>netcup discontinued this webservice on 2026-05-01: an endpoint answering HTTP 404 or 410, or a page
+ * instead of a SOAP envelope, is a permanent failure that says so.
  */
 public final class NetcupSoapClient implements AutoCloseable {
-    private static final ExecutorService CALLS = Executors.newVirtualThreadPerTaskExecutor();
+    static final String DISCONTINUED = "netcup discontinued the SOAP webservice on 2026-05-01;"
+            + " use `api rest` (log in once with `vrrp4j netcup login`)";
+    private static final Pattern HTTP_STATUS = Pattern.compile("HTTP status code (\\d{3})");
+
+    /** The primary public interface: its MAC, and its id when netcup gives one (a string). */
+    public record PrimaryInterface(String mac, Optional<String> id) {
+    }
 
     private final WSEndUser port;
     private final String login;
@@ -47,6 +60,7 @@ public final class NetcupSoapClient implements AutoCloseable {
         ctx.put(BindingProvider.ENDPOINT_ADDRESS_PROPERTY, endpoint.toString());
         ctx.put("com.sun.xml.ws.connect.timeout", (int) connectTimeout.toMillis());
         ctx.put("com.sun.xml.ws.request.timeout", (int) requestTimeout.toMillis());
+        ctx.put("com.sun.xml.ws.transport.http.client.streaming.chunk.size", 8192); // see the class comment
         this.login = login;
         this.password = password;
         this.clock = clock;
@@ -64,8 +78,8 @@ public final class NetcupSoapClient implements AutoCloseable {
                 c, "changeIPRouting");
     }
 
-    /** The MAC of the server's primary public interface: the one carrying a public IPv4 (not the vLAN). */
-    public String primaryMac(String vserverName, Cancellation c) throws NetcupException, InterruptedException {
+    /** The server's primary public interface: the one carrying a public IPv4 (not the vLAN). */
+    public PrimaryInterface primaryInterface(String vserverName, Cancellation c) throws NetcupException, InterruptedException {
         VServerInformation info = call(() -> port.getVServerInformation(login, password.reveal(), vserverName, "en"),
                 c, "getVServerInformation");
         if (info == null) {
@@ -73,30 +87,39 @@ public final class NetcupSoapClient implements AutoCloseable {
         }
         for (ServerInterface i : info.getServerInterfaces()) {
             if (!i.getIpv4IP().isEmpty() && i.getMac() != null && !i.getMac().isBlank()) {
-                return i.getMac();
+                return new PrimaryInterface(i.getMac(), Optional.ofNullable(i.getId()).filter(id -> !id.isBlank()));
             }
         }
         throw NetcupException.permanent(vserverName + " has no interface with a public IPv4 address; configure mac");
     }
 
-    private <T> T call(java.util.concurrent.Callable<T> call, Cancellation c, String what)
-            throws NetcupException, InterruptedException {
+    private <T> T call(Callable<T> call, Cancellation c, String what) throws NetcupException, InterruptedException {
         c.throwIfCancelled();
-        CompletableFuture<T> f = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread worker = Thread.ofVirtual().name("netcup-soap " + what).unstarted(() -> {
             try {
-                return call.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new WebServiceException(e);
+                if (c.isCancelled()) {
+                    throw new Cancellation.CancelledException(); // cancelled before it began: send nothing
+                }
+                result.complete(call.call());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
             }
-        }, CALLS);
-        try (Cancellation.Registration r = c.onCancel(() -> f.cancel(true))) {
-            return f.get();
+        });
+        // cancel: the caller returns at once and the worker's connection is closed by the interrupt
+        try (Cancellation.Registration r = c.onCancel(() -> {
+            result.cancel(false);
+            worker.interrupt();
+        })) {
+            worker.start();
+            return result.get();
         } catch (CancellationException e) {
             throw new Cancellation.CancelledException();
+        } catch (InterruptedException e) {
+            worker.interrupt();
+            throw e;
         } catch (ExecutionException e) {
-            if (c.isCancelled()) {
+            if (c.isCancelled() || e.getCause() instanceof Cancellation.CancelledException) {
                 throw new Cancellation.CancelledException();
             }
             throw map(e.getCause(), what);
@@ -120,6 +143,26 @@ public final class NetcupSoapClient implements AutoCloseable {
             return NetcupException.retryable(what + ": " + fault);
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
+            String type = c.getClass().getSimpleName();
+            String message = String.valueOf(c.getMessage());
+            Matcher status = HTTP_STATUS.matcher(message);
+            if (type.equals("ClientTransportException") && status.find()) {
+                int code = Integer.parseInt(status.group(1));
+                if (code == 404 || code == 410) {
+                    return NetcupException.permanent(what + ": the endpoint answered HTTP " + code + "; " + DISCONTINUED);
+                }
+                if (code >= 200 && code < 300) { // a success that the SOAP runtime could not read: a page, not SOAP
+                    return NetcupException.permanent(what + ": the endpoint answered HTTP " + code
+                            + " with something that is not SOAP; " + DISCONTINUED);
+                }
+                return code >= 500 || code == 429 ? NetcupException.retryable(what + ": HTTP " + code)
+                        : NetcupException.permanent(what + ": HTTP " + code + " from the webservice");
+            }
+            if (type.equals("UnsupportedMediaException") || message.contains("Expecting Envelope")
+                    || message.contains("Unsupported Content-Type")) {
+                return NetcupException.permanent(what + ": the endpoint answered with something that is not SOAP ("
+                        + firstLine(message) + "); " + DISCONTINUED);
+            }
             if (c instanceof SocketTimeoutException) {
                 return NetcupException.retryable(what + ": no answer within the request timeout");
             }
@@ -128,6 +171,11 @@ public final class NetcupSoapClient implements AutoCloseable {
             }
         }
         return NetcupException.retryable(what + ": " + t.getClass().getSimpleName() + " " + t.getMessage());
+    }
+
+    private static String firstLine(String s) {
+        String line = s.lines().findFirst().orElse("");
+        return line.length() > 120 ? line.substring(0, 120) + "..." : line;
     }
 
     @Override
