@@ -3,22 +3,16 @@ package org.vrrp4j.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.vrrp4j.core.config.AddressScope;
 import org.vrrp4j.core.config.VirtualAddress;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
-import org.vrrp4j.testkit.junit.Prerequisite;
-import org.vrrp4j.testkit.junit.Prerequisites;
-import org.vrrp4j.testkit.lab.Keepalived;
 import org.vrrp4j.testkit.lab.NetnsLab;
 
 /**
@@ -28,39 +22,14 @@ import org.vrrp4j.testkit.lab.NetnsLab;
  * Here each side stays backup under the other's master, both ways.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class KeepalivedGlobalOnlyIpv6InteropTest {
+class KeepalivedGlobalOnlyIpv6InteropTest extends KeepalivedBesideNode {
     private static final InetAddress VIP1 = InetAddress.ofLiteral("2001:db8::100");
     private static final InetAddress VIP2 = InetAddress.ofLiteral("2001:db8::101");
-    @TempDir
-    Path dir;
-    private NetnsLab lab;
-    private String k;
-    private String v;
-    private Keepalived keepalived;
-    private VrrpNode node;
-    private final StateEvents events = new StateEvents();
 
     @BeforeEach
     void lab() throws Exception {
-        Prerequisites.require(Prerequisite.KEEPALIVED);
-        lab = NetnsLab.create("vg");
-        k = lab.add("k");
-        v = lab.add("v");
+        namespaces("vg", "g6");
         lab.linkIpv6(k, v);
-        keepalived = new Keepalived(dir, "g6");
-    }
-
-    @AfterEach
-    void cleanup() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-        if (keepalived != null) {
-            keepalived.close();
-        }
-        if (lab != null) {
-            lab.close();
-        }
     }
 
     private static String keepalivedConf(int priority) {

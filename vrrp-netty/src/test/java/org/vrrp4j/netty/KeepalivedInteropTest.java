@@ -3,60 +3,29 @@ package org.vrrp4j.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
 import org.vrrp4j.core.packet.VrrpAuthKey;
 import org.vrrp4j.core.packet.VrrpVersion;
 import org.vrrp4j.testkit.lab.NetnsLab;
-import org.vrrp4j.testkit.lab.Keepalived;
-import org.vrrp4j.testkit.junit.Prerequisite;
-import org.vrrp4j.testkit.junit.Prerequisites;
 
 /**
  * vrrp4j and keepalived 2.2.7 on one link, in both roles each way: VRRPv2 with auth_type PASS (the
  * seed's configuration, addresses moved to 198.18.0.0/15), VRRPv3 over IPv4, and unicast peers.
  * keepalived's log must show it accepted our adverts (no invalid/checksum/bogus lines).
  */
-class KeepalivedInteropTest {
+class KeepalivedInteropTest extends KeepalivedBesideNode {
     private static final String VIP = "198.18.1.100";
-    @TempDir
-    Path dir;
-    private NetnsLab lab;
-    private String k;
-    private String v;
-    private Keepalived keepalived;
-    private VrrpNode node;
-    private final StateEvents events = new StateEvents();
 
     enum Mode { V2_PASS, V3, V3_UNICAST }
 
     @BeforeEach
     void lab() throws Exception {
-        Prerequisites.require(Prerequisite.KEEPALIVED);
-        lab = NetnsLab.create("vt");
-        k = lab.add("k");
-        v = lab.add("v");
+        namespaces("vt", "s1");
         lab.link(k, "198.18.1.1/24", v, "198.18.1.2/24");
-        keepalived = new Keepalived(dir, "s1");
-    }
-
-    @AfterEach
-    void cleanup() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-        if (keepalived != null) {
-            keepalived.close();
-        }
-        if (lab != null) {
-            lab.close();
-        }
     }
 
     private static String keepalivedConf(Mode mode, int priority) {

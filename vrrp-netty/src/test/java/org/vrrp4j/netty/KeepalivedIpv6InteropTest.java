@@ -3,18 +3,12 @@ package org.vrrp4j.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
 import org.vrrp4j.testkit.lab.NetnsLab;
-import org.vrrp4j.testkit.lab.Keepalived;
-import org.vrrp4j.testkit.junit.Prerequisite;
-import org.vrrp4j.testkit.junit.Prerequisites;
 
 /**
  * vrrp4j and keepalived 2.2.7 over VRRPv3/IPv6 on a link-local-only link, in both roles each way:
@@ -22,37 +16,12 @@ import org.vrrp4j.testkit.junit.Prerequisites;
  * 2001:db8::100/64; multicast and unicast peers (2001:db8::1 and ::2). keepalived's log must show it
  * accepted our adverts (no invalid/checksum lines).
  */
-class KeepalivedIpv6InteropTest {
-    @TempDir
-    Path dir;
-    private NetnsLab lab;
-    private String k;
-    private String v;
-    private Keepalived keepalived;
-    private VrrpNode node;
-    private final StateEvents events = new StateEvents();
+class KeepalivedIpv6InteropTest extends KeepalivedBesideNode {
 
     @BeforeEach
     void lab() throws Exception {
-        Prerequisites.require(Prerequisite.KEEPALIVED);
-        lab = NetnsLab.create("vt");
-        k = lab.add("k");
-        v = lab.add("v");
+        namespaces("vt", "s6");
         lab.linkIpv6(k, v);
-        keepalived = new Keepalived(dir, "s6");
-    }
-
-    @AfterEach
-    void cleanup() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-        if (keepalived != null) {
-            keepalived.close();
-        }
-        if (lab != null) {
-            lab.close();
-        }
     }
 
     private static String keepalivedConf(int priority, boolean unicast) {

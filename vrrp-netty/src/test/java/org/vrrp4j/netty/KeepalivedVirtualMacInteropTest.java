@@ -3,17 +3,11 @@ package org.vrrp4j.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.testkit.lab.NetnsLab;
-import org.vrrp4j.testkit.lab.Keepalived;
-import org.vrrp4j.testkit.junit.Prerequisite;
-import org.vrrp4j.testkit.junit.Prerequisites;
 
 /**
  * vrrp4j with {@code virtualMac} beside keepalived 2.2.7 with {@code use_vmac}, IPv4 and IPv6 (VRRPv3):
@@ -21,39 +15,14 @@ import org.vrrp4j.testkit.junit.Prerequisites;
  * source is the local macvlan's own MAC to that macvlan), vrrp4j hands over to keepalived on close
  * and takes the master role back by preemption.
  */
-class KeepalivedVirtualMacInteropTest {
-    @TempDir
-    Path dir;
-    private NetnsLab lab;
-    private String k;
-    private String v;
-    private Keepalived keepalived;
-    private VrrpNode node;
-    private final StateEvents events = new StateEvents();
+class KeepalivedVirtualMacInteropTest extends KeepalivedBesideNode {
 
     @BeforeEach
     void lab() throws Exception {
-        Prerequisites.require(Prerequisite.KEEPALIVED);
-        lab = NetnsLab.create("vt");
-        k = lab.add("k");
-        v = lab.add("v");
+        namespaces("vt", "vm");
         lab.linkIpv6(k, v);
         NetnsLab.run("ip", "-n", k, "addr", "add", "198.18.1.1/24", "dev", "eth0");
         NetnsLab.run("ip", "-n", v, "addr", "add", "198.18.1.2/24", "dev", "eth0");
-        keepalived = new Keepalived(dir, "vm");
-    }
-
-    @AfterEach
-    void cleanup() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-        if (keepalived != null) {
-            keepalived.close();
-        }
-        if (lab != null) {
-            lab.close();
-        }
     }
 
     private static String keepalivedConf(boolean v6) {

@@ -146,24 +146,18 @@ final class Daemon implements AutoCloseable {
     /** Creates and binds the providers of one instance or sync group. */
     private void bindProviders(String router, List<ProviderBlock> blocks, IntFunction<Optional<SourceLocation>> where)
             throws LaunchException {
-        for (int k = 0; k < blocks.size(); k++) {
-            ProviderBlock block = blocks.get(k);
-            Optional<SourceLocation> at = where.apply(k);
-            FailoverProvider provider = createProvider(block, at);
-            BindingOptions.Parsed parsed = BindingOptions.parse(providerConfig(block));
-            parsed.warnings().forEach(w -> LOG.warn("{}: {}", where(at), w));
-            coordinator.bind(router, provider, parsed.options());
-            calls.bound(router, provider.resource(), block.type());
+        Map<String, List<Prepared>> prepared = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        prepare(config, router, blocks, where, prepared, problems);
+        if (!problems.isEmpty()) {
+            prepared.values().forEach(list -> list.forEach(p -> closeQuietly(p.provider())));
+            throw new LaunchException(String.join("; ", problems));
         }
+        bind(router, prepared.get(router));
     }
 
     static ProviderConfig providerConfig(ProviderBlock block) {
         return ProviderConfig.of(block.type(), block.values());
-    }
-
-    /** Creates one provider; a bad key or value becomes an error at the block's file:line. */
-    FailoverProvider createProvider(ProviderBlock block, Optional<SourceLocation> where) throws LaunchException {
-        return create(providers, withoutSecretEnvironment(block, config), where);
     }
 
     /**
@@ -186,9 +180,8 @@ final class Daemon implements AutoCloseable {
         return names;
     }
 
-    /** An exec block (notify scripts) with {@code unset_env} naming the secret variables of {@code c}. */
-    static ProviderBlock withoutSecretEnvironment(ProviderBlock block, KeepalivedConfig c) {
-        java.util.Set<String> secrets = secretEnvironment(c);
+    /** An exec block (notify scripts) with {@code unset_env} naming {@code secrets}, the configuration's. */
+    private static ProviderBlock withoutSecretEnvironment(ProviderBlock block, java.util.Set<String> secrets) {
         if (!block.type().equals("exec") || secrets.isEmpty() || block.values().containsKey("unset_env")) {
             return block;
         }
@@ -280,7 +273,7 @@ final class Daemon implements AutoCloseable {
     // ---- reload (SIGHUP) ------------------------------------------------------------------------
 
     /** A provider made for a binding, before it is bound: a reload makes all of them before changing anything. */
-    private record Prepared(FailoverProvider provider, BindingOptions options) {
+    private record Prepared(FailoverProvider provider, BindingOptions options, String type) {
     }
 
     /** The outcome of the last reload, for {@code /status}. */
@@ -423,13 +416,15 @@ final class Daemon implements AutoCloseable {
             IntFunction<Optional<SourceLocation>> where, Map<String, List<Prepared>> into, List<String> problems) {
         List<Prepared> list = new ArrayList<>();
         into.put(router, list);
+        java.util.Set<String> secrets = secretEnvironment(next);
         for (int k = 0; k < blocks.size(); k++) {
             ProviderBlock block = blocks.get(k);
             Optional<SourceLocation> at = where.apply(k);
             try {
                 BindingOptions.Parsed parsed = BindingOptions.parse(providerConfig(block));
                 parsed.warnings().forEach(w -> LOG.warn("{}: {}", where(at), w));
-                list.add(new Prepared(create(providers, withoutSecretEnvironment(block, next), at), parsed.options()));
+                list.add(new Prepared(create(providers, withoutSecretEnvironment(block, secrets), at), parsed.options(),
+                        block.type()));
             } catch (LaunchException e) {
                 problems.add(e.getMessage());
             } catch (RuntimeException e) {
@@ -438,8 +433,12 @@ final class Daemon implements AutoCloseable {
         }
     }
 
+    /** The one way a provider is bound, at start and on reload: to the coordinator and to the call metrics. */
     private void bind(String router, List<Prepared> providers) {
-        providers.forEach(p -> coordinator.bind(router, p.provider(), p.options()));
+        for (Prepared p : providers) {
+            coordinator.bind(router, p.provider(), p.options());
+            calls.bound(router, p.provider().resource(), p.type());
+        }
     }
 
     private static Instance withoutProviders(Instance i) {

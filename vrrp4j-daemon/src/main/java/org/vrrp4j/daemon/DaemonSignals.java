@@ -53,7 +53,7 @@ final class DaemonSignals {
                     linker.defaultLookup().find("signal").orElseThrow(),
                     java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS,
                             java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS));
-            java.lang.foreign.MemorySegment previous =
+            java.lang.foreign.MemorySegment ignoredPrevious =
                     (java.lang.foreign.MemorySegment) signal.invokeExact(sig, java.lang.foreign.MemorySegment.NULL);
         } catch (Throwable t) {
             throw new IllegalStateException("cannot reset signal " + sig + " to its default: " + t, t);

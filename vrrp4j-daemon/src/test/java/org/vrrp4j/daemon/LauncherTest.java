@@ -45,10 +45,10 @@ class LauncherTest {
     @Test
     void checkPrintsTheSeedsEffectiveConfigurationWithoutItsPassword() throws Exception {
         Path conf = dir.resolve("keepalived.conf");
-        Files.writeString(conf, Tutorial.keepalivedConf(1));
+        Files.writeString(conf, Tutorial.keepalivedConf(1, FailoverPairLab.VIP));
         Result r = vrrp4j("check", "-f", conf.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("VI_1", "101", "10.132.0.100").doesNotContain("CUSTOM_P"); // the auth key: the password's first 8 bytes
+        assertThat(r.out()).contains("VI_1", "101", FailoverPairLab.VIP).doesNotContain("CUSTOM_P"); // the auth key: the password's first 8 bytes
     }
 
     @Test

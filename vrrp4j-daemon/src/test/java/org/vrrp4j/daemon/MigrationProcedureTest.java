@@ -49,7 +49,7 @@ class MigrationProcedureTest {
 
     /** The tutorial's file for server n, on the lab's address, without its notify scripts. */
     private static String tutorial(int n) throws Exception {
-        return Tutorial.keepalivedConf(n).replace("10.132.0.100", FailoverPairLab.VIP).lines()
+        return Tutorial.keepalivedConf(n, FailoverPairLab.VIP).lines()
                 .filter(l -> !l.contains("notify_")).collect(Collectors.joining("\n", "", "\n"));
     }
 

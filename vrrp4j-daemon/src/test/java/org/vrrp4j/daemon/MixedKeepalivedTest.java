@@ -52,7 +52,7 @@ class MixedKeepalivedTest {
         assertThat(toMaster).doesNotContain("servercontrolpanel.de"); // never the real endpoint
         write(scripts.resolve("to_master.sh"), toMaster);
         write(scripts.resolve("to_backup.sh"), Tutorial.script("to_backup.sh"));
-        return Tutorial.keepalivedConf(1).replace("10.132.0.100", FailoverPairLab.VIP)
+        return Tutorial.keepalivedConf(1, FailoverPairLab.VIP)
                 .replace("/PATH/TO/YOUR/SCRIPT", scripts.toString());
     }
 

@@ -35,10 +35,9 @@ class SeedScenarioTest {
 
     /** The seed's configuration for s{@code n}, with a netcup provider block instead of its notify lines. */
     static String seedWithProvider(int n, String providerBlock) throws Exception {
-        String conf = Tutorial.keepalivedConf(n);
-        assertThat(conf).contains("10.132.0.100", "notify_master /PATH/TO/YOUR/SCRIPT/to_master.sh");
-        return conf.replace("10.132.0.100", FailoverPairLab.VIP)
-                .replaceAll("(?m)^\\s*notify_(master|backup|fault) .*$\\n", "")
+        String conf = Tutorial.keepalivedConf(n, FailoverPairLab.VIP);
+        assertThat(conf).contains(FailoverPairLab.VIP, "notify_master /PATH/TO/YOUR/SCRIPT/to_master.sh");
+        return conf.replaceAll("(?m)^\\s*notify_(master|backup|fault) .*$\\n", "")
                 .replaceFirst("(?s)\\}\\s*$", java.util.regex.Matcher.quoteReplacement(providerBlock + "}\n"));
     }
 

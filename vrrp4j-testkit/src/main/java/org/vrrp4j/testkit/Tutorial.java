@@ -35,6 +35,20 @@ public final class Tutorial {
         return block(markdown(), "keepalived.conf_ for s" + n);
     }
 
+    /**
+     * The tutorial's keepalived.conf for s{@code n} with its virtual address moved to {@code vip}: the
+     * tutorial's own address is a private-range one, which tests never use. The entry of the
+     * {@code virtual_ipaddress} block is rewritten, whatever it is.
+     */
+    public static String keepalivedConf(int n, String vip) throws IOException {
+        String conf = keepalivedConf(n);
+        Matcher m = Pattern.compile("(virtual_ipaddress\\s*\\{\\s*)(\\S+)").matcher(conf);
+        if (!m.find()) {
+            throw new AssertionError("the tutorial's s" + n + " has no virtual_ipaddress entry");
+        }
+        return conf.substring(0, m.start(2)) + vip + conf.substring(m.end(2));
+    }
+
     /** One of the tutorial's scripts ({@code to_master.sh}, {@code to_backup.sh}), verbatim. */
     public static String script(String name) throws IOException {
         return block(markdown(), "**" + name + "**");

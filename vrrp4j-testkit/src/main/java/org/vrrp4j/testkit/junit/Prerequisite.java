@@ -40,13 +40,10 @@ public enum Prerequisite {
     /** Why this is missing here, or null when it is available. */
     public String unavailableReason() {
         String program = name().toLowerCase(java.util.Locale.ROOT);
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return null;
-            }
-        }
-        for (String dir : new String[] {"/usr/sbin", "/sbin"}) {
-            if (Files.isExecutable(Path.of(dir, program))) {
+        // the PATH, and the sbin directories a non-login root shell may leave out of it
+        String dirs = System.getenv().getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin";
+        for (String dir : dirs.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
                 return null;
             }
         }

@@ -68,9 +68,7 @@ public final class NetnsLab implements AutoCloseable {
 
     /** Adds a host on the switch whose interface is {@code ifname} (the tutorial's vLAN is {@code eth1}). */
     public String addHost(String name, String ifname, String cidr) throws IOException, InterruptedException {
-        if (!cidr.startsWith("198.18.") && !cidr.startsWith("198.19.")) {
-            throw new IllegalArgumentException("lab addresses come from 198.18.0.0/15, got " + cidr);
-        }
+        requireTestRange(cidr);
         ensureSwitch();
         String ns = prefix + name;
         int n = ++hosts;
@@ -87,9 +85,7 @@ public final class NetnsLab implements AutoCloseable {
 
     /** Adds another interface {@code ifname} holding {@code cidr} to host namespace {@code ns}, on the switch. */
     public void addInterface(String ns, String ifname, String cidr) throws IOException, InterruptedException {
-        if (!cidr.startsWith("198.18.") && !cidr.startsWith("198.19.")) {
-            throw new IllegalArgumentException("lab addresses come from 198.18.0.0/15, got " + cidr);
-        }
+        requireTestRange(cidr);
         ensureSwitch();
         int n = ++hosts;
         String outside = "vb" + n + "p" + ProcessHandle.current().pid() % 100000;
