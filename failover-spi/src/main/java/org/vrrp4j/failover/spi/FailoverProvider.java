@@ -33,6 +33,25 @@ public interface FailoverProvider extends AutoCloseable {
         return new Location.Unknown(new FailoverOutcome.PermanentFailure(resource() + " cannot be located"));
     }
 
+    /**
+     * Whether {@link #check} proves anything. Providers that talk to an API should: a standing backup never
+     * calls it otherwise, and credentials that expire unused (netcup's offline token) die unnoticed.
+     */
+    default boolean supportsCheck() {
+        return false;
+    }
+
+    /**
+     * Proves, without moving anything, that a take-over now would work: log in (refreshing tokens as the API
+     * wants), look the resource and this server up. The runtime calls it on every node whatever its role, at
+     * start and then every {@code check_interval}, so it also warms the whole path a take-over uses (HTTP
+     * client, TLS, parsers, token) and a take-over pays only the API's own time. {@link FailoverContext#change()}
+     * is the router's role at the time of the check; never act on it.
+     */
+    default CredentialCheck check(FailoverContext context) throws InterruptedException {
+        return new CredentialCheck.Proven(resource() + " has nothing to prove");
+    }
+
     /** Releases client resources (connections, threads). */
     @Override
     default void close() {
