@@ -119,6 +119,28 @@ class HttpEndpointTest {
         }
     }
 
+    /**
+     * Connections that never send a byte and stay open (a port scanner, a client that died after its
+     * handshake) take no worker: 50 of them, beyond the pool and its queue together, and a normal
+     * {@code GET /status} still answers.
+     */
+    @Test
+    void fiftySilentConnectionsDoNotStopAStatusRequest() throws Exception {
+        int port = start();
+        for (int i = 0; i < 50; i++) {
+            Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+            stalled.add(s); // connected, nothing sent, kept open
+        }
+        assertThat(HttpEndpoint.WORKERS + HttpEndpoint.QUEUE).as("more silent clients than pool and queue").isLessThan(50);
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> r = get(client, port, "/status");
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).contains("\"routers\"");
+            }
+        }
+    }
+
     /** End of stream or a reset: the server closed it (a read that times out means it did not). */
     private static boolean closedByServer(Socket s) throws Exception {
         s.setSoTimeout(3_000);
