@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /** {@link FailoverScheduler} on one daemon thread with the system clock. */
 final class SystemScheduler implements FailoverScheduler {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SystemScheduler.class);
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vrrp4j-failover");
         t.setDaemon(true);
@@ -22,12 +23,26 @@ final class SystemScheduler implements FailoverScheduler {
 
     @Override
     public void execute(Runnable task) {
-        executor.execute(task);
+        executor.execute(logged(task));
+    }
+
+    /**
+     * A scheduled executor keeps a task's exception in a future nobody reads: the coordinator's step would
+     * fail without a word. Logged here, at ERROR with its stack trace.
+     */
+    static Runnable logged(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.error("a failover control task failed: {}", e.toString(), e);
+            }
+        };
     }
 
     @Override
     public Cancellable schedule(Duration delay, Runnable task) {
-        ScheduledFuture<?> f = executor.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> f = executor.schedule(logged(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
         return () -> f.cancel(false);
     }
 

@@ -53,7 +53,7 @@ final class ListenerDispatch {
                     try {
                         call.accept(l);
                     } catch (RuntimeException e) {
-                        LOG.warn("node listener failed: {}", e.toString());
+                        LOG.error("node listener failed: {}", e.toString(), e);
                     }
                 });
             } catch (RejectedExecutionException e) {

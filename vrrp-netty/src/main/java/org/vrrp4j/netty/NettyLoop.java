@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /** {@link EventLoopPort} on a Netty epoll loop: our FFM sockets join it through {@link VrrpIoHandle}. */
 final class NettyLoop implements EventLoopPort {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NettyLoop.class);
     private final IoEventLoop loop;
 
     NettyLoop(IoEventLoop loop) {
@@ -53,7 +54,14 @@ final class NettyLoop implements EventLoopPort {
 
     @Override
     public Cancellable schedule(Runnable task, long delayNanos) {
-        ScheduledFuture<?> f = loop.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        // Netty keeps a scheduled task's exception in its future, which nobody reads: log it here
+        ScheduledFuture<?> f = loop.schedule(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.error("a timer task on the VRRP loop failed: {}", e.toString(), e);
+            }
+        }, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
         return () -> f.cancel(false);
     }
 

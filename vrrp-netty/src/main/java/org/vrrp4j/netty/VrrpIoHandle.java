@@ -7,6 +7,7 @@ import io.netty.channel.unix.FileDescriptor;
 
 /** Puts one of our FFM sockets on a Netty epoll loop; the socket owns and closes the fd. */
 final class VrrpIoHandle implements EpollIoHandle {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VrrpIoHandle.class);
     private final FileDescriptor fd;
     private final Runnable onReadable;
 
@@ -22,7 +23,12 @@ final class VrrpIoHandle implements EpollIoHandle {
 
     @Override
     public void handle(IoRegistration registration, IoEvent event) {
-        onReadable.run();
+        try {
+            onReadable.run();
+        } catch (RuntimeException e) {
+            // logged here with its stack, never left to the loop (which would log it without context and pause)
+            LOG.error("handling a readable socket (fd {}) failed: {}", fd.intValue(), e.toString(), e);
+        }
     }
 
     @Override

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
@@ -67,11 +66,7 @@ final class Daemon implements AutoCloseable {
         this.file = file;
         this.config = config;
         this.providers = FailoverProviders.discover();
-        this.control = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "vrrp4j-control");
-            t.setDaemon(true);
-            return t;
-        });
+        this.control = ControlExecutor.create("vrrp4j-control"); // a task's failure is logged, never dropped
         this.coordinator = FailoverCoordinator.builder().listener(this::onFailoverEvent).build();
         this.trackers = new Trackers(control, (router, tracker, up) -> {
             if (node != null && !stopping) {
@@ -295,6 +290,37 @@ final class Daemon implements AutoCloseable {
      * @throws LaunchException when the new configuration cannot be applied; nothing was changed
      */
     String reload(KeepalivedConfig next) throws LaunchException {
+        return applyReload(prepareReload(next));
+    }
+
+    /**
+     * A reload in two steps, so that role changes never queue behind it: what can be slow (providers
+     * created, interfaces looked up: a provider's first TLS or WSDL set-up takes seconds) runs on the
+     * calling thread ({@link #prepareReload}); only the change itself runs on the control thread, where the
+     * node's role changes reach the coordinator. Reloads are one at a time (the signal loop's thread).
+     */
+    String reloadOffControl(KeepalivedConfig next) throws Exception {
+        ReloadPlan plan = prepareReload(next);
+        try {
+            return control.submit(() -> applyReload(plan)).get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception x) {
+                throw x;
+            }
+            throw e;
+        }
+    }
+
+    /** A reload prepared against {@link #old}: the classification and every provider made. */
+    private record ReloadPlan(KeepalivedConfig old, KeepalivedConfig next, List<String> kept, List<String> rebound,
+            List<String> removed, List<String> added, Map<String, List<Prepared>> prepared) {
+        void discard() {
+            prepared.values().forEach(list -> list.forEach(p -> closeQuietly(p.provider())));
+        }
+    }
+
+    /** Step 1 of a reload, on any thread: reads the running configuration only, changes nothing. */
+    private ReloadPlan prepareReload(KeepalivedConfig next) throws LaunchException {
         KeepalivedConfig old = config;
         Map<String, Instance> before = byName(old.instances());
         Map<String, Instance> after = byName(next.instances());
@@ -350,6 +376,25 @@ final class Daemon implements AutoCloseable {
             lastReload = new ReloadOutcome(Instant.now(), false, why);
             throw new LaunchException(why);
         }
+        return new ReloadPlan(old, next, kept, rebound, removed, added, prepared);
+    }
+
+    /** Step 2 of a reload, on the control thread: applies a plan prepared against the running configuration. */
+    private String applyReload(ReloadPlan plan) throws LaunchException {
+        if (config != plan.old()) {
+            plan.discard();
+            throw new LaunchException("the configuration changed while the reload was prepared; reload again");
+        }
+        KeepalivedConfig old = plan.old();
+        KeepalivedConfig next = plan.next();
+        List<String> kept = plan.kept();
+        List<String> rebound = plan.rebound();
+        List<String> removed = plan.removed();
+        List<String> added = plan.added();
+        Map<String, List<Prepared>> prepared = plan.prepared();
+        Map<String, Instance> after = byName(next.instances());
+        Map<String, SyncGroup> groupsBefore = groupsByName(old);
+        Map<String, SyncGroup> groupsAfter = groupsByName(next);
 
         // 2. apply
         if (!old.global().garp().equals(next.global().garp())) {
@@ -478,9 +523,9 @@ final class Daemon implements AutoCloseable {
         return lastReload;
     }
 
-    /** Reloads on the control thread and waits for it. */
+    /** Reloads (prepared on this thread, applied on the control thread) and waits for it. */
     String reloadAndWait(KeepalivedConfig next) throws Exception {
-        return control.submit(() -> reload(next)).get(60, TimeUnit.SECONDS);
+        return reloadOffControl(next);
     }
 
     private static Map<String, Instance> byName(List<Instance> list) {

@@ -34,6 +34,7 @@ final class HttpEndpoint implements AutoCloseable {
     static final int REQUEST_SECONDS = 5;
     static final int RESPONSE_SECONDS = 10;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpEndpoint.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     static {
@@ -87,6 +88,17 @@ final class HttpEndpoint implements AutoCloseable {
     }
 
     private static void serve(HttpExchange ex, String type, Body body) throws IOException {
+        try {
+            respond(ex, type, body);
+        } catch (IOException e) {
+            LOG.debug("{} {}: the client went away: {}", ex.getRequestMethod(), ex.getRequestURI(), e.toString());
+        } catch (RuntimeException e) {
+            // the JDK's server would only close the connection and note it at TRACE
+            LOG.error("{} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI(), e.toString(), e);
+        }
+    }
+
+    private static void respond(HttpExchange ex, String type, Body body) throws IOException {
         try (ex) {
             if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
                 ex.getResponseHeaders().set("Allow", "GET, HEAD");

@@ -3,7 +3,6 @@ package org.vrrp4j.daemon;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,20 +151,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    /** Runs a reload on the daemon's control thread (where role changes are handled) and waits for it. */
+    /**
+     * Runs a reload and waits for it: the file is read and the new providers made here, on the signal
+     * loop's thread; only the change is applied on the daemon's control thread, so role changes that
+     * happen meanwhile reach the failover coordinator at once instead of waiting for a slow provider.
+     */
     private void awaitReload(Daemon daemon, Logger log) throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(1);
-        daemon.control().execute(() -> {
-            try {
-                reload(daemon, log);
-            } finally {
-                done.countDown();
-            }
-        });
-        done.await();
-    }
-
-    private void reload(Daemon daemon, Logger log) {
         log.info("SIGHUP: reloading {}", file);
         KeepalivedConfig next;
         try {
@@ -177,11 +168,13 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }
         next.warnings().forEach(w -> log.warn("{}", w));
         try {
-            daemon.reload(next);
+            daemon.reloadOffControl(next);
         } catch (LaunchException e) {
             log.error("reload refused, the running configuration stays: {}", e.getMessage());
-        } catch (RuntimeException e) {
-            log.error("reload failed: {}", e.toString());
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            log.error("reload failed: {}", e.toString(), e);
         }
     }
 
