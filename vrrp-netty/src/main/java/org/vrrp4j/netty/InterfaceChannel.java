@@ -32,14 +32,16 @@ final class InterfaceChannel {
 
     final String name;
     final IpFamily family;
-    final int ifindex;
+    /** The interface's index: a new one when the interface was deleted and made again under its name. */
+    int ifindex;
     /** The primary address when opened (IPv4: of {@link #primaryFrom}; IPv6: the own link-local). */
     final InetAddress primary;
     /** IPv4: the interface whose primary is the advert source (the base of a virtual MAC); else {@link #name}. */
     final String primaryFrom;
-    final int primaryIndex;
-    final VrrpSocket socket;
-    final AddressAnnouncer announcer;
+    int primaryIndex;
+    VrrpSocket socket;
+    /** The announcer, through a handle that stays the same when the interface is recreated. */
+    final Announcer announcer;
     /** IPv6: the routers' virtual addresses, never taken for the interface's own link-local. */
     final Set<InetAddress> virtuals = new HashSet<>();
     final Map<Integer, RouterDriver> byVrid = new LinkedHashMap<>();
@@ -49,6 +51,8 @@ final class InterfaceChannel {
     EventLoopPort.Cancellable registration;
     InetAddress currentPrimary;
     boolean linkUp = true;
+    /** The errno of the last failed send. */
+    int lastSendErrno;
 
     InterfaceChannel(String name, IpFamily family, int ifindex, InetAddress primary, String primaryFrom,
             int primaryIndex, VrrpSocket socket, AddressAnnouncer announcer) {
@@ -60,7 +64,7 @@ final class InterfaceChannel {
         this.primaryFrom = primaryFrom;
         this.primaryIndex = primaryIndex;
         this.socket = socket;
-        this.announcer = announcer;
+        this.announcer = new Announcer(announcer);
         this.decoder = new ReceiveDecoder(family);
     }
 
@@ -99,6 +103,64 @@ final class InterfaceChannel {
         }
     }
 
+    /**
+     * The interface was deleted and made again under the same name (a new ifindex): the old socket is bound
+     * to an index that no longer exists and its group membership went with it. Opens socket and announcer
+     * on the new interface, by name, and watches the new socket; the old ones close. If the new ones cannot
+     * be opened, the old stay (the interface may be gone again; the next link event tries anew).
+     */
+    void reopen(Host host, EventLoopPort loop) throws IOException {
+        int index = host.ifindex(name);
+        VrrpSocket fresh = host.openSocket(name, family);
+        AddressAnnouncer freshAnnouncer;
+        try {
+            freshAnnouncer = host.openAnnouncer(name, family);
+        } catch (IOException | RuntimeException e) {
+            fresh.close();
+            throw e;
+        }
+        boolean watched = registration != null;
+        if (registration != null) {
+            registration.cancel();
+            registration = null;
+        }
+        socket.close();
+        socket = fresh;
+        announcer.replace(freshAnnouncer);
+        if (primaryFrom.equals(name)) {
+            primaryIndex = index;
+        }
+        ifindex = index;
+        if (watched) {
+            register(loop);
+        }
+    }
+
+    /** An announcer whose target is replaced when the interface is recreated. Loop only. */
+    static final class Announcer implements AddressAnnouncer {
+        private AddressAnnouncer target;
+
+        Announcer(AddressAnnouncer target) {
+            this.target = target;
+        }
+
+        void replace(AddressAnnouncer next) {
+            AddressAnnouncer old = target;
+            target = next;
+            old.close();
+        }
+
+        @Override
+        public int announce(InetAddress address) {
+            return target.announce(address);
+        }
+
+        @Override
+        public void close() {
+            target.close();
+        }
+    }
+
     /** Drops counted here (none charged to a router). */
     Map<DropReason, Long> drops() {
         return Map.copyOf(drops);
@@ -122,7 +184,7 @@ final class InterfaceChannel {
             int errno = socket.send(len, src, dst);
             if (errno != 0) {
                 errors++;
-                LOG.debug("{}: advert not sent (errno {})", cfg.name(), errno);
+                lastSendErrno = errno; // the router's SendErrorLog reports it, rate-limited
             }
         }
         return errors;

@@ -22,12 +22,15 @@ final class LinkWatcher {
     private final Collection<InterfaceChannel> channels;
     private final Host host;
     private LinkMonitor monitor;
+    private final EventLoopPort loop;
     private EventLoopPort.Cancellable registration;
+    private long resyncs;
 
     /** @param channels the node's channels (read, never changed here) */
-    LinkWatcher(Collection<InterfaceChannel> channels, Host host) {
+    LinkWatcher(Collection<InterfaceChannel> channels, Host host, EventLoopPort loop) {
         this.channels = channels;
         this.host = host;
+        this.loop = loop;
     }
 
     /**
@@ -36,12 +39,29 @@ final class LinkWatcher {
      */
     void start(LinkMonitor monitor, EventLoopPort loop) throws IOException {
         this.monitor = monitor;
-        monitor.drain((ifindex, up) -> { }, ifindex -> { });
-        registration = loop.register(monitor.fd(), () -> monitor.drain(this::linkChanged, this::addressesChanged));
+        monitor.drain((ifindex, ifname, up, deleted) -> { }, ifindex -> { }, () -> { });
+        registration = loop.register(monitor.fd(), () -> monitor.drain(this::linkChanged, this::addressesChanged,
+                this::resync));
     }
 
-    /** The interface {@code ifindex} is up with carrier, or not. */
+    /** The interface {@code ifindex} is up with carrier, or not (tests: no name, not deleted). */
     void linkChanged(int ifindex, boolean up) {
+        linkChanged(ifindex, null, up, false);
+    }
+
+    /**
+     * A link event. An interface of one of our channels that was deleted and made again under the same
+     * name has a new index: the channel reopens its socket and announcer on it by name, then the event
+     * counts for it like any other.
+     */
+    void linkChanged(int ifindex, String ifname, boolean up, boolean deleted) {
+        if (ifname != null && !deleted) {
+            for (InterfaceChannel c : channels) {
+                if (c.name.equals(ifname) && c.ifindex != ifindex) {
+                    recreated(c, ifindex);
+                }
+            }
+        }
         for (InterfaceChannel c : channels) {
             if (c.ifindex == ifindex && c.linkUp != up) {
                 c.linkUp = up;
@@ -51,6 +71,48 @@ final class LinkWatcher {
                 }
             }
         }
+    }
+
+    private void recreated(InterfaceChannel c, int ifindex) {
+        int before = c.ifindex;
+        try {
+            c.reopen(host, loop);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("interface {} is back (ifindex {}), but its socket cannot be opened: {}", c.name, ifindex,
+                    e.getMessage());
+            return;
+        }
+        LOG.info("interface {} was made again (ifindex {} -> {}): socket and announcer reopened", c.name, before,
+                c.ifindex);
+        for (RouterDriver r : c.byVrid.values()) {
+            r.deviceRecreated(c.name, c.ifindex);
+        }
+        addressesChanged(c.primaryIndex); // the new interface's address, when it has one already
+    }
+
+    /**
+     * After a netlink overrun (notifications were lost): every channel's interface is looked up again by
+     * name (index, link state, primary address), as if each had sent its event anew.
+     */
+    void resync() {
+        resyncs++;
+        LOG.warn("rtnetlink notifications were lost (receive queue overrun): reading links and addresses again");
+        for (InterfaceChannel c : java.util.List.copyOf(channels)) {
+            int index;
+            try {
+                index = host.ifindex(c.name);
+            } catch (IOException e) {
+                linkChanged(c.ifindex, c.name, false, true); // gone
+                continue;
+            }
+            linkChanged(index, c.name, host.linkUp(c.name), false);
+            addressesChanged(c.primaryIndex);
+        }
+    }
+
+    /** How many resyncs ran (after overruns). */
+    long resyncs() {
+        return resyncs;
     }
 
     /** The addresses of interface {@code ifindex} changed: a channel sending from it re-reads its primary. */

@@ -50,7 +50,7 @@ final class NodeRuntime {
         this.host = host;
         this.virtualMacs = virtualMacs;
         this.groups = new SyncGroups(routers, listeners);
-        this.links = new LinkWatcher(channels.values(), host);
+        this.links = new LinkWatcher(channels.values(), host, loop);
         this.warmUp = new WarmUp(warmUp);
         this.ctx = new RouterDriver.Context(loop, host, listeners, cadence, new MismatchLog(MISMATCH_PERIOD_NANOS), groups);
     }

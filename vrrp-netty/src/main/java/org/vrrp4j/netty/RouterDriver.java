@@ -46,6 +46,9 @@ final class RouterDriver {
     private final DeadlineTimers timers;
     private final AnnouncementSchedule announcements;
     private long sendErrors;
+    private final SendErrorLog sendErrorLog = new SendErrorLog(SEND_ERROR_PERIOD_NANOS);
+    /** Send failures per router at WARN: at most one line per 10 s. */
+    static final long SEND_ERROR_PERIOD_NANOS = 10_000_000_000L;
     /** The ifindex of the router's own virtual MAC interface; 0 without one. */
     int virtualMacLink;
 
@@ -62,6 +65,11 @@ final class RouterDriver {
 
     String name() {
         return name;
+    }
+
+    /** Interface {@code device} was made again with a new index: addresses go there from now on. */
+    void deviceRecreated(String device, int ifindex) {
+        deviceIndex.replace(device, ifindex);
     }
 
     /** Steps the router (and its sync group's other members after it) at the loop's time. */
@@ -82,7 +90,11 @@ final class RouterDriver {
 
     void execute(Action action) {
         switch (action) {
-            case Action.SendAdvert sa -> sendErrors += channel.transmit(router.config(), sa, false);
+            case Action.SendAdvert sa -> {
+                int errors = channel.transmit(router.config(), sa, false);
+                sendErrors += errors;
+                sendErrorLog.sent(name, channel.name, errors, channel.lastSendErrno, ctx.loop().nanoTime());
+            }
             case Action.ArmTimer t -> timers.arm(t.kind(), t.deadlineNanos());
             case Action.CancelTimer t -> timers.cancel(t.kind());
             case Action.AddAddresses add -> add.addresses().forEach(this::addAddress);

@@ -22,11 +22,21 @@ public final class LinkMonitor implements AutoCloseable {
     private static final short RTM_DELADDR = 21;
     private static final int BUFFER = 16384;
 
-    /** Receives link changes: interface index and whether it is up with carrier. */
+    /** Receives link changes. */
     @FunctionalInterface
     public interface LinkListener {
-        void linkChanged(int ifindex, boolean up);
+        /**
+         * @param ifindex the interface's index
+         * @param ifname  its name (IFLA_IFNAME), or null when the message had none
+         * @param up      whether it is up with carrier (false when deleted)
+         * @param deleted RTM_DELLINK: the interface is gone
+         */
+        void linkChanged(int ifindex, String ifname, boolean up, boolean deleted);
     }
+
+    private static final short IFLA_IFNAME = 3;
+    /** Linux's errno for a netlink socket whose receive queue overflowed: notifications were lost. */
+    static final int ENOBUFS = 105;
 
     private final int fd;
     private final Arena arena = Arena.ofShared();
@@ -57,12 +67,20 @@ public final class LinkMonitor implements AutoCloseable {
         return fd;
     }
 
-    /** Reads every pending notification. */
-    public void drain(LinkListener links, IntConsumer addressesChanged) {
+    /**
+     * Reads every pending notification. When the kernel reports an overrun (ENOBUFS: the socket's queue
+     * filled and notifications were lost), {@code overrun} runs: what was missed can only be learnt by
+     * reading the whole state again. Reading then goes on (the socket stays usable).
+     */
+    public void drain(LinkListener links, IntConsumer addressesChanged, Runnable overrun) {
         while (true) {
             long n = Libc.recv(fd, buf, buf.byteSize(), Libc.MSG_DONTWAIT, call);
+            if (n == -ENOBUFS) {
+                overrun.run();
+                continue;
+            }
             if (n <= 0) {
-                return; // EAGAIN (or an overrun: the next change brings the truth again)
+                return; // EAGAIN: nothing more
             }
             for (long at = 0; at + NLMSG_HDRLEN <= n; ) {
                 int len = buf.get(C_INT, at + NLMSG_LEN_FIELD);
@@ -75,13 +93,42 @@ public final class LinkMonitor implements AutoCloseable {
                     int index = buf.get(C_INT, msg + IFI_INDEX);
                     int flags = buf.get(C_INT, msg + IFI_FLAGS);
                     boolean up = type == RTM_NEWLINK && (flags & Libc.IFF_UP) != 0 && (flags & Libc.IFF_RUNNING) != 0;
-                    links.linkChanged(index, up);
+                    links.linkChanged(index, name(msg + nlmsgAlign(IFINFOMSG_SIZE), at + len), up, type == RTM_DELLINK);
                 } else if ((type == RTM_NEWADDR || type == RTM_DELADDR) && len >= NLMSG_HDRLEN + IFADDRMSG_SIZE) {
                     addressesChanged.accept(buf.get(C_INT, msg + IFA_INDEX));
                 }
                 at += nlmsgAlign(len);
             }
         }
+    }
+
+    /** IFLA_IFNAME among the attributes in [from, end), or null. */
+    private String name(long from, long end) {
+        for (long a = from; a + RTA_HDRLEN <= end; ) {
+            int len = Short.toUnsignedInt(buf.get(C_SHORT, a + RTA_LEN));
+            if (len < RTA_HDRLEN || a + len > end) {
+                return null;
+            }
+            if (buf.get(C_SHORT, a + RTA_TYPE) == IFLA_IFNAME) {
+                byte[] b = new byte[len - RTA_HDRLEN];
+                MemorySegment.copy(buf, java.lang.foreign.ValueLayout.JAVA_BYTE, a + RTA_HDRLEN, b, 0, b.length);
+                int z = 0;
+                while (z < b.length && b[z] != 0) {
+                    z++;
+                }
+                return new String(b, 0, z, java.nio.charset.StandardCharsets.US_ASCII);
+            }
+            a += rtaAlign(len);
+        }
+        return null;
+    }
+
+    /**
+     * Sets the socket's receive buffer to {@code bytes} (SO_RCVBUF; the kernel doubles it and keeps a
+     * minimum): tests make a small one to cause a real overrun with a bounded number of notifications.
+     */
+    public void receiveBuffer(int bytes) throws Libc.NativeException {
+        Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, bytes, "SO_RCVBUF");
     }
 
     @Override

@@ -1,0 +1,110 @@
+package org.vrrp4j.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.vrrp4j.core.config.VirtualRouterConfig;
+import org.vrrp4j.testkit.junit.Prerequisite;
+import org.vrrp4j.testkit.junit.Prerequisites;
+import org.vrrp4j.testkit.lab.NetnsLab;
+
+/**
+ * Real kernel faults under a running pair, in namespaces: the master's interface deleted and made again
+ * under its name (a new ifindex), and the master's adverts dropped on output by an nftables rule (sendmsg
+ * fails with EPERM). Each is awaited as state changes; bounds come from the 100 ms advert interval
+ * (Master_Down ~0.4 s) with a wide margin for a loaded machine.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class InterfaceFaultsTest {
+    private static final String VIP = "198.18.1.100";
+    private static final Duration STEP = Duration.ofSeconds(10);
+    private NetnsLab lab;
+    private String sw;
+    private String a;
+    private String b;
+    private VrrpNode nodeA;
+    private VrrpNode nodeB;
+    private final StateEvents events = new StateEvents();
+
+    @BeforeEach
+    void lab() throws Exception {
+        Prerequisites.require(Prerequisite.NETNS);
+        lab = NetnsLab.create("vif");
+        sw = lab.addSwitch("sw");
+        a = lab.add("a");
+        b = lab.add("b");
+        lab.attach(sw, a, "198.18.1.1/24");
+        lab.attach(sw, b, "198.18.1.2/24");
+    }
+
+    @AfterEach
+    void cleanup() {
+        if (nodeA != null) {
+            nodeA.close();
+        }
+        if (nodeB != null) {
+            nodeB.close();
+        }
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private VrrpNode node(String ns, String name, int priority) throws Exception {
+        VirtualRouterConfig cfg = VirtualRouterConfig.builder().name("VI_1").interfaceName("eth0").vrid(9)
+                .priority(priority).advertInterval(Duration.ofMillis(100)).addVirtualAddress(InetAddress.ofLiteral(VIP)).build();
+        return NetnsLab.inside(ns, () -> VrrpNode.builder().addRouter(cfg).gratuitousArp(1, Duration.ZERO)
+                .listener(events.listener((router, to, reason) -> name + " " + to + " " + reason)).build());
+    }
+
+    private boolean hasVip(String ns) throws Exception {
+        return NetnsLab.run("ip", "-n", ns, "-4", "addr", "show", "dev", "eth0").contains(VIP + "/32");
+    }
+
+    @Test
+    void theMastersInterfaceDeletedAndMadeAgainIsPickedUpByName() throws Exception {
+        nodeA = node(a, "a", 200);
+        nodeB = node(b, "b", 100);
+        events.await(STEP, "a MASTER", "b BACKUP");
+
+        NetnsLab.run("ip", "-n", a, "link", "del", "eth0"); // both ends of the veth go
+        events.await(STEP, "a FAULT", "b MASTER");
+
+        lab.attach(sw, a, "198.18.1.1/24"); // eth0 again: same name and address, a new ifindex
+        events.await(STEP, "a BACKUP");
+        events.await(STEP, "a MASTER", "b BACKUP"); // a's adverts reach b again (b gives way), a preempts
+        assertThat(hasVip(a)).isTrue();
+        assertThat(hasVip(b)).isFalse();
+    }
+
+    @Test
+    void advertsDroppedOnOutputAreCountedAndTheyFlowAgainAfterwards() throws Exception {
+        Prerequisites.require(Prerequisite.NFT);
+        nodeA = node(a, "a", 200);
+        nodeB = node(b, "b", 100);
+        events.await(STEP, "a MASTER", "b BACKUP");
+        assertThat(nodeA.status().getFirst().sendErrors()).isZero();
+
+        // a firewall on a's output drops VRRP: sendmsg fails with EPERM, b hears nothing and takes over
+        NetnsLab.run("ip", "netns", "exec", a, "nft", "add table inet v4jdrop ; "
+                + "add chain inet v4jdrop out { type filter hook output priority 0 ; } ; "
+                + "add rule inet v4jdrop out meta l4proto 112 drop");
+        events.await(STEP, "b MASTER");
+        long deadline = System.nanoTime() + STEP.toNanos();
+        while (nodeA.status().getFirst().sendErrors() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(nodeA.status().getFirst().sendErrors()).as("refused adverts counted").isPositive();
+
+        NetnsLab.run("ip", "netns", "exec", a, "nft", "delete table inet v4jdrop");
+        events.await(STEP, "b BACKUP"); // a's adverts (priority 200) reach b again: a stayed master throughout
+        assertThat(hasVip(b)).isFalse();
+        assertThat(hasVip(a)).isTrue();
+    }
+}
