@@ -32,7 +32,7 @@ final class ConfigParser {
         List<ConfigWarning> warnings = new ArrayList<>();
         BlockCursor c = new BlockCursor(file, ConfigLexer.lex(file, warnings), warnings);
         SourceLocations.Builder locations = new SourceLocations.Builder();
-        GlobalDefsReader global = new GlobalDefsReader(c);
+        GlobalDefsReader global = new GlobalDefsReader(c, locations);
         InstanceReader instances = new InstanceReader(c, global, locations);
         ScriptReader scripts = new ScriptReader(c, locations);
         SyncGroupReader groups = new SyncGroupReader(c, locations);

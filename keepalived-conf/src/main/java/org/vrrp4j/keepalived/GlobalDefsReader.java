@@ -26,8 +26,11 @@ final class GlobalDefsReader {
     private boolean scriptSecurity;
     private GarpSettings garp = GarpSettings.KEEPALIVED_DEFAULTS;
 
-    GlobalDefsReader(BlockCursor c) {
+    private final SourceLocations.Builder locations;
+
+    GlobalDefsReader(BlockCursor c, SourceLocations.Builder locations) {
         this.c = c;
+        this.locations = locations;
     }
 
     /** The global garp settings as read so far: keepalived copies them into an instance when it reads it. */
@@ -47,8 +50,14 @@ final class GlobalDefsReader {
             switch (l.keyword()) {
                 case "router_id" -> routerId = arg(l, 1);
                 case "vrrp_version" -> version = Values.version(l);
-                case "script_user" -> scriptUser = arg(l, 1) + (l.size() > 2 ? ":" + l.words().get(2) : "");
-                case "enable_script_security" -> scriptSecurity = true;
+                case "script_user" -> {
+                    scriptUser = arg(l, 1) + (l.size() > 2 ? ":" + l.words().get(2) : "");
+                    locations.global("script_user", l.where());
+                }
+                case "enable_script_security" -> {
+                    scriptSecurity = true;
+                    locations.global("enable_script_security", l.where());
+                }
                 case "vrrp_garp_master_delay" -> garp = garp.withMasterDelay(seconds(l, 0));
                 case "vrrp_garp_master_repeat" -> garp = garp.withMasterRepeat(repeat(l, c));
                 case "vrrp_garp_master_refresh" -> garp = garp.withMasterRefresh(seconds(l, 0));

@@ -17,7 +17,6 @@ import org.vrrp4j.keepalived.Keyword.Support;
  * on), and from which documentation is generated.
  */
 public final class Keywords {
-    private static final String RUN_AS_VRRP4J = "scripts run as vrrp4j's user";
     private static final String LOAD_BALANCER = "keepalived's load balancer (IPVS, health checkers): vrrp4j runs"
             + " none; keep keepalived for it (vrrp4j's systemd unit conflicts with keepalived.service)";
 
@@ -45,9 +44,10 @@ public final class Keywords {
 
         t.supported(Block.GLOBAL_DEFS, "router_id", "vrrp_version", "vrrp_garp_master_delay",
                 "vrrp_garp_master_repeat", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat");
-        t.ignored(Block.GLOBAL_DEFS, "script_user", RUN_AS_VRRP4J);
-        t.ignored(Block.GLOBAL_DEFS, "enable_script_security",
-                "vrrp4j does not check who owns or may write the scripts it runs");
+        t.supportedWithNote(Block.GLOBAL_DEFS, "script_user", "scripts run as this user (setpriv); without it as"
+                + " keepalived_script if that user exists, else as vrrp4j's user; a user vrrp4j cannot switch to is an error");
+        t.supportedWithNote(Block.GLOBAL_DEFS, "enable_script_security", "a script run as root whose file or any"
+                + " directory above it a non-root user may change is an error");
         t.ignored(Block.GLOBAL_DEFS, "vrrp_garp_interval",
                 "vrrp4j does not space the gratuitous ARP / NA messages of a burst by this interval");
         t.unsupported(Block.GLOBAL_DEFS, "process_names", "process_name", "vrrp_process_name",
@@ -110,7 +110,7 @@ public final class Keywords {
         t.supported(Block.AUTHENTICATION, "auth_type", "auth_pass");
 
         t.supported(Block.VRRP_SCRIPT, "script", "interval", "timeout", "weight", "rise", "fall");
-        t.ignored(Block.VRRP_SCRIPT, "user", RUN_AS_VRRP4J);
+        t.supportedWithNote(Block.VRRP_SCRIPT, "user", "the check runs as this user (and group), as script_user");
         t.unsupported(Block.VRRP_SCRIPT, "init_fail");
 
         t.supported(Block.VRRP_SYNC_GROUP, "group", "notify_master", "notify_backup", "notify_fault", "notify_stop",

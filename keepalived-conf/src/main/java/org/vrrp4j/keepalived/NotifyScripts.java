@@ -65,7 +65,7 @@ final class NotifyScripts {
         }
         if (w.size() > 2) {
             c.warn(l, ConfigWarning.Kind.UNSUPPORTED, l.keyword() + ": running the script as another user (" + String.join(" ", w.subList(2, w.size()))
-                    + ") is not supported by vrrp4j; it runs as vrrp4j's user. Quote the command line to pass arguments");
+                    + ") is not supported by vrrp4j; it runs as global_defs' script_user. Quote the command line to pass arguments");
         }
         return w.get(1);
     }

@@ -16,6 +16,7 @@ import java.util.Optional;
  *   <li>{@code vrrp_instance NAME}, {@code vrrp_script NAME}, {@code vrrp_sync_group NAME}: the block's line;</li>
  *   <li>{@code vrrp_instance NAME KEYWORD}: the line of a keyword the instance gave (the last one if repeated;
  *       {@code auth_type} and {@code auth_pass} of its {@code authentication} block included);</li>
+ *   <li>{@code global_defs KEYWORD}: the line of {@code script_user} or {@code enable_script_security};</li>
  *   <li>{@code vrrp_instance NAME providers[I]}, {@code vrrp_sync_group NAME providers[I]}: the line of the
  *       {@code I}th entry of {@link Instance#providers()} / {@link SyncGroup#providers()} (a
  *       {@code failover_provider} line, or for the {@code exec} block of notify scripts the first notify line).</li>
@@ -28,6 +29,7 @@ public final class SourceLocations {
     private static final String INSTANCE = "vrrp_instance ";
     private static final String SCRIPT = "vrrp_script ";
     private static final String SYNC_GROUP = "vrrp_sync_group ";
+    private static final String GLOBAL = "global_defs ";
 
     private final Map<String, SourceLocation> byKey;
 
@@ -64,6 +66,11 @@ public final class SourceLocations {
     /** The line of the {@code index}th of group {@code name}'s {@link SyncGroup#providers()}. */
     public Optional<SourceLocation> syncGroupProvider(String name, int index) {
         return get(providerKey(SYNC_GROUP + name, index));
+    }
+
+    /** The line of {@code keyword} in {@code global_defs} ({@code script_user}, {@code enable_script_security}). */
+    public Optional<SourceLocation> global(String keyword) {
+        return get(GLOBAL + keyword);
     }
 
     /** Every location by key, in file order; unmodifiable. */
@@ -120,6 +127,10 @@ public final class SourceLocations {
 
         void syncGroupProvider(String name, int index, SourceLocation where) {
             put(providerKey(SYNC_GROUP + name, index), where);
+        }
+
+        void global(String keyword, SourceLocation where) {
+            put(GLOBAL + keyword, where);
         }
 
         private void put(String key, SourceLocation where) {

@@ -54,12 +54,11 @@ class ConfigWarningKindTest {
         assertThat(w).extracting(ConfigWarning::line, ConfigWarning::kind, ConfigWarning::keyword).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(2, Kind.UNKNOWN_KEYWORD, "frobnicate"),
                 org.assertj.core.groups.Tuple.tuple(3, Kind.UNSUPPORTED, "smtp_server"),
-                org.assertj.core.groups.Tuple.tuple(4, Kind.IGNORED, "script_user"),
                 org.assertj.core.groups.Tuple.tuple(6, Kind.UNSUPPORTED, "virtual_server"),
                 org.assertj.core.groups.Tuple.tuple(18, Kind.UNSUPPORTED, "198.18.0.100/32"),
                 org.assertj.core.groups.Tuple.tuple(16, Kind.ADJUSTED, ""));
-        assertThat(w).filteredOn(x -> x.kind().differsFromKeepalived()).hasSize(5);
-        assertThat(w.get(3).message()).isEqualTo("'virtual_server' is not supported by vrrp4j; ignored");
+        assertThat(w).filteredOn(x -> x.kind().differsFromKeepalived()).hasSize(4);
+        assertThat(w.get(2).message()).isEqualTo("'virtual_server' is not supported by vrrp4j; ignored");
     }
 
     @Test

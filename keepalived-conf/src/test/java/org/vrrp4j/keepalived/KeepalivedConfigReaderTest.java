@@ -51,12 +51,11 @@ class KeepalivedConfigReaderTest {
         assertThat(i.router().version()).isEqualTo(VrrpVersion.V3);
         assertThat(i.router().advertInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(i.garp()).isEqualTo(g.garp());
-        // read and kept in the values, but nothing in vrrp4j acts on them: said at their lines
+        // script_user and enable_script_security are applied (the daemon runs scripts as that user), their
+        // lines kept for its errors; what is only read is said at its line
+        assertThat(c.locations().global("script_user")).map(l -> l.line()).contains(5);
+        assertThat(c.locations().global("enable_script_security")).map(l -> l.line()).contains(6);
         assertThat(Corpus.warnings(c)).containsExactly(
-                "global-defs.conf:5: 'script_user' in global_defs is read but vrrp4j does not act on it: "
-                        + "scripts run as vrrp4j's user",
-                "global-defs.conf:6: 'enable_script_security' in global_defs is read but vrrp4j does not act on it: "
-                        + "vrrp4j does not check who owns or may write the scripts it runs",
                 "global-defs.conf:11: 'vrrp_garp_interval' in global_defs is read but vrrp4j does not act on it: "
                         + "vrrp4j does not space the gratuitous ARP / NA messages of a burst by this interval",
                 "global-defs.conf:12: 'notification_email' in global_defs is not supported by vrrp4j; ignored",
@@ -217,8 +216,7 @@ class KeepalivedConfigReaderTest {
         assertThat(i.router().trackers()).containsExactly(
                 new TrackerConfig("if:eth0", 0), new TrackerConfig("if:eth1", -10),
                 new TrackerConfig("script:chk_nginx", -20), new TrackerConfig("script:chk_disk", 5));
-        assertThat(Corpus.warnings(c)).containsExactly(
-                "track.conf:8: 'user' in vrrp_script is read but vrrp4j does not act on it: scripts run as vrrp4j's user",
+        assertThat(Corpus.warnings(c)).containsExactly( // vrrp_script's user (line 8) is applied: no warning
                 "track.conf:24: duplicate track_interface eth0; ignored (as keepalived does)");
     }
 
@@ -242,7 +240,7 @@ class KeepalivedConfigReaderTest {
         assertThat(Corpus.warnings(c)).containsExactly(
                 "notify.conf:12: notify_backup is already set for vrrp_instance VI_N; this one is ignored (as keepalived does)",
                 "notify.conf:21: notify_master: running the script as another user (root) is not supported by vrrp4j; "
-                        + "it runs as vrrp4j's user. Quote the command line to pass arguments");
+                        + "it runs as global_defs' script_user. Quote the command line to pass arguments");
     }
 
     @Test

@@ -26,16 +26,14 @@ import org.vrrp4j.keepalived.Keyword.Support;
 class KeywordsTest {
     /** A valid line for each keyword the product ignores: the warning must come with the value read. */
     private static final Map<String, String> IGNORED_SAMPLES = Map.ofEntries(
-            Map.entry("script_user", "script_user nobody"),
-            Map.entry("enable_script_security", "enable_script_security"),
             Map.entry("vrrp_garp_interval", "vrrp_garp_interval 0.01"),
             Map.entry("no_accept", "no_accept"),
             Map.entry("virtual_ipaddress_excluded", "virtual_ipaddress_excluded {\n198.18.0.99\n}"),
             Map.entry("garp_master_delay", "garp_master_delay 1"),
             Map.entry("garp_master_repeat", "garp_master_repeat 2"),
             Map.entry("garp_master_refresh", "garp_master_refresh 30"),
-            Map.entry("garp_master_refresh_repeat", "garp_master_refresh_repeat 2"),
-            Map.entry("user", "user nobody"));
+            Map.entry("garp_master_refresh_repeat", "garp_master_refresh_repeat 2"));
+    // script_user, enable_script_security and vrrp_script's user are applied now (the daemon's ScriptUsers)
 
     @TempDir
     Path tmp;

@@ -79,6 +79,10 @@ final class CheckCommand implements java.util.concurrent.Callable<Integer> {
         }
         List<String> bindingWarnings = new ArrayList<>();
         List<String> errors = new ArrayList<>(providerErrors(config, bindingWarnings));
+        // script_user, vrrp_script user, enable_script_security: decided as `run` will, for the user running check
+        ScriptUsers.Resolution users = ScriptUsers.resolve(config);
+        errors.addAll(users.problems());
+        bindingWarnings.addAll(users.warnings());
         bindingWarnings.forEach(w -> err.println("warning: " + w));
         errors.forEach(e -> err.println("error: " + e));
         err.flush();

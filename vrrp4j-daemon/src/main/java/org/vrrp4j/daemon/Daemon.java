@@ -59,6 +59,8 @@ final class Daemon implements AutoCloseable {
     private final Map<String, Long> masterReleases = new ConcurrentHashMap<>();
     private final FailoverCallStats calls = new FailoverCallStats();
     private volatile KeepalivedConfig config;
+    /** Who scripts run as (script_user, vrrp_script's user): decided with the configuration, applied by both script runners. */
+    private volatile ScriptUsers.Resolution scriptUsers;
     private VrrpNode node;
     private volatile boolean stopping;
 
@@ -84,6 +86,7 @@ final class Daemon implements AutoCloseable {
     static Daemon start(Path file, KeepalivedConfig config) throws LaunchException {
         Daemon d = new Daemon(file, config);
         try {
+            d.scriptUsers = scriptUsers(config);
             for (Instance i : config.instances()) {
                 d.bindProviders(i.name(), i.providers(), k -> config.locations().instanceProvider(i.name(), k));
             }
@@ -105,7 +108,7 @@ final class Daemon implements AutoCloseable {
                 b.syncGroup(g.name(), g.members()); // the core's SyncGroup, run by the node on its loop
             }
             d.node = b.build();
-            d.trackers.apply(config);
+            d.trackers.apply(config, d.scriptUsers);
         } catch (IOException | RuntimeException e) {
             d.close();
             throw new LaunchException("cannot start: " + describe(e), e);
@@ -116,6 +119,16 @@ final class Daemon implements AutoCloseable {
         LOG.info("vrrp4j started with {} ({} instance(s), {} sync group(s))", file, config.instances().size(),
                 config.syncGroups().size());
         return d;
+    }
+
+    /** Who scripts run as, or a LaunchException naming (file:line) a user that cannot be used. */
+    static ScriptUsers.Resolution scriptUsers(KeepalivedConfig c) throws LaunchException {
+        ScriptUsers.Resolution r = ScriptUsers.resolve(c);
+        r.warnings().forEach(w -> LOG.warn("{}", w));
+        if (!r.problems().isEmpty()) {
+            throw new LaunchException(String.join("; ", r.problems()));
+        }
+        return r;
     }
 
     private static String describe(Throwable e) {
@@ -143,7 +156,7 @@ final class Daemon implements AutoCloseable {
             throws LaunchException {
         Map<String, List<Prepared>> prepared = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
-        prepare(config, router, blocks, where, prepared, problems);
+        prepare(config, scriptUsers, router, blocks, where, prepared, problems);
         if (!problems.isEmpty()) {
             prepared.values().forEach(list -> list.forEach(p -> closeQuietly(p.provider())));
             throw new LaunchException(String.join("; ", problems));
@@ -175,13 +188,21 @@ final class Daemon implements AutoCloseable {
         return names;
     }
 
-    /** An exec block (notify scripts) with {@code unset_env} naming {@code secrets}, the configuration's. */
-    private static ProviderBlock withoutSecretEnvironment(ProviderBlock block, java.util.Set<String> secrets) {
-        if (!block.type().equals("exec") || secrets.isEmpty() || block.values().containsKey("unset_env")) {
+    /**
+     * An exec block (notify scripts) as the daemon runs it: {@code unset_env} naming {@code secrets} (the
+     * configuration's), {@code run_as} the script user when it is not the daemon's own.
+     */
+    static ProviderBlock forScripts(ProviderBlock block, java.util.Set<String> secrets, ScriptUsers.Resolution users) {
+        if (!block.type().equals("exec")) {
             return block;
         }
         Map<String, String> values = new LinkedHashMap<>(block.values());
-        values.put("unset_env", String.join(",", secrets));
+        if (!secrets.isEmpty() && !values.containsKey("unset_env")) {
+            values.put("unset_env", String.join(",", secrets));
+        }
+        if (users != null && !values.containsKey("run_as")) {
+            users.notifyRunAs().ifPresent(r -> values.put("run_as", r));
+        }
         return new ProviderBlock(block.type(), values);
     }
 
@@ -313,7 +334,8 @@ final class Daemon implements AutoCloseable {
 
     /** A reload prepared against {@link #old}: the classification and every provider made. */
     private record ReloadPlan(KeepalivedConfig old, KeepalivedConfig next, List<String> kept, List<String> rebound,
-            List<String> removed, List<String> added, Map<String, List<Prepared>> prepared) {
+            List<String> removed, List<String> added, Map<String, List<Prepared>> prepared,
+            ScriptUsers.Resolution users) {
         void discard() {
             prepared.values().forEach(list -> list.forEach(p -> closeQuietly(p.provider())));
         }
@@ -328,9 +350,14 @@ final class Daemon implements AutoCloseable {
         List<String> rebound = new ArrayList<>();
         List<String> removed = new ArrayList<>();
         List<String> added = new ArrayList<>();
+        ScriptUsers.Resolution users = ScriptUsers.resolve(next);
+        ScriptUsers.Resolution usersBefore = scriptUsers;
+        // a new script_user reaches notify scripts by rebinding their exec provider (no restart, no failover)
+        boolean notifyUserChanged = usersBefore != null && !usersBefore.notifyRunAs().equals(users.notifyRunAs());
         for (Instance i : before.values()) {
             Instance n = after.get(i.name());
-            if (i.equals(n) && sameGroup(old, next, i.name())) {
+            boolean exec = n != null && n.providers().stream().anyMatch(b -> b.type().equals("exec"));
+            if (i.equals(n) && sameGroup(old, next, i.name()) && !(notifyUserChanged && exec)) {
                 kept.add(i.name());
             } else if (n != null && withoutProviders(i).equals(withoutProviders(n)) && sameGroup(old, next, i.name())) {
                 rebound.add(i.name());
@@ -349,6 +376,8 @@ final class Daemon implements AutoCloseable {
         // 1. everything that can fail, before anything changes
         Map<String, List<Prepared>> prepared = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
+        users.warnings().forEach(w -> LOG.warn("{}", w));
+        problems.addAll(users.problems());
         for (String name : added) {
             Instance n = after.get(name);
             String ifname = n.router().interfaceName();
@@ -358,7 +387,7 @@ final class Daemon implements AutoCloseable {
             }
         }
         for (String name : concat(added, rebound)) {
-            prepare(next, name, after.get(name).providers(), k -> next.locations().instanceProvider(name, k), prepared, problems);
+            prepare(next, users, name, after.get(name).providers(), k -> next.locations().instanceProvider(name, k), prepared, problems);
         }
         for (SyncGroup g : groupsAfter.values()) {
             if (!sameGroupBlock(groupsBefore.get(g.name()), g)) {
@@ -367,7 +396,7 @@ final class Daemon implements AutoCloseable {
                         problems.add("sync group " + g.name() + ": no instance " + member);
                     }
                 }
-                prepare(next, g.name(), g.providers(), k -> next.locations().syncGroupProvider(g.name(), k), prepared, problems);
+                prepare(next, users, g.name(), g.providers(), k -> next.locations().syncGroupProvider(g.name(), k), prepared, problems);
             }
         }
         if (!problems.isEmpty()) {
@@ -376,7 +405,7 @@ final class Daemon implements AutoCloseable {
             lastReload = new ReloadOutcome(Instant.now(), false, why);
             throw new LaunchException(why);
         }
-        return new ReloadPlan(old, next, kept, rebound, removed, added, prepared);
+        return new ReloadPlan(old, next, kept, rebound, removed, added, prepared, users);
     }
 
     /** Step 2 of a reload, on the control thread: applies a plan prepared against the running configuration. */
@@ -413,6 +442,7 @@ final class Daemon implements AutoCloseable {
             }
         }
         config = next;
+        scriptUsers = plan.users();
         for (String name : rebound) {
             coordinator.unbind(name);
             bind(name, prepared.getOrDefault(name, List.of()));
@@ -448,7 +478,7 @@ final class Daemon implements AutoCloseable {
                 }
             }
         }
-        trackers.apply(next);
+        trackers.apply(next, plan.users());
         String summary = "reloaded " + file + ": kept " + kept + ", new providers " + rebound + ", stopped " + removed
                 + ", started " + added.stream().filter(a -> !failed.contains(a)).toList()
                 + (failed.isEmpty() ? "" : ", failed " + failed);
@@ -457,7 +487,7 @@ final class Daemon implements AutoCloseable {
         return summary;
     }
 
-    private void prepare(KeepalivedConfig next, String router, List<ProviderBlock> blocks,
+    private void prepare(KeepalivedConfig next, ScriptUsers.Resolution users, String router, List<ProviderBlock> blocks,
             IntFunction<Optional<SourceLocation>> where, Map<String, List<Prepared>> into, List<String> problems) {
         List<Prepared> list = new ArrayList<>();
         into.put(router, list);
@@ -468,7 +498,7 @@ final class Daemon implements AutoCloseable {
             try {
                 BindingOptions.Parsed parsed = BindingOptions.parse(providerConfig(block));
                 parsed.warnings().forEach(w -> LOG.warn("{}: {}", where(at), w));
-                list.add(new Prepared(create(providers, withoutSecretEnvironment(block, secrets), at), parsed.options(),
+                list.add(new Prepared(create(providers, forScripts(block, secrets, users), at), parsed.options(),
                         block.type()));
             } catch (LaunchException e) {
                 problems.add(e.getMessage());

@@ -30,6 +30,8 @@ import org.vrrp4j.keepalived.VrrpScript;
 final class Trackers implements AutoCloseable {
     /** Environment variables that hold providers' secrets ({@code *_env} keys): scripts do not inherit them. */
     private volatile java.util.Set<String> secretEnv = java.util.Set.of();
+    /** Who each check runs as (script_user, the vrrp_script's user); null: the daemon's own user. */
+    private volatile ScriptUsers.Resolution users;
 
     private static final Logger LOG = LoggerFactory.getLogger(Trackers.class);
     private static final Duration INTERFACE_POLL = Duration.ofMillis(200);
@@ -59,8 +61,9 @@ final class Trackers implements AutoCloseable {
      * and schedule (a reload must not flap a router). Call on the control thread, or before the
      * daemon's listeners run.
      */
-    void apply(KeepalivedConfig config) {
+    void apply(KeepalivedConfig config, ScriptUsers.Resolution users) {
         secretEnv = Daemon.secretEnvironment(config);
+        this.users = users;
         Map<String, List<String>> byScript = new LinkedHashMap<>();
         Map<String, List<String>> byInterface = new LinkedHashMap<>();
         for (Instance i : config.instances()) {
@@ -179,8 +182,15 @@ final class Trackers implements AutoCloseable {
         }
 
         private boolean execute() {
-            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", script.script()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            List<String> argv = new ArrayList<>();
+            ScriptUsers.Resolution as = users;
+            if (as != null) {
+                argv.addAll(as.prefix(script.name())); // setpriv: the check runs as its user
+            }
+            argv.addAll(List.of("/bin/sh", "-c", script.script()));
+            ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().keySet().removeAll(secretEnv); // providers' secrets stay in the daemon
             try {
                 Process p = pb.start();

@@ -51,7 +51,7 @@ class CheckStrictTest {
     void strictExitsTwoListingEveryIgnoredUnsupportedAndUnknownKeywordWithFileAndLine() throws Exception {
         Path conf = write("mixed.conf", """
                 global_defs {
-                    script_user nobody
+                    vrrp_garp_interval 0.001
                     smtp_server 198.18.0.25
                     frobnicate yes
                 }
@@ -63,7 +63,7 @@ class CheckStrictTest {
         Result r = vrrp4j("check", "--strict", "-q", "-f", conf.toString());
         assertThat(r.exit()).as(r.err()).isEqualTo(CheckCommand.EXIT_NOT_STRICT);
         assertThat(r.err()).contains("strict: 5 line(s)")
-                .contains("strict: " + conf + ":2: ignored: 'script_user' in global_defs")
+                .contains("strict: " + conf + ":2: ignored: 'vrrp_garp_interval' in global_defs")
                 .contains("strict: " + conf + ":3: unsupported: 'smtp_server' in global_defs")
                 .contains("strict: " + conf + ":4: unknown: unknown keyword 'frobnicate' in global_defs")
                 .contains("strict: " + conf + ":10: ignored: 'no_accept' in vrrp_instance")

@@ -43,6 +43,9 @@ final class ExecProvider implements FailoverProvider {
     private final Duration killGrace;
     private final boolean group;
     private final Set<String> unsetEnv;
+    /** setpriv and its options in front of every script, or nothing (the daemon's own user). */
+    private final List<String> runAs;
+    static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
     /** A script's output is logged up to this many lines per run, each cut at {@link #MAX_LINE} characters. */
     static final int MAX_LINES = 100;
@@ -60,9 +63,23 @@ final class ExecProvider implements FailoverProvider {
         this.group = config.bool("group", false);
         this.unsetEnv = config.optionalString("unset_env").map(v -> Set.of(v.trim().split("[,\\s]+")))
                 .orElse(Set.of());
+        this.runAs = config.optionalString("run_as").map(ExecProvider::runAs).orElse(List.of());
         if (master.isEmpty() && backup.isEmpty() && fault.isEmpty() && stop.isEmpty() && notify.isEmpty()) {
             throw new ProviderConfigException("notify", "the exec provider needs at least one notify script");
         }
+    }
+
+    /** {@code UID:GID} to setpriv's words: real and effective ids, the user's supplementary groups. */
+    static List<String> runAs(String spec) {
+        String[] f = spec.strip().split(":");
+        try {
+            if (f.length != 2 || Integer.parseInt(f[0]) < 0 || Integer.parseInt(f[1]) < 0) {
+                throw new NumberFormatException(spec);
+            }
+        } catch (NumberFormatException e) {
+            throw new ProviderConfigException("run_as", "must be UID:GID (numbers), got '" + spec + "'");
+        }
+        return List.of(SETPRIV.toString(), "--reuid=" + f[0], "--regid=" + f[1], "--init-groups", "--");
     }
 
     private static Optional<List<String>> command(ProviderConfig config, String key) {
@@ -171,6 +188,7 @@ final class ExecProvider implements FailoverProvider {
         cancellation.throwIfCancelled();
         List<String> argv = new ArrayList<>();
         SETSID.ifPresent(p -> argv.add(p.toString()));
+        argv.addAll(runAs); // after setsid: the session's leader is the script itself once setpriv execs it
         argv.addAll(command);
         Process process;
         try {
@@ -286,6 +304,7 @@ final class ExecProvider implements FailoverProvider {
 
     @Override
     public String toString() {
-        return "ExecProvider[" + name + " timeout=" + timeout + "]";
+        return "ExecProvider[" + name + " timeout=" + timeout + (runAs.isEmpty() ? "" : " as " + runAs.get(1).substring(8))
+                + "]";
     }
 }

@@ -11,11 +11,13 @@ import org.vrrp4j.failover.spi.ProviderConfig;
  * {@code notify} (run with {@code INSTANCE|GROUP name STATE priority}), {@code timeout} (default 5m),
  * {@code kill_grace} (default 2s), {@code group} (true for a sync group's scripts), {@code unset_env}
  * (environment variables the scripts must not inherit, e.g. those holding other providers' secrets; the
- * daemon fills it in from every {@code *_env} key of the configuration).
+ * daemon fills it in from every {@code *_env} key of the configuration), {@code run_as} ({@code UID:GID}:
+ * the scripts run as that user and group with its supplementary groups, through util-linux {@code setpriv};
+ * the daemon fills it in from keepalived's {@code script_user}).
  */
 public final class ExecProviderFactory implements FailoverProviderFactory {
     static final Set<String> KEYS = Set.of("notify_master", "notify_backup", "notify_fault", "notify_stop",
-            "notify", "timeout", "kill_grace", "group", "unset_env");
+            "notify", "timeout", "kill_grace", "group", "unset_env", "run_as");
 
     @Override
     public String name() {

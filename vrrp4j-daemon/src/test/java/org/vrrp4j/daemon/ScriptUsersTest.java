@@ -1,0 +1,147 @@
+package org.vrrp4j.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.vrrp4j.keepalived.KeepalivedConfig;
+import org.vrrp4j.keepalived.KeepalivedConfigReader;
+
+/**
+ * keepalived's rules for who scripts run as, decided against a user directory and an identity the test
+ * gives: script_user, its default keepalived_script, vrrp_script's user, a user the daemon cannot switch
+ * to (an error at the keyword's line), and enable_script_security.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ScriptUsersTest {
+    private static final ScriptUsers.Identity ROOT = new ScriptUsers.Identity(0, 0, true);
+    private static final ScriptUsers.Identity UNPRIVILEGED = new ScriptUsers.Identity(61000, 61000, false);
+
+    @TempDir
+    Path dir;
+
+    /** nobody 65534:65534, keepalived_script 990:990 when {@code withDefault}, group nogroup 65534, wheel 10. */
+    private static ScriptUsers.Directory users(boolean withDefault) {
+        Map<String, int[]> u = withDefault ? Map.of("nobody", new int[] {65534, 65534}, "keepalived_script",
+                new int[] {990, 990}) : Map.of("nobody", new int[] {65534, 65534});
+        Map<String, Integer> g = Map.of("nogroup", 65534, "wheel", 10);
+        return new ScriptUsers.Directory() {
+            @Override
+            public Optional<int[]> user(String user) {
+                return Optional.ofNullable(u.get(user));
+            }
+
+            @Override
+            public Optional<Integer> group(String group) {
+                return Optional.ofNullable(g.get(group));
+            }
+        };
+    }
+
+    private KeepalivedConfig conf(String global, String scriptUser, String notify) throws Exception {
+        Path f = dir.resolve("keepalived.conf");
+        Files.writeString(f, """
+                global_defs {
+                %s
+                }
+                vrrp_script chk {
+                    script "/bin/true"
+                %s
+                }
+                vrrp_instance VI_1 {
+                    interface eth1
+                    virtual_router_id 51
+                    virtual_ipaddress {
+                        198.18.1.100
+                    }
+                    track_script {
+                        chk
+                    }
+                    notify_master %s
+                }
+                """.formatted(global, scriptUser, notify));
+        return KeepalivedConfigReader.read(f, n -> "h");
+    }
+
+    @Test
+    void scriptUserAppliesToNotifyScriptsAndChecks() throws Exception {
+        ScriptUsers.Resolution r = ScriptUsers.resolve(conf("    script_user nobody", "", "/bin/true"), ROOT, users(false), true);
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.notifyRunAs()).contains("65534:65534");
+        assertThat(r.prefix("chk")).containsExactly("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--init-groups", "--");
+    }
+
+    @Test
+    void aGroupAndAVrrpScriptsOwnUserWin() throws Exception {
+        ScriptUsers.Resolution r = ScriptUsers.resolve(conf("    script_user nobody wheel", "    user nobody nogroup",
+                "/bin/true"), ROOT, users(false), true);
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.notifyRunAs()).contains("65534:10");
+        assertThat(r.prefix("chk")).contains("--regid=65534");
+    }
+
+    @Test
+    void withoutScriptUserKeepalivedScriptIfItExistsElseTheDaemonsOwnUser() throws Exception {
+        KeepalivedConfig c = conf("", "", "/bin/true");
+        assertThat(ScriptUsers.resolve(c, ROOT, users(true), true).notifyRunAs()).contains("990:990");
+        ScriptUsers.Resolution own = ScriptUsers.resolve(c, ROOT, users(false), true);
+        assertThat(own.notifyRunAs()).isEmpty();
+        assertThat(own.prefix("chk")).isEmpty();
+        // keepalived_script exists but cannot be switched to: said, and scripts run as the daemon (not an error)
+        ScriptUsers.Resolution fallback = ScriptUsers.resolve(c, UNPRIVILEGED, users(true), true);
+        assertThat(fallback.problems()).isEmpty();
+        assertThat(fallback.warnings()).anySatisfy(w -> assertThat(w).contains("keepalived_script").contains("CAP_SETUID"));
+        assertThat(fallback.notifyRunAs()).isEmpty();
+    }
+
+    @Test
+    void aUserTheDaemonCannotSwitchToOrThatDoesNotExistIsAnErrorAtItsLine() throws Exception {
+        Path f = dir.resolve("keepalived.conf");
+        ScriptUsers.Resolution r = ScriptUsers.resolve(conf("    script_user nobody", "", "/bin/true"), UNPRIVILEGED,
+                users(false), true);
+        assertThat(r.problems()).singleElement().satisfies(p -> assertThat(p).startsWith(f + ":2: script_user nobody: ")
+                .contains("without CAP_SETUID and CAP_SETGID"));
+        ScriptUsers.Resolution noSetpriv = ScriptUsers.resolve(conf("    script_user nobody", "", "/bin/true"), ROOT,
+                users(false), false);
+        assertThat(noSetpriv.problems()).anySatisfy(p -> assertThat(p).contains("setpriv"));
+        ScriptUsers.Resolution unknown = ScriptUsers.resolve(conf("", "    user nosuchuser", "/bin/true"), ROOT,
+                users(false), true);
+        assertThat(unknown.problems()).singleElement().satisfies(p -> assertThat(p)
+                .isEqualTo(f + ":4: vrrp_script chk user: no user nosuchuser"));
+        // the daemon's own user needs no switch: no capability needed
+        ScriptUsers.Resolution self = ScriptUsers.resolve(conf("", "", "/bin/true"), UNPRIVILEGED, users(false), true);
+        assertThat(self.problems()).isEmpty();
+    }
+
+    @Test
+    void enableScriptSecurityRefusesARootScriptOthersCouldChange() throws Exception {
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path script = open.resolve("to_master.sh");
+        Files.writeString(script, "#!/bin/sh\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path f = dir.resolve("keepalived.conf");
+
+        ScriptUsers.Resolution refused = ScriptUsers.resolve(conf("    enable_script_security", "", script.toString()),
+                ROOT, users(false), true);
+        assertThat(refused.problems()).singleElement().satisfies(p -> assertThat(p)
+                .startsWith(f + ":17: notify_master: " + script + " runs as root but ")
+                .contains("writable by anyone").endsWith("(enable_script_security)"));
+        // without the keyword: keepalived's warning, no error
+        ScriptUsers.Resolution warned = ScriptUsers.resolve(conf("", "", script.toString()), ROOT, users(false), true);
+        assertThat(warned.problems()).isEmpty();
+        assertThat(warned.warnings()).anySatisfy(w -> assertThat(w).contains("SECURITY VIOLATION"));
+        // run as nobody, the rule (about root) does not apply; /bin/true is root's
+        assertThat(ScriptUsers.resolve(conf("    enable_script_security\n    script_user nobody", "", script.toString()),
+                ROOT, users(false), true).problems()).isEmpty();
+        assertThat(ScriptUsers.insecure(Path.of("/bin/true"))).isEmpty();
+        assertThat(ScriptUsers.program("\"/bin/true\" x")).contains(Path.of("/bin/true"));
+    }
+}
