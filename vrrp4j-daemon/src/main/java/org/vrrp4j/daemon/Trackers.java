@@ -176,8 +176,15 @@ final class Trackers implements AutoCloseable {
                 return;
             }
             Thread.ofVirtual().name("vrrp_script " + script.name()).start(() -> {
-                boolean ok = execute();
-                control.execute(() -> result(ok));
+                boolean ok;
+                try {
+                    ok = execute();
+                } catch (RuntimeException e) { // never a silent end: the tracker would stop being scheduled
+                    LOG.error("vrrp_script {} could not run: {}", script.name(), e.toString(), e);
+                    ok = false;
+                }
+                boolean result = ok;
+                control.execute(() -> result(result));
             });
         }
 
