@@ -269,6 +269,10 @@ final class ScriptUsers {
                 if (owner != 0) {
                     return Optional.of(p + " is owned by uid " + owner);
                 }
+                int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && (mode & 01000) != 0) {
+                    continue; // sticky (/tmp): others may add entries but not replace root's, which are checked
+                }
                 if (perms.contains(PosixFilePermission.OTHERS_WRITE)) {
                     return Optional.of(p + " is writable by anyone");
                 }

@@ -142,6 +142,16 @@ class ScriptUsersTest {
         assertThat(ScriptUsers.resolve(conf("    enable_script_security\n    script_user nobody", "", script.toString()),
                 ROOT, users(false), true).problems()).isEmpty();
         assertThat(ScriptUsers.insecure(Path.of("/bin/true"))).isEmpty();
+        // a sticky world-writable directory (/tmp) lets nobody replace root's entries: not a finding by itself
+        Path sticky = Files.createDirectory(dir.resolve("sticky"));
+        Path inside = Files.createDirectory(sticky.resolve("scripts"));
+        Files.setPosixFilePermissions(inside, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(sticky, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(new ProcessBuilder("chmod", "+t", sticky.toString()).start().waitFor()).isZero();
+        Path rootScript = Files.writeString(inside.resolve("s.sh"), "#!/bin/sh\n");
+        if (((Integer) Files.getAttribute(rootScript, "unix:uid")) == 0) {
+            assertThat(ScriptUsers.insecure(rootScript)).as("under a sticky directory").isEmpty();
+        }
         assertThat(ScriptUsers.program("\"/bin/true\" x")).contains(Path.of("/bin/true"));
     }
 }
