@@ -16,6 +16,17 @@ final class SystemScheduler implements FailoverScheduler {
         return t;
     });
 
+    private final java.util.function.Consumer<Throwable> report;
+
+    SystemScheduler() {
+        this(e -> LOG.error("a failover control task failed: {}", e.toString(), e));
+    }
+
+    /** @param report where a task's failure goes (the log; tests record it) */
+    SystemScheduler(java.util.function.Consumer<Throwable> report) {
+        this.report = report;
+    }
+
     @Override
     public Instant now() {
         return Instant.now();
@@ -30,12 +41,12 @@ final class SystemScheduler implements FailoverScheduler {
      * A scheduled executor keeps a task's exception in a future nobody reads: the coordinator's step would
      * fail without a word. Logged here, at ERROR with its stack trace.
      */
-    static Runnable logged(Runnable task) {
+    private Runnable logged(Runnable task) {
         return () -> {
             try {
                 task.run();
             } catch (RuntimeException | Error e) {
-                LOG.error("a failover control task failed: {}", e.toString(), e);
+                report.accept(e);
             }
         };
     }
