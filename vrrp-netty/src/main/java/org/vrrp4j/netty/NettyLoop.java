@@ -12,8 +12,16 @@ final class NettyLoop implements EventLoopPort {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NettyLoop.class);
     private final IoEventLoop loop;
 
+    private final java.util.function.Consumer<Throwable> report;
+
     NettyLoop(IoEventLoop loop) {
+        this(loop, e -> LOG.error("a timer task on the VRRP loop failed: {}", e.toString(), e));
+    }
+
+    /** @param report where a timer task's failure goes (the log; tests record it) */
+    NettyLoop(IoEventLoop loop, java.util.function.Consumer<Throwable> report) {
         this.loop = loop;
+        this.report = report;
     }
 
     /** Raw sockets go through the FFM API: without native access nothing works; say how to grant it. */
@@ -59,7 +67,7 @@ final class NettyLoop implements EventLoopPort {
             try {
                 task.run();
             } catch (RuntimeException | Error e) {
-                LOG.error("a timer task on the VRRP loop failed: {}", e.toString(), e);
+                report.accept(e);
             }
         }, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
         return () -> f.cancel(false);
