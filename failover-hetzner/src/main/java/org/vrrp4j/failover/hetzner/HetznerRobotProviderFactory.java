@@ -24,7 +24,7 @@ import org.vrrp4j.failover.spi.ProviderConfigException;
 public final class HetznerRobotProviderFactory implements FailoverProviderFactory {
     /** The Robot webservice's base URL. */
     public static final String DEFAULT_API_URL = "https://robot-ws.your-server.de";
-    static final Set<String> KEYS = Set.of("failover_ip", "server_ip", "user", "password_file", "password_env", "api_url",
+    static final Set<String> KEYS = Set.of("failover_ip", "server_ip", "user", "password", "password_file", "password_env", "api_url",
             "connect_timeout", "request_timeout");
 
     @Override
