@@ -87,6 +87,23 @@ class HcloudProviderTest {
                     "s1 is id " + S1).doesNotContain(HcloudStandIn.TOKEN);
             assertThat(cloud.count("POST")).isZero();
             assertThat(cloud.assignedServer(FIP)).isEqualTo(HcloudStandIn.OTHER_SERVER);
+            // the check warmed the path: the take-over lists nothing, it reads, assigns and polls
+            int before = cloud.requests().size();
+            assertThat(p.acquire(ctx())).isInstanceOf(FailoverOutcome.Done.class);
+            assertThat(cloud.requests().subList(before, cloud.requests().size())).extracting(HcloudStandIn.Request::path)
+                    .noneMatch(x -> x.contains("?"));
+        }
+    }
+
+    @Test
+    void actionPollsSlowDownToTheRefillRateWhenTheBudgetRunsLow() throws Exception {
+        cloud.actionTime(Duration.ofMillis(2500));
+        try (FailoverProvider p = fip()) {
+            assertThat(p.check(ctx())).isInstanceOf(CredentialCheck.Proven.class);
+            cloud.budget(3600, 10); // below HcloudApi.LOW_BUDGET: one request a second is all that comes back
+            assertThat(p.acquire(ctx())).isInstanceOf(FailoverOutcome.Done.class);
+            // at action_poll 100ms a 2.5 s action costs about 25 polls; at the refill rate about 3
+            assertThat(cloud.requests()).filteredOn(r -> r.path().startsWith("/v1/actions/")).hasSizeBetween(1, 5);
         }
     }
 

@@ -107,7 +107,7 @@ class HetznerRobotProviderTest {
 
     @Test
     void aLockedIpIsRetriedLaterAndAlreadyRoutedIsInPlace() throws Exception {
-        robot.switchTime(Duration.ofSeconds(3));
+        robot.switchTime(Duration.ofSeconds(5));
         try (FailoverProvider first = provider(); FailoverProvider second = provider()) {
             CompletableFuture<FailoverOutcome> switching = CompletableFuture.supplyAsync(() -> call(first));
             awaitPosts(1);
@@ -124,8 +124,9 @@ class HetznerRobotProviderTest {
         robot.switchTime(Duration.ofSeconds(1));
         try (FailoverProvider first = provider(); FailoverProvider second = provider()) {
             robot.readDelay(Duration.ofMillis(2500));
+            int before = robot.requests().size();
             CompletableFuture<FailoverOutcome> late = CompletableFuture.supplyAsync(() -> call(second));
-            Thread.sleep(300); // second's read is under way with the old routing
+            awaitRequests(before + 1); // second's read arrived: it answers late, with the old routing
             robot.readDelay(Duration.ZERO);
             assertThat(first.acquire(ctx())).isInstanceOf(FailoverOutcome.Done.class);
             assertThat(late.get(30, TimeUnit.SECONDS)).isInstanceOfSatisfying(FailoverOutcome.AlreadyInPlace.class,
@@ -139,6 +140,14 @@ class HetznerRobotProviderTest {
         } catch (InterruptedException e) {
             return new FailoverOutcome.Cancelled("interrupted");
         }
+    }
+
+    private void awaitRequests(int n) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (robot.requests().size() < n && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(robot.requests()).hasSize(n);
     }
 
     private void awaitPosts(int n) throws InterruptedException {
@@ -181,10 +190,10 @@ class HetznerRobotProviderTest {
 
     @Test
     void afterAClientTimeoutTheStateIsReadAndNoSecondSwitchIsStartedWhileOursMayRun() throws Exception {
-        robot.switchTime(Duration.ofSeconds(4));
+        robot.switchTime(Duration.ofSeconds(7));
         try (FailoverProvider p = provider()) {
-            // a deadline 2 s away cuts the 4 s switch on the client's side; it completes at Robot all the same
-            assertThat(p.acquire(ctx(new Cancellation(), Duration.ofSeconds(2)))).isInstanceOfSatisfying(
+            // a deadline 3 s away cuts the 7 s switch on the client's side; it completes at Robot all the same
+            assertThat(p.acquire(ctx(new Cancellation(), Duration.ofSeconds(3)))).isInstanceOfSatisfying(
                     FailoverOutcome.RetryableFailure.class, f -> assertThat(f.message()).contains("no answer within", "read afterwards"));
             assertThat(robot.requests()).extracting(HetznerRobotStandIn.Request::method).containsExactly("GET", "POST", "GET");
             assertThat(p.acquire(ctx())).isInstanceOfSatisfying(FailoverOutcome.RetryableFailure.class,
@@ -201,7 +210,7 @@ class HetznerRobotProviderTest {
 
     @Test
     void cancellationAbandonsTheWaitingSwitchAtOnce() throws Exception {
-        robot.switchTime(Duration.ofSeconds(6));
+        robot.switchTime(Duration.ofSeconds(8));
         try (FailoverProvider p = provider()) {
             Cancellation c = new Cancellation();
             CompletableFuture<FailoverOutcome> call = CompletableFuture.supplyAsync(() -> {
@@ -216,6 +225,20 @@ class HetznerRobotProviderTest {
             c.cancel();
             assertThat(call.get(5, TimeUnit.SECONDS)).isInstanceOf(FailoverOutcome.Cancelled.class);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+            // the abandoned switch goes on at Robot: becoming master again meanwhile reads, and posts nothing
+            assertThat(p.acquire(ctx())).isInstanceOfSatisfying(FailoverOutcome.RetryableFailure.class,
+                    f -> assertThat(f.message()).contains("may still run"));
+            assertThat(robot.count("POST")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anIpv6FailoverNetIsRoutedToThisServersMainIpv6Net() throws Exception {
+        try (FailoverProvider p = provider("failover_ip", HetznerRobotStandIn.FAILOVER_NET6,
+                "server_ip", HetznerRobotStandIn.SERVER_NETS6.get(0))) {
+            assertThat(p.acquire(ctx())).isInstanceOf(FailoverOutcome.Done.class);
+            assertThat(robot.activeServerIp(HetznerRobotStandIn.FAILOVER_NET6)).isEqualTo(HetznerRobotStandIn.SERVER_NETS6.get(0));
+            assertThat(p.acquire(ctx())).isInstanceOf(FailoverOutcome.AlreadyInPlace.class);
         }
     }
 

@@ -69,6 +69,11 @@ public final class HcloudStandIn implements AutoCloseable {
 
     /** One request as received. */
     public record Request(String method, String path, String body, String authorization) {
+        /** Without the Authorization header's value: test reports are logs too. */
+        @Override
+        public String toString() {
+            return method + " " + path + (body.isEmpty() ? "" : " " + body);
+        }
     }
 
     private final HttpServer server;

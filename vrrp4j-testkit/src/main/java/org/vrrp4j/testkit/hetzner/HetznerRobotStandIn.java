@@ -51,6 +51,11 @@ public final class HetznerRobotStandIn implements AutoCloseable {
 
     /** One request as received (the Authorization header is kept for tests that check what went on the wire). */
     public record Request(String method, String path, String body, String authorization) {
+        /** Without the Authorization header's value: test reports are logs too. */
+        @Override
+        public String toString() {
+            return method + " " + path + (body.isEmpty() ? "" : " " + body);
+        }
     }
 
     private final HttpServer server;
@@ -154,6 +159,7 @@ public final class HetznerRobotStandIn implements AutoCloseable {
         String path = URLDecoder.decode(ex.getRequestURI().getRawPath(), StandardCharsets.UTF_8);
         String method = ex.getRequestMethod();
         String auth = ex.getRequestHeaders().getFirst("Authorization");
+        Duration delay = readDelay; // as set when the request arrived (tests change it once they saw the request)
         requests.add(new Request(method, path, body, auth));
         try {
             if (blocked()) {
@@ -197,7 +203,7 @@ public final class HetznerRobotStandIn implements AutoCloseable {
                 case "GET" -> {
                     if (count("GET /failover/{ip}", getLimit, ex)) {
                         String state = failover(ip);
-                        Thread.sleep(readDelay.toMillis());
+                        Thread.sleep(delay.toMillis());
                         send(ex, 200, state);
                     }
                 }
