@@ -15,7 +15,7 @@ import org.vrrp4j.failover.spi.Location;
  * 40 to 60 s) and of which an account has 50 an hour, so it is spent only on a real move: never by
  * {@link #check}, never while a switch of ours may still run, and a client-side timeout is followed by a
  * read, not by another POST. A 401 is never retried (three failed logins block the caller for 10 minutes):
- * after one, this provider makes no more requests.
+ * after one, this provider makes no more requests (until it is created again).
  */
 final class RobotProvider extends ApiProvider {
     private static final Logger LOG = LoggerFactory.getLogger(RobotProvider.class);
@@ -150,7 +150,8 @@ final class RobotProvider extends ApiProvider {
         String r = refused;
         if (r != null) {
             throw HetznerException.permanent(r + "; no more requests with these credentials (three failed logins block"
-                    + " the caller for 10 minutes): fix user or password and reload");
+                    + " the caller for 10 minutes): fix user or password, then restart (a reload recreates a provider only when"
+                    + " its block changed)");
         }
     }
 
