@@ -42,7 +42,11 @@ final class FloatingIpProvider extends ApiProvider {
     private long findByAddress(FailoverContext ctx) throws HetznerException, InterruptedException {
         List<JsonNode> all = api.list("/floating_ips", "", "floating_ips", ctx.cancellation(), "list Floating IPs");
         for (JsonNode f : all) {
-            if (Addresses.matches(floatingIp, f.path("ip").asText(""))) {
+            String ip = f.path("ip").asText("");
+            if ("ipv6".equals(f.path("type").asText()) && !ip.contains("/")) {
+                ip += "/64"; // an IPv6 Floating IP is a /64, whether or not the answer writes the prefix
+            }
+            if (Addresses.matches(floatingIp, ip)) {
                 LOG.info("hcloud: Floating IP {} is id {} ({} Floating IPs in the project)", floatingIp, f.path("id").asLong(), all.size());
                 return f.path("id").asLong();
             }

@@ -78,6 +78,18 @@ class HcloudProviderTest {
     }
 
     @Test
+    void anIpv6FloatingIpIsFoundByAnyAddressOfItsSlash64WithOrWithoutThePrefixInTheAnswer() throws Exception {
+        for (boolean without : new boolean[] {false, true}) {
+            cloud.ipv6WithoutPrefix(without);
+            cloud.assign(HcloudStandIn.FLOATING_IPV6_ID, HcloudStandIn.OTHER_SERVER);
+            try (FailoverProvider p = Configs.floatingIp(cloud.api(), "2001:db8:9:1::abcd", 1)) {
+                assertThat(p.acquire(ctx())).as("prefix written: %s", !without).isInstanceOf(FailoverOutcome.Done.class);
+                assertThat(cloud.assignedServer(HcloudStandIn.FLOATING_IPV6_ID)).isEqualTo(S1);
+            }
+        }
+    }
+
+    @Test
     void theCheckResolvesAndReadsButNeverAssigns() throws Exception {
         try (FailoverProvider p = fip()) {
             assertThat(p.supportsCheck()).isTrue();

@@ -88,6 +88,7 @@ public final class HcloudStandIn implements AutoCloseable {
     private volatile boolean actionsFail;
     private volatile boolean unavailable;
     private volatile boolean forbidden;
+    private volatile boolean ipv6WithoutPrefix;
     private final AtomicInteger lockedNext = new AtomicInteger();
     private final AtomicInteger conflictNext = new AtomicInteger();
     private final AtomicInteger serverErrorNext = new AtomicInteger();
@@ -204,6 +205,11 @@ public final class HcloudStandIn implements AutoCloseable {
     /** Every request answers 403 {@code forbidden} while on. */
     public void forbidden(boolean on) {
         forbidden = on;
+    }
+
+    /** IPv6 Floating IPs are written without their {@code /64} while on (the reference's sample writes it). */
+    public void ipv6WithoutPrefix(boolean on) {
+        ipv6WithoutPrefix = on;
     }
 
     /** The next {@code n} action requests answer 423 {@code locked}. */
@@ -452,6 +458,9 @@ public final class HcloudStandIn implements AutoCloseable {
 
     private String floatingIp(long id) {
         String ip = floatingIps.get(id);
+        if (ipv6WithoutPrefix && ip.contains("/")) {
+            ip = ip.substring(0, ip.indexOf('/'));
+        }
         Long s = assigned.get(id);
         return "{\"id\":" + id + ",\"name\":\"fip-" + id + "\",\"description\":\"\",\"ip\":" + quote(ip) + ",\"type\":"
                 + quote(ip.contains(":") ? "ipv6" : "ipv4") + ",\"server\":" + (s == null ? "null" : s) + ",\"dns_ptr\":[],"
