@@ -27,6 +27,17 @@ public final class HetznerRobotProviderFactory implements FailoverProviderFactor
     static final Set<String> KEYS = Set.of("failover_ip", "server_ip", "user", "password", "password_file", "password_env", "api_url",
             "connect_timeout", "request_timeout");
 
+    /** The password file's first line now, as {@link ProviderConfig#secret} reads it; empty when unreadable or empty. */
+    static java.util.Optional<org.vrrp4j.failover.spi.Secret> firstLine(java.nio.file.Path file) {
+        try {
+            String first = java.nio.file.Files.readString(file).lines().findFirst().orElse("").strip();
+            return first.isEmpty() ? java.util.Optional.empty()
+                    : java.util.Optional.of(org.vrrp4j.failover.spi.Secret.of(first, "file " + file));
+        } catch (java.io.IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     @Override
     public String name() {
         return "hetzner_robot";
@@ -55,7 +66,8 @@ public final class HetznerRobotProviderFactory implements FailoverProviderFactor
         // reads answer at once; only the switch is slow
         Duration read = request.compareTo(Duration.ofSeconds(30)) < 0 ? request : Duration.ofSeconds(30);
         RobotApi robot = new RobotApi(api, user, password, new Http("hetzner-robot", connect), read);
-        return new RobotProvider(robot, text.strip(), serverIp, request,
+        java.util.Optional<java.nio.file.Path> file = config.path("password_file");
+        return new RobotProvider(robot, text.strip(), serverIp, request, () -> file.flatMap(HetznerRobotProviderFactory::firstLine),
                 "Hetzner Robot failover IP " + fip + " → " + serverIp);
     }
 }

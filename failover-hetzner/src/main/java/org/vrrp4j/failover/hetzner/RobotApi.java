@@ -41,7 +41,7 @@ final class RobotApi implements AutoCloseable {
 
     private final URI api;
     private final String user;
-    private final Secret password;
+    private volatile Secret password;
     private final Http http;
     private final Duration readTimeout;
     private final ObjectMapper json = new ObjectMapper();
@@ -52,6 +52,16 @@ final class RobotApi implements AutoCloseable {
         this.password = password;
         this.http = http;
         this.readTimeout = readTimeout;
+    }
+
+    /** The password in use. */
+    Secret password() {
+        return password;
+    }
+
+    /** Uses another password from now on (the operator fixed the password file). */
+    void password(Secret next) {
+        password = next;
     }
 
     /** {@code GET /failover/{ip}}. */

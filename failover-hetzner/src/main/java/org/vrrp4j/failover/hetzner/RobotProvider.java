@@ -2,12 +2,15 @@ package org.vrrp4j.failover.hetzner;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrp4j.failover.spi.Cancellation;
 import org.vrrp4j.failover.spi.FailoverContext;
 import org.vrrp4j.failover.spi.FailoverOutcome;
 import org.vrrp4j.failover.spi.Location;
+import org.vrrp4j.failover.spi.Secret;
 
 /**
  * {@code hetzner_robot}: routes a dedicated server's failover IP to this server. Reads
@@ -15,7 +18,7 @@ import org.vrrp4j.failover.spi.Location;
  * 40 to 60 s) and of which an account has 50 an hour, so it is spent only on a real move: never by
  * {@link #check}, never while a switch of ours may still run, and a client-side timeout is followed by a
  * read, not by another POST. A 401 is never retried (three failed logins block the caller for 10 minutes):
- * after one, this provider makes no more requests (until it is created again).
+ * after one, this provider makes no more requests until the password file changes (or it is created again).
  */
 final class RobotProvider extends ApiProvider {
     private static final Logger LOG = LoggerFactory.getLogger(RobotProvider.class);
@@ -28,13 +31,17 @@ final class RobotProvider extends ApiProvider {
     private final String failoverIp;
     private final String serverIp;
     private final Duration postTimeout;
-    /** Set by a 401: every later call fails without a request until the provider is created again (a reload). */
+    /** Set by a 401: every later call fails without a request until the password changes or the provider is created again. */
     private volatile String refused;
+    /** The password as the file holds it now (empty: from the environment, which cannot change). */
+    private final Supplier<Optional<Secret>> passwordNow;
     /** When a POST of ours was abandoned (client timeout, cancellation): the switch may still run at Hetzner. */
     private volatile Instant abandonedPostAt;
 
-    RobotProvider(RobotApi api, String failoverIp, String serverIp, Duration postTimeout, String resource) {
+    RobotProvider(RobotApi api, String failoverIp, String serverIp, Duration postTimeout, Supplier<Optional<Secret>> passwordNow,
+            String resource) {
         super(resource);
+        this.passwordNow = passwordNow;
         this.api = api;
         this.failoverIp = failoverIp;
         this.serverIp = serverIp;
@@ -149,9 +156,17 @@ final class RobotProvider extends ApiProvider {
     private void refusedBefore() throws HetznerException {
         String r = refused;
         if (r != null) {
+            Optional<Secret> now = passwordNow.get();
+            if (now.isPresent() && !now.get().equals(api.password())) {
+                // the operator fixed the password file: one more login is the operator's decision, not a retry
+                LOG.info("hetzner_robot: the password in {} changed since Robot refused it; using the new one", now.get().origin());
+                api.password(now.get());
+                refused = null;
+                return;
+            }
             throw HetznerException.permanent(r + "; no more requests with these credentials (three failed logins block"
-                    + " the caller for 10 minutes): fix user or password, then restart (a reload recreates a provider only when"
-                    + " its block changed)");
+                    + " the caller for 10 minutes): fix the password file (it is read again before the next call), or fix"
+                    + " the user and restart");
         }
     }
 

@@ -57,6 +57,7 @@ final class Configs {
                 "server_ip", HetznerRobotStandIn.SERVER_IPS.get(n - 1), "user", HetznerRobotStandIn.USER,
                 "password_env", "ROBOT_PASSWORD", "api_url", api.toString());
         m.putAll(map(more));
+        m.values().removeIf(String::isEmpty); // "" drops a key
         return create("hetzner_robot", m);
     }
 }

@@ -94,6 +94,20 @@ class HetznerRobotProviderTest {
     }
 
     @Test
+    void afterA401OnlyAChangedPasswordFileBringsOneMoreLogin(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("robot-password");
+        Files.writeString(file, "wrong-password-SECRET\n");
+        try (FailoverProvider p = provider("password_env", "", "password_file", file.toString())) {
+            assertThat(p.acquire(ctx())).isInstanceOf(FailoverOutcome.PermanentFailure.class);
+            assertThat(p.check(ctx())).isInstanceOf(CredentialCheck.Failed.class);
+            assertThat(robot.requests()).as("the file did not change: nothing sent").hasSize(1);
+            Files.writeString(file, HetznerRobotStandIn.PASSWORD + "\n");
+            assertThat(p.acquire(ctx())).isInstanceOf(FailoverOutcome.Done.class);
+            assertThat(robot.failedLogins()).isZero();
+        }
+    }
+
+    @Test
     void unknownFailoverIpOrServerIsPermanent() throws Exception {
         try (FailoverProvider p = provider("failover_ip", "198.18.250.250")) {
             assertThat(p.acquire(ctx())).isInstanceOfSatisfying(FailoverOutcome.PermanentFailure.class,
