@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Java 21 applications embed vrrp-core, failover-spi, failover-netcup, keepalived-conf and the testkit
+ * Java 21 applications embed vrrp-core, failover-spi, failover-netcup, failover-hetzner, keepalived-conf and the testkit
  * (README "Building"): every class each ships, module-info included, must be class-file version 65
  * (Java 21), whatever JDK compiled it. One test for all five, here where all five are on the class path
  * (as target/classes in the reactor, or as jars): each module is found by a class of its own.
@@ -25,7 +25,8 @@ class EmbeddableModulesBytecodeTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"org.vrrp4j.core.fsm.VirtualRouter", "org.vrrp4j.failover.FailoverCoordinator",
-            "org.vrrp4j.failover.netcup.NetcupProviderFactory", "org.vrrp4j.keepalived.KeepalivedConfigReader",
+            "org.vrrp4j.failover.netcup.NetcupProviderFactory", "org.vrrp4j.failover.hetzner.HcloudProviderFactory",
+            "org.vrrp4j.keepalived.KeepalivedConfigReader",
             "org.vrrp4j.testkit.lab.NetnsLab"})
     void everyClassOfTheModuleIsJava21Bytecode(String anchor) throws Exception {
         Path where = location(Class.forName(anchor));

@@ -147,6 +147,22 @@ public final class FailoverPairLab implements AutoCloseable {
         return soap;
     }
 
+    /**
+     * Runs {@code action} on a thread in the stand-ins' namespace: a server it opens on {@link #SCP_ADDRESS}
+     * (another hoster's stand-in, on a port of its own) is reachable from every host of the lab. The caller
+     * closes what it started.
+     */
+    public <T> T inStandInNamespace(Callable<T> action) throws Exception {
+        return NetworkNamespaces.call(scpNs, action);
+    }
+
+    /** Writes a secret file (mode 0600) into the lab directory; returns its path. */
+    public Path secretFile(String name, String value) throws IOException {
+        Path file = dir.resolve(name);
+        writeSecret(file, value);
+        return file;
+    }
+
     /** Server ids and names of s1 and s2 at the stand-ins. */
     public static long restServer(int n) {
         return switch (n) {
