@@ -206,6 +206,9 @@ public final class VirtualRouter {
                     + " is not link-local (RFC 9568 §5.2.9; keepalived sends such lists)", src));
         }
         if (config.version() == VrrpVersion.V2) {
+            if (p.authType() == AuthType.IP_AH) {
+                return DropReason.AUTH_TYPE_AH_UNSUPPORTED; // as the codec: no router here speaks AH
+            }
             AuthType expected = config.authKey().isPresent() ? AuthType.SIMPLE_TEXT : AuthType.NONE;
             if (p.authType() != expected) {
                 return DropReason.AUTH_TYPE_MISMATCH;

@@ -33,6 +33,7 @@ import org.vrrp4j.core.packet.VrrpVersion;
  *           [no_lower_prio_advert]
  * group g r1 r2                     r1 and r2 step through one SyncGroup
  * > r1 start primary=198.18.0.1 @0  an input at a time in ms
+ * > r1 advert src=198.18.0.2 prio=200 [authtype=IP_AH] [checksum=message] [addrs=...] @10
  * &lt; r1 arm MASTER_DOWN @3609.375     an action it produced (generated)
  * </pre>
  */
@@ -177,7 +178,8 @@ final class ScenarioRunner {
         String auth = kv.get("auth");
         VrrpPacket p = new VrrpPacket(version, cfg.family(), Integer.parseInt(kv.getOrDefault("vrid", "" + cfg.vrid())),
                 Integer.parseInt(kv.get("prio")), interval, addrs,
-                auth == null ? AuthType.NONE : AuthType.SIMPLE_TEXT,
+                kv.containsKey("authtype") ? AuthType.valueOf(kv.get("authtype"))
+                        : auth == null ? AuthType.NONE : AuthType.SIMPLE_TEXT,
                 auth == null ? null : VrrpAuthKey.ofPassword(auth));
         InetAddress dst = addr(kv.getOrDefault("dst", cfg.family() == IpFamily.IPV4 ? "224.0.0.18" : "ff02::12"));
         ChecksumForm form = cfg.family() == IpFamily.IPV6 ? ChecksumForm.IPV6_PSEUDO_HEADER
