@@ -57,7 +57,8 @@ final class ConfigParser {
         }
 
         GlobalDefs globalDefs = global.build(env);
-        InstanceCompletion completion = new InstanceCompletion(c, global.version(), scripts.scripts(), locations);
+        InstanceCompletion completion = new InstanceCompletion(c, global.version(), global.ipv4Checksum(),
+                scripts.scripts(), locations);
         List<Instance> built = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (InstanceDraft d : instances.drafts()) {

@@ -9,6 +9,8 @@ import java.util.Optional;
 import org.vrrp4j.core.config.TrackerConfig;
 import org.vrrp4j.core.config.VirtualAddress;
 import org.vrrp4j.core.config.VirtualRouterConfig;
+import org.vrrp4j.core.packet.ChecksumForm;
+import org.vrrp4j.core.packet.IpFamily;
 import org.vrrp4j.core.packet.VrrpVersion;
 
 /**
@@ -35,6 +37,10 @@ public final class EffectiveConfig {
         sb.append("\nglobal_defs {\n");
         kv(sb, 1, "router_id", quote(g.routerId()));
         kv(sb, 1, "vrrp_version", String.valueOf(g.vrrpVersion().wireValue()));
+        kv(sb, 1, "vrrp_v3_ipv4_checksum", checksum(g.vrrpV3Ipv4Checksum()));
+        if (!g.vrrpStartupDelay().isZero()) {
+            kv(sb, 1, "vrrp_startup_delay", secs(g.vrrpStartupDelay()));
+        }
         g.scriptUser().ifPresent(u -> kv(sb, 1, "script_user", u.replace(':', ' ')));
         if (g.enableScriptSecurity()) {
             kv(sb, 1, "enable_script_security", null);
@@ -83,6 +89,10 @@ public final class EffectiveConfig {
         return sb.toString();
     }
 
+    private static String checksum(ChecksumForm form) {
+        return form == ChecksumForm.MESSAGE_ONLY ? "message" : "pseudo_header";
+    }
+
     private static void instance(StringBuilder sb, Instance i, GarpSettings global, SourceLocations where) {
         VirtualRouterConfig r = i.router();
         sb.append("\nvrrp_instance ").append(i.name()).append(open(where.instance(i.name())));
@@ -100,6 +110,9 @@ public final class EffectiveConfig {
         kv(sb, 1, r.acceptMode() ? "accept" : "no_accept", null);
         if (!r.advertOnLowerPriority()) {
             kv(sb, 1, "lower_prio_no_advert", null);
+        }
+        if (r.version() == VrrpVersion.V3 && r.family() == IpFamily.IPV4) {
+            kv(sb, 1, "vrrp_v3_ipv4_checksum", checksum(r.ipv4ChecksumForm()));
         }
         if (r.authKey().isPresent()) {
             indent(sb, 1).append("authentication {\n");

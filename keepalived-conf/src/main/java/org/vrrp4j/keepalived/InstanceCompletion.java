@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.vrrp4j.core.config.ConfigException;
 import org.vrrp4j.core.config.TrackerConfig;
 import org.vrrp4j.core.config.VirtualRouterConfig;
+import org.vrrp4j.core.packet.ChecksumForm;
 import org.vrrp4j.core.packet.IpFamily;
 import org.vrrp4j.core.packet.VrrpAuthKey;
 import org.vrrp4j.core.packet.VrrpVersion;
@@ -23,13 +24,15 @@ import org.vrrp4j.core.packet.VrrpVersion;
 final class InstanceCompletion {
     private final BlockCursor c;
     private final VrrpVersion globalVersion;
+    private final ChecksumForm globalIpv4Checksum;
     private final Map<String, VrrpScript> scripts;
     private final SourceLocations.Builder locations;
 
-    InstanceCompletion(BlockCursor c, VrrpVersion globalVersion, Map<String, VrrpScript> scripts,
-            SourceLocations.Builder locations) {
+    InstanceCompletion(BlockCursor c, VrrpVersion globalVersion, ChecksumForm globalIpv4Checksum,
+            Map<String, VrrpScript> scripts, SourceLocations.Builder locations) {
         this.c = c;
         this.globalVersion = globalVersion;
+        this.globalIpv4Checksum = globalIpv4Checksum;
         this.scripts = scripts;
         this.locations = locations;
     }
@@ -70,6 +73,10 @@ final class InstanceCompletion {
             d.preemptDelayMicros = 0;
         }
         long advert = advertInterval(d, version);
+        if (d.ipv4Checksum != null && (version != VrrpVersion.V3 || family != IpFamily.IPV4)) {
+            c.warnAt(d.seen.get("vrrp_v3_ipv4_checksum"), "vrrp_v3_ipv4_checksum applies to VRRPv3 over IPv4 only;"
+                    + " this instance runs " + (family == IpFamily.IPV6 ? "IPv6" : "VRRPv2") + " and ignores it");
+        }
 
         VirtualRouterConfig.Builder b = VirtualRouterConfig.builder()
                 .name(d.name)
@@ -82,7 +89,9 @@ final class InstanceCompletion {
                 .preemptDelay(Duration.ofNanos(d.preemptDelayMicros * 1000))
                 // keepalived without strict mode: accept mode on unless no_accept
                 .acceptMode(d.accept == null || d.accept)
-                .advertOnLowerPriority(!d.lowerPrioNoAdvert);
+                .advertOnLowerPriority(!d.lowerPrioNoAdvert)
+                // the instance's, else global_defs': the form sent; received adverts verify in either form
+                .ipv4ChecksumForm(d.ipv4Checksum != null ? d.ipv4Checksum : globalIpv4Checksum);
         d.vips.forEach(b::addVirtualAddress);
         for (InetAddress peer : d.peers) {
             b.addUnicastPeer(peer);
@@ -198,7 +207,7 @@ final class InstanceCompletion {
             case UNICAST_SOURCE -> d.seen.containsKey("unicast_src_ip") ? "unicast_src_ip" : "mcast_src_ip";
             case PREEMPT_DELAY -> "preempt_delay";
             case TRACKERS -> d.seen.containsKey("track_interface") ? "track_interface" : "track_script";
-            case IPV4_CHECKSUM_FORM -> null; // no keepalived keyword sets it
+            case IPV4_CHECKSUM_FORM -> "vrrp_v3_ipv4_checksum";
         };
         SourceLocation at = kw == null ? null : d.seen.get(kw);
         return at != null ? at : d.where;

@@ -72,6 +72,7 @@ final class InstanceReader {
                 case "priority" -> d.priority = unsigned(l, 1, 1, 255);
                 case "advert_int" -> d.advertMicros = decimalMicros(l, 1, MICROS / 100, 255 * MICROS);
                 case "version" -> d.version = version(l);
+                case "vrrp_v3_ipv4_checksum" -> d.ipv4Checksum = Values.ipv4ChecksumForm(l);
                 case "authentication" -> authentication(l, d);
                 case "virtual_ipaddress" -> {
                     for (Line v : c.valueBlock(l)) {

@@ -18,6 +18,7 @@ import org.vrrp4j.core.config.AddressScope;
 import org.vrrp4j.core.config.TrackerConfig;
 import org.vrrp4j.core.config.VirtualAddress;
 import org.vrrp4j.core.config.VirtualRouterConfig;
+import org.vrrp4j.core.packet.ChecksumForm;
 import org.vrrp4j.core.packet.IpFamily;
 import org.vrrp4j.core.packet.VrrpAuthKey;
 import org.vrrp4j.core.packet.VrrpVersion;
@@ -63,9 +64,56 @@ class KeepalivedConfigReaderTest {
                 "global-defs.conf:15: 'smtp_server' in global_defs is not supported by vrrp4j; ignored");
     }
 
+    /** keepalived's {@code vrrp_startup_delay}: decimal seconds from 1 ms; none by default; printed back. */
+    @Test
+    void vrrpStartupDelayIsReadAsKeepalivedReadsIt() throws Exception {
+        KeepalivedConfig c = Corpus.read("global-defs.conf");
+        assertThat(c.global().vrrpStartupDelay()).isEqualTo(Duration.ofMillis(5500));
+        assertThat(EffectiveConfig.render(c)).contains("vrrp_startup_delay 5.5");
+        assertThat(Corpus.read("instance-basic.conf").global().vrrpStartupDelay()).isZero();
+        assertThat(Keywords.find(Keyword.Block.GLOBAL_DEFS, "vrrp_startup_delay").orElseThrow().support())
+                .isEqualTo(Keyword.Support.SUPPORTED);
+        Path large = tmp.resolve("large.conf");
+        Files.writeString(large, "global_defs {\n    vrrp_startup_delay 90\n}\n");
+        KeepalivedConfig l = KeepalivedConfigReader.read(large, n -> null);
+        assertThat(l.global().vrrpStartupDelay()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(l.warnings()).singleElement().satisfies(w -> {
+            assertThat(w.line()).isEqualTo(2);
+            assertThat(w.message()).startsWith("the vrrp_startup_delay is very large - 90 seconds");
+        });
+    }
+
     @Test
     void routerIdDefaultsToTheHostName() throws Exception {
         assertThat(Corpus.read("instance-basic.conf").global().routerId()).isEqualTo("testhost");
+    }
+
+    /**
+     * vrrp4j's {@code vrrp_v3_ipv4_checksum}: global_defs sets the VRRPv3/IPv4 checksum form, an instance
+     * overrides it, keepalived's pseudo-header form is the default, and the effective configuration says it.
+     */
+    @Test
+    void v3Ipv4ChecksumFormFromGlobalDefsAndPerInstanceDefaultPseudoHeader() throws Exception {
+        KeepalivedConfig c = Corpus.read("ipv4-checksum.conf");
+        assertThat(c.global().vrrpV3Ipv4Checksum()).isEqualTo(ChecksumForm.MESSAGE_ONLY);
+        assertThat(router(c, "VI_GLOBAL").ipv4ChecksumForm()).isEqualTo(ChecksumForm.MESSAGE_ONLY);
+        assertThat(router(c, "VI_OWN").ipv4ChecksumForm()).isEqualTo(ChecksumForm.IPV4_PSEUDO_HEADER);
+        assertThat(Corpus.warnings(c)).containsExactly("ipv4-checksum.conf:29: vrrp_v3_ipv4_checksum applies to "
+                + "VRRPv3 over IPv4 only; this instance runs VRRPv2 and ignores it");
+        String effective = EffectiveConfig.render(c);
+        assertThat(effective).contains("vrrp_v3_ipv4_checksum message").contains("vrrp_v3_ipv4_checksum pseudo_header");
+        // keepalived's form when nothing is said, globally and per instance
+        KeepalivedConfig plain = Corpus.read("global-defs.conf");
+        assertThat(plain.global().vrrpV3Ipv4Checksum()).isEqualTo(ChecksumForm.IPV4_PSEUDO_HEADER);
+        assertThat(router(plain, "VI_G").version()).isEqualTo(VrrpVersion.V3);
+        assertThat(router(plain, "VI_G").ipv4ChecksumForm()).isEqualTo(ChecksumForm.IPV4_PSEUDO_HEADER);
+        // the printed configuration reads back to the same routers
+        Path out = tmp.resolve("effective.conf");
+        Files.writeString(out, effective);
+        KeepalivedConfig again = KeepalivedConfigReader.read(out, n -> null);
+        assertThat(again.instance("VI_GLOBAL").orElseThrow().router().ipv4ChecksumForm()).isEqualTo(ChecksumForm.MESSAGE_ONLY);
+        assertThat(again.instance("VI_OWN").orElseThrow().router().ipv4ChecksumForm())
+                .isEqualTo(ChecksumForm.IPV4_PSEUDO_HEADER);
     }
 
     @Test

@@ -48,6 +48,8 @@ public final class VirtualRouter {
     private long advertDeadline = NONE;
     private long masterDownDeadline = NONE;
     private long preemptAllowedAt;
+    /** End of the startup delay (keepalived's vrrp_startup_delay); NONE when there is none or it has passed. */
+    private long startupHoldUntil = NONE;
     private boolean linkUp = true;
     private boolean syncGroupFault;
     private InetAddress masterAddress;
@@ -127,9 +129,10 @@ public final class VirtualRouter {
         primaryAddress = s.primaryAddress();
         effectivePriority = computeEffectivePriority();
         rebuildAdverts();
+        startupHoldUntil = s.startupDelay().isZero() ? NONE : now + s.startupDelay().toNanos();
         if (faultCondition()) {
             transition(State.FAULT, faultReason(), out);
-        } else if (effectivePriority == 255) {
+        } else if (effectivePriority == 255 && !holding(now)) {
             becomeMaster(TransitionReason.STARTUP_OWNER, now, out);
         } else {
             enterBackup(TransitionReason.STARTUP, now, out);
@@ -259,7 +262,7 @@ public final class VirtualRouter {
     private void backupReceives(VrrpPacket p, InetAddress src, long now, List<Action> out) {
         if (p.priority() == 0) {
             // RFC 9568 §6.4.2: the master resigned; take over after Skew_Time only
-            arm(TimerKind.MASTER_DOWN, now + Timings.skewNanos(config.version(), effectivePriority,
+            arm(TimerKind.MASTER_DOWN, downTimerBase(now) + Timings.skewNanos(config.version(), effectivePriority,
                     masterAdverIntervalCentis), out);
             return;
         }
@@ -269,7 +272,7 @@ public final class VirtualRouter {
             masterAdverIntervalCentis = p.intervalCentis();
             masterAddress = src;
             masterPriority = p.priority();
-            arm(TimerKind.MASTER_DOWN, now + masterDownNanos(), out);
+            arm(TimerKind.MASTER_DOWN, downTimerBase(now) + masterDownNanos(), out);
         }
         // else: Preempt_Mode and a lower priority: discard without resetting the timer (§6.4.2)
     }
@@ -363,7 +366,7 @@ public final class VirtualRouter {
         if (fault && state != State.FAULT) {
             enterFault(faultReason(), out);
         } else if (!fault && state == State.FAULT) {
-            if (effectivePriority == 255) {
+            if (effectivePriority == 255 && !holding(now)) {
                 becomeMaster(TransitionReason.FAULT_CLEARED, now, out);
             } else {
                 enterBackup(TransitionReason.FAULT_CLEARED, now, out);
@@ -394,7 +397,9 @@ public final class VirtualRouter {
         masterAdverIntervalCentis = config.advertIntervalCentis(); // never an uninitialised value
         masterAddress = null;
         preemptAllowedAt = now + config.preemptDelay().toNanos();
-        arm(TimerKind.MASTER_DOWN, now + masterDownNanos(), out);
+        // keepalived: an owner held by the startup delay takes over as soon as the delay ends (1 µs down timer)
+        long down = effectivePriority == 255 && holding(now) ? 0 : masterDownNanos();
+        arm(TimerKind.MASTER_DOWN, downTimerBase(now) + down, out);
         transition(State.BACKUP, reason, out);
     }
 
@@ -457,6 +462,19 @@ public final class VirtualRouter {
         } else {
             masterDownDeadline = deadline;
         }
+    }
+
+    /** Whether the startup delay still holds this router back from becoming master. */
+    private boolean holding(long now) {
+        if (startupHoldUntil != NONE && now >= startupHoldUntil) {
+            startupHoldUntil = NONE;
+        }
+        return startupHoldUntil != NONE;
+    }
+
+    /** When a Master_Down_Timer armed now starts counting: at the end of the startup delay while it lasts. */
+    private long downTimerBase(long now) {
+        return holding(now) ? startupHoldUntil : now;
     }
 
     private long masterDownNanos() {

@@ -32,7 +32,7 @@ import org.vrrp4j.core.packet.VrrpVersion;
  *           [preempt_delay=5s] [tracker=chk:-20] [peers=198.18.0.2] [auth=secret] [src=198.18.0.1]
  *           [no_lower_prio_advert]
  * group g r1 r2                     r1 and r2 step through one SyncGroup
- * > r1 start primary=198.18.0.1 @0  an input at a time in ms
+ * > r1 start primary=198.18.0.1 @0  an input at a time in ms ([delay=5s]: vrrp_startup_delay)
  * > r1 advert src=198.18.0.2 prio=200 [authtype=IP_AH] [checksum=message] [addrs=...] @10
  * &lt; r1 arm MASTER_DOWN @3609.375     an action it produced (generated)
  * </pre>
@@ -135,7 +135,8 @@ final class ScenarioRunner {
         long now = new BigDecimal(at.substring(1)).movePointRight(6).longValueExact();
         Map<String, String> kv = options(Arrays.copyOf(words, words.length - 1), 2);
         Input in = switch (words[1]) {
-            case "start" -> new Input.Start(addr(kv.get("primary")));
+            case "start" -> new Input.Start(addr(kv.get("primary")),
+                    kv.containsKey("delay") ? duration(kv.get("delay")) : Duration.ZERO);
             case "shutdown" -> new Input.Shutdown();
             case "advert" -> advert(router.config(), kv);
             case "rejected" -> new Input.PacketRejected(DropReason.valueOf(kv.get("reason")), addr(kv.get("src")));
