@@ -30,7 +30,8 @@ final class ConfigParser {
 
     KeepalivedConfig parse() throws ConfigFileException {
         List<ConfigWarning> warnings = new ArrayList<>();
-        BlockCursor c = new BlockCursor(file, ConfigLexer.lex(file, warnings), warnings);
+        BlockCursor c = new BlockCursor(file, ConfigLexer.lex(file, warnings,
+                GlobalDefsReader.configId(env)), warnings);
         SourceLocations.Builder locations = new SourceLocations.Builder();
         GlobalDefsReader global = new GlobalDefsReader(c);
         InstanceReader instances = new InstanceReader(c, global, locations);

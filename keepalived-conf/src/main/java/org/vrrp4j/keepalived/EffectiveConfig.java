@@ -130,6 +130,12 @@ public final class EffectiveConfig {
             }
             indent(sb, 2).append(line).append('\n');
         }
+        // keepalived's repeated lines: advertised again, added once (their place in the list is the advert's)
+        java.util.List<InetAddress> repeated = new java.util.ArrayList<>(r.advertisedAddresses());
+        r.virtualAddresses().forEach(va -> repeated.remove(va.address()));
+        for (InetAddress a : repeated) {
+            indent(sb, 2).append(a.getHostAddress()).append("    # listed again: advertised twice, added once\n");
+        }
         indent(sb, 1).append("}\n");
         r.unicastSource().ifPresent(s -> kv(sb, 1, "unicast_src_ip", s.getHostAddress()));
         if (!r.unicastPeers().isEmpty()) {

@@ -83,6 +83,13 @@ final class GlobalDefsReader {
                 scriptSecurity, garp, ipv4Checksum, startupDelay);
     }
 
+    /** keepalived's default config_id (for {@code @ID} lines): the host's name up to its first dot. */
+    static String configId(Function<String, String> env) {
+        String h = hostname(env);
+        int dot = h.indexOf('.');
+        return dot < 0 ? h : h.substring(0, dot);
+    }
+
     /** keepalived's default {@code router_id}: the host's name. */
     private static String hostname(Function<String, String> env) {
         String h = env.apply("HOSTNAME");

@@ -92,7 +92,14 @@ final class InstanceCompletion {
                 .advertOnLowerPriority(!d.lowerPrioNoAdvert)
                 // the instance's, else global_defs': the form sent; received adverts verify in either form
                 .ipv4ChecksumForm(d.ipv4Checksum != null ? d.ipv4Checksum : globalIpv4Checksum);
-        d.vips.forEach(b::addVirtualAddress);
+        java.util.Set<InetAddress> added = new java.util.HashSet<>();
+        for (InetAddress a : d.vipOrder) {
+            if (added.add(a)) {
+                b.addVirtualAddress(d.vips.stream().filter(va -> va.address().equals(a)).findFirst().orElseThrow());
+            } else {
+                b.addRepeatedAddress(a);
+            }
+        }
         for (InetAddress peer : d.peers) {
             b.addUnicastPeer(peer);
         }

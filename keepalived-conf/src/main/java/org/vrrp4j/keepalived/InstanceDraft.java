@@ -26,6 +26,8 @@ final class InstanceDraft {
     String authType;
     String authPass;
     final List<VirtualAddress> vips = new ArrayList<>();
+    /** Every line's address in file order, repeats included (keepalived advertises each line). */
+    final List<InetAddress> vipOrder = new ArrayList<>();
     boolean nopreempt;
     long preemptDelayMicros;
     Boolean accept;

@@ -64,6 +64,81 @@ class KeepalivedConfigReaderTest {
                 "global-defs.conf:15: 'smtp_server' in global_defs is not supported by vrrp4j; ignored");
     }
 
+    /**
+     * keepalived's {@code @ID line} / {@code @^ID line}: the line counts only where the config_id (the host's
+     * name up to its first dot) is / is not ID. keepalived's own sample keepalived.conf.conditional_conf uses them.
+     */
+    @Test
+    void configIdLinesApplyOnlyToTheirHost() throws Exception {
+        Path f = tmp.resolve("conditional.conf");
+        Files.writeString(f, """
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 1
+                @high    priority 170
+                @low    priority 85
+                @^high    advert_int 3
+                @high
+                    virtual_ipaddress {
+                        198.18.0.1
+                    }
+                }
+                """);
+        VirtualRouterConfig high = KeepalivedConfigReader.read(f, n -> n.equals("HOSTNAME") ? "high.example.org" : null)
+                .instance("VI_1").orElseThrow().router();
+        assertThat(high.priority()).isEqualTo(170);
+        assertThat(high.advertInterval()).isEqualTo(Duration.ofSeconds(1));
+        VirtualRouterConfig low = KeepalivedConfigReader.read(f, n -> n.equals("HOSTNAME") ? "low" : null)
+                .instance("VI_1").orElseThrow().router();
+        assertThat(low.priority()).isEqualTo(85);
+        assertThat(low.advertInterval()).isEqualTo(Duration.ofSeconds(3));
+        VirtualRouterConfig other = KeepalivedConfigReader.read(f, n -> n.equals("HOSTNAME") ? "elsewhere" : null)
+                .instance("VI_1").orElseThrow().router();
+        assertThat(other.priority()).isEqualTo(100);
+        assertThat(other.advertInterval()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    /**
+     * What keepalived 2.2.7 takes from its own samples: an address listed twice (keepalived.conf.vrrp) is
+     * advertised twice and added once; a sync group without members (keepalived.conf.vrrp.lvs_syncd) is
+     * removed with a warning. The effective configuration reads back to the same routers.
+     */
+    @Test
+    void anAddressListedTwiceAndASyncGroupWithoutMembersAreTakenAsKeepalivedTakesThem() throws Exception {
+        Path f = tmp.resolve("samples-like.conf");
+        Files.writeString(f, """
+                vrrp_sync_group VG1 {
+                  VI_2
+                }
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 51
+                    virtual_ipaddress {
+                        198.18.0.16
+                        198.18.0.18
+                        198.18.0.17
+                        198.18.0.18 label eth0:1
+                    }
+                }
+                """);
+        KeepalivedConfig c = KeepalivedConfigReader.read(f, n -> null);
+        VirtualRouterConfig r = c.instance("VI_1").orElseThrow().router();
+        assertThat(r.advertisedAddresses()).containsExactly(ip("198.18.0.16"), ip("198.18.0.18"), ip("198.18.0.17"),
+                ip("198.18.0.18"));
+        assertThat(r.virtualAddresses()).extracting(VirtualAddress::address)
+                .containsExactly(ip("198.18.0.16"), ip("198.18.0.18"), ip("198.18.0.17"));
+        assertThat(r.virtualAddresses().get(1).label()).isEmpty();
+        assertThat(c.syncGroups()).isEmpty();
+        assertThat(c.warnings()).extracting(w -> w.line() + ": " + w.message()).containsExactly(
+                "2: unknown keyword 'VI_2' in vrrp_sync_group; ignored",
+                "1: vrrp_sync_group VG1 has no members ('group { INSTANCE ... }'); removed (as keepalived does)",
+                "11: virtual address 198.18.0.18 is listed again; adverts carry it twice as keepalived's do, and it is"
+                        + " added once, as its first line says (this line's options have no effect, as in keepalived)");
+        Path out = tmp.resolve("effective.conf");
+        Files.writeString(out, EffectiveConfig.render(c));
+        assertThat(KeepalivedConfigReader.read(out, n -> null).instance("VI_1").orElseThrow().router()).isEqualTo(r);
+    }
+
     /** keepalived's {@code vrrp_startup_delay}: decimal seconds from 1 ms; none by default; printed back. */
     @Test
     void vrrpStartupDelayIsReadAsKeepalivedReadsIt() throws Exception {

@@ -74,7 +74,7 @@ public final class VirtualRouter {
     public VirtualRouter(VirtualRouterConfig config) {
         this.config = config;
         this.addresses = config.virtualAddresses();
-        this.addressList = addresses.stream().map(VirtualAddress::address).toList();
+        this.addressList = config.advertisedAddresses(); // with keepalived's repeated entries, as it sends them
         this.addressSet = Set.copyOf(addressList);
         for (TrackerConfig t : config.trackers()) {
             trackers.put(t.name(), t);

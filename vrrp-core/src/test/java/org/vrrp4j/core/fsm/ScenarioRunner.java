@@ -83,8 +83,13 @@ final class ScenarioRunner {
         VrrpVersion version = "2".equals(kv.get("version")) ? VrrpVersion.V2 : VrrpVersion.V3;
         b.version(version);
         b.advertInterval(duration(kv.getOrDefault("interval", "100cs")));
+        java.util.Set<InetAddress> listed = new java.util.HashSet<>();
         for (String a : kv.getOrDefault("addrs", "198.18.1.100").split(",")) {
-            b.addVirtualAddress(VirtualAddress.of(addr(a)));
+            if (listed.add(addr(a))) {
+                b.addVirtualAddress(VirtualAddress.of(addr(a)));
+            } else {
+                b.addRepeatedAddress(addr(a)); // keepalived keeps an address listed twice
+            }
         }
         if (kv.containsKey("nopreempt")) {
             b.preempt(false);
@@ -175,7 +180,7 @@ final class ScenarioRunner {
                 : (version == VrrpVersion.V3 ? cfg.advertIntervalCentis() : cfg.advertIntervalCentis() / 100);
         List<InetAddress> addrs = kv.containsKey("addrs")
                 ? Arrays.stream(kv.get("addrs").split(",")).map(ScenarioRunner::addr).toList()
-                : cfg.virtualAddresses().stream().map(VirtualAddress::address).toList();
+                : cfg.advertisedAddresses();
         String auth = kv.get("auth");
         VrrpPacket p = new VrrpPacket(version, cfg.family(), Integer.parseInt(kv.getOrDefault("vrid", "" + cfg.vrid())),
                 Integer.parseInt(kv.get("prio")), interval, addrs,
