@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -145,7 +146,7 @@ class KeepalivedSamplesTest {
      * with a label. keepalived takes it and advertises four addresses; vrrp4j reads it, advertises the same
      * four and adds the address once, and says so at the line.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void theVrrpSampleWithAnAddressListedTwiceIsReadAsKeepalivedReadsIt() throws Exception {
         Path sample = SAMPLES.resolve("keepalived.conf.vrrp");
         Corpus.require(Files.isRegularFile(sample), sample + " is not installed");
