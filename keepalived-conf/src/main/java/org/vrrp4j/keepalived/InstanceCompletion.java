@@ -110,6 +110,12 @@ final class InstanceCompletion {
 
         List<String> trackInterfaces = new ArrayList<>();
         for (Tracked t : d.trackInterfaces) {
+            if (priority == 255 && t.weight() != null && t.weight() != 0) {
+                // keepalived: "ignoring <if> tracked interface due to address owner" (not tracked at all)
+                c.warnAt(t.where(), "track_interface " + t.name() + " with a weight is"
+                        + " ignored: the address owner's priority (255) never moves (as keepalived does)");
+                continue;
+            }
             trackInterfaces.add(t.name());
             b.addTracker(tracker(Instance.INTERFACE_TRACKER_PREFIX + t.name(), t.weight() == null ? 0 : t.weight(), t));
         }
@@ -120,8 +126,15 @@ final class InstanceCompletion {
                 throw new ConfigFileException(t.where(), "vrrp_instance " + d.name + ": track_script '" + t.name()
                         + "' names no vrrp_script");
             }
+            int weight = t.weight() == null ? s.weight() : t.weight();
+            if (priority == 255 && weight != 0) {
+                // keepalived: "Cannot have weighted track script '<s>' with priority 255" (not tracked at all)
+                c.warnAt(t.where(), "track_script " + t.name() + " with a weight is"
+                        + " ignored: the address owner's priority (255) never moves (as keepalived does)");
+                continue;
+            }
             trackScripts.add(t.name());
-            b.addTracker(tracker(Instance.SCRIPT_TRACKER_PREFIX + t.name(), t.weight() == null ? s.weight() : t.weight(), t));
+            b.addTracker(tracker(Instance.SCRIPT_TRACKER_PREFIX + t.name(), weight, t));
         }
 
         VirtualRouterConfig router;

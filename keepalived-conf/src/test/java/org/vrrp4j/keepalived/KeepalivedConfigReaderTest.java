@@ -139,6 +139,47 @@ class KeepalivedConfigReaderTest {
         assertThat(KeepalivedConfigReader.read(out, n -> null).instance("VI_1").orElseThrow().router()).isEqualTo(r);
     }
 
+    /**
+     * keepalived (vrrp_complete_instance): an address owner's priority never moves, so a weighted
+     * track_interface or track_script on it is dropped with a message; a weight-0 one (FAULT) stays.
+     */
+    @Test
+    void weightedTrackersOfAnAddressOwnerAreDroppedAsKeepalivedDropsThem() throws Exception {
+        Path f = tmp.resolve("owner-trackers.conf");
+        Files.writeString(f, """
+                vrrp_script chk {
+                    script "/bin/true"
+                    weight -20
+                }
+                vrrp_instance VI_O {
+                    state MASTER
+                    interface eth0
+                    virtual_router_id 5
+                    track_interface {
+                        eth1 weight -30
+                        eth2
+                    }
+                    track_script {
+                        chk
+                    }
+                    virtual_ipaddress {
+                        198.18.0.5
+                    }
+                }
+                """);
+        KeepalivedConfig c = KeepalivedConfigReader.read(f, n -> null);
+        Instance o = c.instance("VI_O").orElseThrow();
+        assertThat(o.router().priority()).isEqualTo(255);
+        assertThat(o.router().trackers()).extracting(TrackerConfig::weight).containsExactly(0);
+        assertThat(o.trackInterfaces()).containsExactly("eth2");
+        assertThat(o.trackScripts()).isEmpty();
+        assertThat(c.warnings()).extracting(w -> w.line() + ": " + w.message()).containsExactly(
+                "10: track_interface eth1 with a weight is ignored: the address owner's priority (255) never moves"
+                        + " (as keepalived does)",
+                "14: track_script chk with a weight is ignored: the address owner's priority (255) never moves"
+                        + " (as keepalived does)");
+    }
+
     /** keepalived's {@code vrrp_startup_delay}: decimal seconds from 1 ms; none by default; printed back. */
     @Test
     void vrrpStartupDelayIsReadAsKeepalivedReadsIt() throws Exception {
