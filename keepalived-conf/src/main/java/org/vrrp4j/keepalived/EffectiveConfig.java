@@ -37,7 +37,10 @@ public final class EffectiveConfig {
         sb.append("\nglobal_defs {\n");
         kv(sb, 1, "router_id", quote(g.routerId()));
         kv(sb, 1, "vrrp_version", String.valueOf(g.vrrpVersion().wireValue()));
-        kv(sb, 1, "vrrp_v3_ipv4_checksum", checksum(g.vrrpV3Ipv4Checksum()));
+        if (g.vrrpV3Ipv4Checksum() != ChecksumForm.IPV4_PSEUDO_HEADER) {
+            // vrrp4j's own keyword: written out only when used, so the printed file stays keepalived's otherwise
+            kv(sb, 1, "vrrp_v3_ipv4_checksum", checksum(g.vrrpV3Ipv4Checksum()));
+        }
         if (!g.vrrpStartupDelay().isZero()) {
             kv(sb, 1, "vrrp_startup_delay", secs(g.vrrpStartupDelay()));
         }
@@ -67,7 +70,7 @@ public final class EffectiveConfig {
         }
 
         for (Instance i : c.instances()) {
-            instance(sb, i, c.global().garp(), c.locations());
+            instance(sb, i, c.global().garp(), c.global().vrrpV3Ipv4Checksum(), c.locations());
         }
 
         for (SyncGroup sg : c.syncGroups()) {
@@ -93,7 +96,8 @@ public final class EffectiveConfig {
         return form == ChecksumForm.MESSAGE_ONLY ? "message" : "pseudo_header";
     }
 
-    private static void instance(StringBuilder sb, Instance i, GarpSettings global, SourceLocations where) {
+    private static void instance(StringBuilder sb, Instance i, GarpSettings global, ChecksumForm globalChecksum,
+            SourceLocations where) {
         VirtualRouterConfig r = i.router();
         sb.append("\nvrrp_instance ").append(i.name()).append(open(where.instance(i.name())));
         kv(sb, 1, "state", i.initialState().name());
@@ -111,7 +115,7 @@ public final class EffectiveConfig {
         if (!r.advertOnLowerPriority()) {
             kv(sb, 1, "lower_prio_no_advert", null);
         }
-        if (r.version() == VrrpVersion.V3 && r.family() == IpFamily.IPV4) {
+        if (r.version() == VrrpVersion.V3 && r.family() == IpFamily.IPV4 && r.ipv4ChecksumForm() != globalChecksum) {
             kv(sb, 1, "vrrp_v3_ipv4_checksum", checksum(r.ipv4ChecksumForm()));
         }
         if (r.authKey().isPresent()) {

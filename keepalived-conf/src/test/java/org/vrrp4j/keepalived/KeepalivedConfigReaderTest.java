@@ -223,6 +223,8 @@ class KeepalivedConfigReaderTest {
         assertThat(plain.global().vrrpV3Ipv4Checksum()).isEqualTo(ChecksumForm.IPV4_PSEUDO_HEADER);
         assertThat(router(plain, "VI_G").version()).isEqualTo(VrrpVersion.V3);
         assertThat(router(plain, "VI_G").ipv4ChecksumForm()).isEqualTo(ChecksumForm.IPV4_PSEUDO_HEADER);
+        assertThat(EffectiveConfig.render(plain)).as("vrrp4j's keyword printed only when used").doesNotContain("vrrp_v3_ipv4_checksum");
+        assertThat(effective).containsOnlyOnce("vrrp_v3_ipv4_checksum message");
         // the printed configuration reads back to the same routers
         Path out = tmp.resolve("effective.conf");
         Files.writeString(out, effective);
