@@ -209,12 +209,9 @@ public final class VirtualRouter {
                     + " is not link-local (RFC 9568 §5.2.9; keepalived sends such lists)", src));
         }
         if (config.version() == VrrpVersion.V2) {
-            if (p.authType() == AuthType.IP_AH) {
-                return DropReason.AUTH_TYPE_AH_UNSUPPORTED; // as the codec: no router here speaks AH
-            }
             AuthType expected = config.authKey().isPresent() ? AuthType.SIMPLE_TEXT : AuthType.NONE;
-            if (p.authType() != expected) {
-                return DropReason.AUTH_TYPE_MISMATCH;
+            if (p.authType() != expected) { // AH as the codec has it: no router here speaks it
+                return p.authType() == AuthType.IP_AH ? DropReason.AUTH_TYPE_AH_UNSUPPORTED : DropReason.AUTH_TYPE_MISMATCH;
             }
             if (expected == AuthType.SIMPLE_TEXT && !config.authKey().get().equals(p.authKey())) {
                 return DropReason.AUTH_FAILURE;
@@ -397,8 +394,7 @@ public final class VirtualRouter {
         masterAdverIntervalCentis = config.advertIntervalCentis(); // never an uninitialised value
         masterAddress = null;
         preemptAllowedAt = now + config.preemptDelay().toNanos();
-        // keepalived: an owner held by the startup delay takes over as soon as the delay ends (1 µs down timer)
-        long down = effectivePriority == 255 && holding(now) ? 0 : masterDownNanos();
+        long down = effectivePriority == 255 && holding(now) ? 0 : masterDownNanos(); // a held owner: see downTimerBase
         arm(TimerKind.MASTER_DOWN, downTimerBase(now) + down, out);
         transition(State.BACKUP, reason, out);
     }
@@ -466,13 +462,13 @@ public final class VirtualRouter {
 
     /** Whether the startup delay still holds this router back from becoming master. */
     private boolean holding(long now) {
-        if (startupHoldUntil != NONE && now >= startupHoldUntil) {
-            startupHoldUntil = NONE;
-        }
-        return startupHoldUntil != NONE;
+        return startupHoldUntil != NONE && now < startupHoldUntil;
     }
 
-    /** When a Master_Down_Timer armed now starts counting: at the end of the startup delay while it lasts. */
+    /**
+     * When a Master_Down_Timer armed now starts counting: the end of the startup delay while it lasts (a held
+     * owner's whole timer, as keepalived's 1 µs down timer).
+     */
     private long downTimerBase(long now) {
         return holding(now) ? startupHoldUntil : now;
     }
