@@ -57,13 +57,27 @@ final class ConfigLexer {
     private final List<Line> out = new ArrayList<>();
     private final Deque<Path> including = new ArrayDeque<>();
 
-    private ConfigLexer(List<ConfigWarning> warnings) {
+    /** keepalived's config_id (its {@code -i}, default the host's name up to the first dot), for {@code @ID} lines. */
+    private final String configId;
+
+    private ConfigLexer(List<ConfigWarning> warnings, String configId) {
         this.warnings = warnings;
+        this.configId = configId;
     }
 
     /** The logical lines of {@code file} with its includes spliced in. */
     static List<Line> lex(Path file, List<ConfigWarning> warnings) throws ConfigFileException {
-        ConfigLexer lexer = new ConfigLexer(warnings);
+        return lex(file, warnings, null);
+    }
+
+    /**
+     * {@link #lex(Path, List)} with keepalived's config_id: a line {@code @ID rest} is {@code rest} when ID is
+     * the config_id and nothing otherwise; {@code @^ID rest} the reverse (keepalived's {@code read_line}).
+     *
+     * @param configId the config_id, or null when there is none (every {@code @ID} line is then dropped)
+     */
+    static List<Line> lex(Path file, List<ConfigWarning> warnings, String configId) throws ConfigFileException {
+        ConfigLexer lexer = new ConfigLexer(warnings, configId);
         if (!Files.isRegularFile(file)) {
             throw new ConfigFileException(file, 0, Files.exists(file) ? "not a regular file" : "file not found");
         }
@@ -92,6 +106,9 @@ final class ConfigLexer {
         for (int i = 0; i < rawLines.length; i++) {
             SourceLocation where = new SourceLocation(file, i + 1);
             String text = decomment(rawLines[i], where);
+            if (text.startsWith("@")) {
+                text = conditional(text);
+            }
             if (text.isEmpty()) {
                 continue;
             }
@@ -106,14 +123,29 @@ final class ConfigLexer {
                 throw new ConfigFileException(where, "keepalived's ${NAME} parameter substitution is not supported by"
                         + " vrrp4j; write the value out");
             }
-            if (c == '$' || c == '@' || c == '~') {
+            if (c == '$' || c == '~') {
                 throw new ConfigFileException(where, "keepalived's " + (c == '$' ? "$NAME parameter definitions"
-                        : c == '@' ? "@config_id conditional lines" : "~SEQ/~LST sequences")
+                        : "~SEQ/~LST sequences")
                         + " are not supported by vrrp4j; write the configuration out");
             }
             splitAtBraces(text, where);
         }
         including.pop();
+    }
+
+    /** An {@code @ID rest} / {@code @^ID rest} line: {@code rest} when it applies to this config_id, else empty. */
+    private String conditional(String text) {
+        boolean reverse = text.startsWith("@^");
+        int from = reverse ? 2 : 1;
+        int end = from;
+        while (end < text.length() && text.charAt(end) != ' ' && text.charAt(end) != '\t') {
+            end++;
+        }
+        if (end == text.length()) {
+            return ""; // nothing after the id: keepalived drops the line
+        }
+        boolean matches = configId != null && text.substring(from, end).equals(configId);
+        return matches != reverse ? text.substring(end).strip() : "";
     }
 
     /**

@@ -30,7 +30,8 @@ final class ConfigParser {
 
     KeepalivedConfig parse() throws ConfigFileException {
         List<ConfigWarning> warnings = new ArrayList<>();
-        BlockCursor c = new BlockCursor(file, ConfigLexer.lex(file, warnings), warnings);
+        BlockCursor c = new BlockCursor(file, ConfigLexer.lex(file, warnings,
+                GlobalDefsReader.configId(env)), warnings);
         SourceLocations.Builder locations = new SourceLocations.Builder();
         GlobalDefsReader global = new GlobalDefsReader(c, locations);
         InstanceReader instances = new InstanceReader(c, global, locations);
@@ -57,7 +58,8 @@ final class ConfigParser {
         }
 
         GlobalDefs globalDefs = global.build(env);
-        InstanceCompletion completion = new InstanceCompletion(c, global.version(), scripts.scripts(), locations);
+        InstanceCompletion completion = new InstanceCompletion(c, global.version(), global.ipv4Checksum(),
+                scripts.scripts(), locations);
         List<Instance> built = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (InstanceDraft d : instances.drafts()) {

@@ -9,6 +9,8 @@ import java.util.Optional;
 import org.vrrp4j.core.config.TrackerConfig;
 import org.vrrp4j.core.config.VirtualAddress;
 import org.vrrp4j.core.config.VirtualRouterConfig;
+import org.vrrp4j.core.packet.ChecksumForm;
+import org.vrrp4j.core.packet.IpFamily;
 import org.vrrp4j.core.packet.VrrpVersion;
 
 /**
@@ -35,6 +37,13 @@ public final class EffectiveConfig {
         sb.append("\nglobal_defs {\n");
         kv(sb, 1, "router_id", quote(g.routerId()));
         kv(sb, 1, "vrrp_version", String.valueOf(g.vrrpVersion().wireValue()));
+        if (g.vrrpV3Ipv4Checksum() != ChecksumForm.IPV4_PSEUDO_HEADER) {
+            // vrrp4j's own keyword: written out only when used, so the printed file stays keepalived's otherwise
+            kv(sb, 1, "vrrp_v3_ipv4_checksum", checksum(g.vrrpV3Ipv4Checksum()));
+        }
+        if (!g.vrrpStartupDelay().isZero()) {
+            kv(sb, 1, "vrrp_startup_delay", secs(g.vrrpStartupDelay()));
+        }
         g.scriptUser().ifPresent(u -> kv(sb, 1, "script_user", u.replace(':', ' ')));
         if (g.enableScriptSecurity()) {
             kv(sb, 1, "enable_script_security", null);
@@ -61,7 +70,7 @@ public final class EffectiveConfig {
         }
 
         for (Instance i : c.instances()) {
-            instance(sb, i, c.global().garp(), c.locations());
+            instance(sb, i, c.global().garp(), c.global().vrrpV3Ipv4Checksum(), c.locations());
         }
 
         for (SyncGroup sg : c.syncGroups()) {
@@ -83,7 +92,12 @@ public final class EffectiveConfig {
         return sb.toString();
     }
 
-    private static void instance(StringBuilder sb, Instance i, GarpSettings global, SourceLocations where) {
+    private static String checksum(ChecksumForm form) {
+        return form == ChecksumForm.MESSAGE_ONLY ? "message" : "pseudo_header";
+    }
+
+    private static void instance(StringBuilder sb, Instance i, GarpSettings global, ChecksumForm globalChecksum,
+            SourceLocations where) {
         VirtualRouterConfig r = i.router();
         sb.append("\nvrrp_instance ").append(i.name()).append(open(where.instance(i.name())));
         kv(sb, 1, "state", i.initialState().name());
@@ -101,6 +115,9 @@ public final class EffectiveConfig {
         if (!r.advertOnLowerPriority()) {
             kv(sb, 1, "lower_prio_no_advert", null);
         }
+        if (r.version() == VrrpVersion.V3 && r.family() == IpFamily.IPV4 && r.ipv4ChecksumForm() != globalChecksum) {
+            kv(sb, 1, "vrrp_v3_ipv4_checksum", checksum(r.ipv4ChecksumForm()));
+        }
         if (r.authKey().isPresent()) {
             indent(sb, 1).append("authentication {\n");
             kv(sb, 2, "auth_type", "PASS");
@@ -116,6 +133,12 @@ public final class EffectiveConfig {
                 line.append(" scope ").append(va.scope().name().toLowerCase(Locale.ROOT));
             }
             indent(sb, 2).append(line).append('\n');
+        }
+        // keepalived's repeated lines: advertised again, added once (their place in the list is the advert's)
+        java.util.List<InetAddress> repeated = new java.util.ArrayList<>(r.advertisedAddresses());
+        r.virtualAddresses().forEach(va -> repeated.remove(va.address()));
+        for (InetAddress a : repeated) {
+            indent(sb, 2).append(a.getHostAddress()).append("    # listed again: advertised twice, added once\n");
         }
         indent(sb, 1).append("}\n");
         r.unicastSource().ifPresent(s -> kv(sb, 1, "unicast_src_ip", s.getHostAddress()));

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.vrrp4j.core.packet.ChecksumForm;
 import org.vrrp4j.core.packet.VrrpVersion;
 import org.vrrp4j.keepalived.ConfigLexer.Line;
 import org.vrrp4j.keepalived.Keyword.Block;
@@ -25,6 +26,8 @@ final class GlobalDefsReader {
     private String scriptUser;
     private boolean scriptSecurity;
     private GarpSettings garp = GarpSettings.KEEPALIVED_DEFAULTS;
+    private ChecksumForm ipv4Checksum = ChecksumForm.IPV4_PSEUDO_HEADER;
+    private Duration startupDelay = Duration.ZERO;
 
     private final SourceLocations.Builder locations;
 
@@ -43,6 +46,11 @@ final class GlobalDefsReader {
         return version;
     }
 
+    /** {@code vrrp_v3_ipv4_checksum}, default {@code pseudo_header} (keepalived's form); instances may override it. */
+    ChecksumForm ipv4Checksum() {
+        return ipv4Checksum;
+    }
+
     void read(Line opener) throws ConfigFileException {
         c.openBlock(opener);
         Line l;
@@ -58,6 +66,15 @@ final class GlobalDefsReader {
                     scriptSecurity = true;
                     locations.global("enable_script_security", l.where());
                 }
+                case "vrrp_v3_ipv4_checksum" -> ipv4Checksum = Values.ipv4ChecksumForm(l);
+                case "vrrp_startup_delay" -> {
+                    // keepalived: 1 ms up to UINT_MAX µs, decimal seconds; it logs a "very large" value from 60 s
+                    startupDelay = Duration.ofNanos(decimalMicros(l, 1, 1000, 0xFFFF_FFFFL) * 1000);
+                    if (startupDelay.compareTo(Duration.ofSeconds(60)) >= 0) {
+                        c.warn(l, "the vrrp_startup_delay is very large - " + l.words().get(1)
+                                + " seconds (as keepalived says); no router becomes master before it ends");
+                    }
+                }
                 case "vrrp_garp_master_delay" -> garp = garp.withMasterDelay(seconds(l, 0));
                 case "vrrp_garp_master_repeat" -> garp = garp.withMasterRepeat(repeat(l, c));
                 case "vrrp_garp_master_refresh" -> garp = garp.withMasterRefresh(seconds(l, 0));
@@ -72,7 +89,14 @@ final class GlobalDefsReader {
     /** The global settings with keepalived's defaults for what was not given. */
     GlobalDefs build(Function<String, String> env) {
         return new GlobalDefs(routerId != null ? routerId : hostname(env), version, Optional.ofNullable(scriptUser),
-                scriptSecurity, garp);
+                scriptSecurity, garp, ipv4Checksum, startupDelay);
+    }
+
+    /** keepalived's default config_id (for {@code @ID} lines): the host's name up to its first dot. */
+    static String configId(Function<String, String> env) {
+        String h = hostname(env);
+        int dot = h.indexOf('.');
+        return dot < 0 ? h : h.substring(0, dot);
     }
 
     /** keepalived's default {@code router_id}: the host's name. */

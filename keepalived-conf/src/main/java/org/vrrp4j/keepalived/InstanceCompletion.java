@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.vrrp4j.core.config.ConfigException;
 import org.vrrp4j.core.config.TrackerConfig;
 import org.vrrp4j.core.config.VirtualRouterConfig;
+import org.vrrp4j.core.packet.ChecksumForm;
 import org.vrrp4j.core.packet.IpFamily;
 import org.vrrp4j.core.packet.VrrpAuthKey;
 import org.vrrp4j.core.packet.VrrpVersion;
@@ -23,13 +24,15 @@ import org.vrrp4j.core.packet.VrrpVersion;
 final class InstanceCompletion {
     private final BlockCursor c;
     private final VrrpVersion globalVersion;
+    private final ChecksumForm globalIpv4Checksum;
     private final Map<String, VrrpScript> scripts;
     private final SourceLocations.Builder locations;
 
-    InstanceCompletion(BlockCursor c, VrrpVersion globalVersion, Map<String, VrrpScript> scripts,
-            SourceLocations.Builder locations) {
+    InstanceCompletion(BlockCursor c, VrrpVersion globalVersion, ChecksumForm globalIpv4Checksum,
+            Map<String, VrrpScript> scripts, SourceLocations.Builder locations) {
         this.c = c;
         this.globalVersion = globalVersion;
+        this.globalIpv4Checksum = globalIpv4Checksum;
         this.scripts = scripts;
         this.locations = locations;
     }
@@ -70,6 +73,10 @@ final class InstanceCompletion {
             d.preemptDelayMicros = 0;
         }
         long advert = advertInterval(d, version);
+        if (d.ipv4Checksum != null && (version != VrrpVersion.V3 || family != IpFamily.IPV4)) {
+            c.warnAt(d.seen.get("vrrp_v3_ipv4_checksum"), "vrrp_v3_ipv4_checksum applies to VRRPv3 over IPv4 only;"
+                    + " this instance runs " + (family == IpFamily.IPV6 ? "IPv6" : "VRRPv2") + " and ignores it");
+        }
 
         VirtualRouterConfig.Builder b = VirtualRouterConfig.builder()
                 .name(d.name)
@@ -82,8 +89,17 @@ final class InstanceCompletion {
                 .preemptDelay(Duration.ofNanos(d.preemptDelayMicros * 1000))
                 // keepalived without strict mode: accept mode on unless no_accept
                 .acceptMode(d.accept == null || d.accept)
-                .advertOnLowerPriority(!d.lowerPrioNoAdvert);
-        d.vips.forEach(b::addVirtualAddress);
+                .advertOnLowerPriority(!d.lowerPrioNoAdvert)
+                // the instance's, else global_defs': the form sent; received adverts verify in either form
+                .ipv4ChecksumForm(d.ipv4Checksum != null ? d.ipv4Checksum : globalIpv4Checksum);
+        java.util.Set<InetAddress> added = new java.util.HashSet<>();
+        for (InetAddress a : d.vipOrder) {
+            if (added.add(a)) {
+                b.addVirtualAddress(d.vips.stream().filter(va -> va.address().equals(a)).findFirst().orElseThrow());
+            } else {
+                b.addRepeatedAddress(a);
+            }
+        }
         for (InetAddress peer : d.peers) {
             b.addUnicastPeer(peer);
         }
@@ -94,6 +110,12 @@ final class InstanceCompletion {
 
         List<String> trackInterfaces = new ArrayList<>();
         for (Tracked t : d.trackInterfaces) {
+            if (priority == 255 && t.weight() != null && t.weight() != 0) {
+                // keepalived: "ignoring <if> tracked interface due to address owner" (not tracked at all)
+                c.warnAt(t.where(), "track_interface " + t.name() + " with a weight is"
+                        + " ignored: the address owner's priority (255) never moves (as keepalived does)");
+                continue;
+            }
             trackInterfaces.add(t.name());
             b.addTracker(tracker(Instance.INTERFACE_TRACKER_PREFIX + t.name(), t.weight() == null ? 0 : t.weight(), t));
         }
@@ -104,8 +126,15 @@ final class InstanceCompletion {
                 throw new ConfigFileException(t.where(), "vrrp_instance " + d.name + ": track_script '" + t.name()
                         + "' names no vrrp_script");
             }
+            int weight = t.weight() == null ? s.weight() : t.weight();
+            if (priority == 255 && weight != 0) {
+                // keepalived: "Cannot have weighted track script '<s>' with priority 255" (not tracked at all)
+                c.warnAt(t.where(), "track_script " + t.name() + " with a weight is"
+                        + " ignored: the address owner's priority (255) never moves (as keepalived does)");
+                continue;
+            }
             trackScripts.add(t.name());
-            b.addTracker(tracker(Instance.SCRIPT_TRACKER_PREFIX + t.name(), t.weight() == null ? s.weight() : t.weight(), t));
+            b.addTracker(tracker(Instance.SCRIPT_TRACKER_PREFIX + t.name(), weight, t));
         }
 
         VirtualRouterConfig router;
@@ -198,7 +227,7 @@ final class InstanceCompletion {
             case UNICAST_SOURCE -> d.seen.containsKey("unicast_src_ip") ? "unicast_src_ip" : "mcast_src_ip";
             case PREEMPT_DELAY -> "preempt_delay";
             case TRACKERS -> d.seen.containsKey("track_interface") ? "track_interface" : "track_script";
-            case IPV4_CHECKSUM_FORM -> null; // no keepalived keyword sets it
+            case IPV4_CHECKSUM_FORM -> "vrrp_v3_ipv4_checksum";
         };
         SourceLocation at = kw == null ? null : d.seen.get(kw);
         return at != null ? at : d.where;

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.vrrp4j.core.config.VirtualAddress;
+import org.vrrp4j.core.packet.ChecksumForm;
 import org.vrrp4j.core.packet.VrrpVersion;
 
 /** What a {@code vrrp_instance} block said, before keepalived's completion rules and the core validate it. */
@@ -20,9 +21,13 @@ final class InstanceDraft {
     Integer priority;
     long advertMicros = Values.MICROS;
     VrrpVersion version;
+    /** {@code vrrp_v3_ipv4_checksum} in the instance; null means global_defs' (or the default). */
+    ChecksumForm ipv4Checksum;
     String authType;
     String authPass;
     final List<VirtualAddress> vips = new ArrayList<>();
+    /** Every line's address in file order, repeats included (keepalived advertises each line). */
+    final List<InetAddress> vipOrder = new ArrayList<>();
     boolean nopreempt;
     long preemptDelayMicros;
     Boolean accept;

@@ -13,6 +13,7 @@ import static org.vrrp4j.keepalived.Values.version;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.vrrp4j.core.config.VirtualAddress;
 import org.vrrp4j.core.packet.VrrpAuthKey;
 import org.vrrp4j.keepalived.ConfigLexer.Line;
 import org.vrrp4j.keepalived.Keyword.Block;
@@ -72,10 +73,21 @@ final class InstanceReader {
                 case "priority" -> d.priority = unsigned(l, 1, 1, 255);
                 case "advert_int" -> d.advertMicros = decimalMicros(l, 1, MICROS / 100, 255 * MICROS);
                 case "version" -> d.version = version(l);
+                case "vrrp_v3_ipv4_checksum" -> d.ipv4Checksum = Values.ipv4ChecksumForm(l);
                 case "authentication" -> authentication(l, d);
                 case "virtual_ipaddress" -> {
                     for (Line v : c.valueBlock(l)) {
-                        d.vips.add(VirtualAddressReader.read(v, d.vips, c));
+                        VirtualAddress va = VirtualAddressReader.read(v, d.vips, c);
+                        d.vipOrder.add(va.address());
+                        if (d.vips.stream().anyMatch(x -> x.address().equals(va.address()))) {
+                            // keepalived 2.2.7 keeps every line (its sample keepalived.conf.vrrp does this), adverts
+                            // carry the address twice, and adding it again fails (EEXIST): so the first line rules
+                            c.warn(v, ConfigWarning.Kind.ADJUSTED, "virtual address " + va.address().getHostAddress()
+                                    + " is listed again; adverts carry it twice as keepalived's do, and it is added once,"
+                                    + " as its first line says (this line's options have no effect, as in keepalived)");
+                        } else {
+                            d.vips.add(va);
+                        }
                     }
                 }
                 case "virtual_ipaddress_excluded" -> c.valueBlock(l); // the table's warning says they are not added

@@ -20,6 +20,11 @@ public final class Keywords {
     private static final String LOAD_BALANCER = "keepalived's load balancer (IPVS, health checkers): vrrp4j runs"
             + " none; keep keepalived for it (vrrp4j's systemd unit conflicts with keepalived.service)";
 
+    private static final String V3_IPV4_CHECKSUM = "vrrp4j's extension: message|pseudo_header, the checksum"
+            + " VRRPv3 adverts over IPv4 carry: pseudo_header (default) as keepalived, FRR and Wireshark, message as"
+            + " RFC 9568 §5.2.8, Cisco, Juniper and Arista; received adverts are accepted in either form (keepalived"
+            + " warns about the unknown keyword and goes on)";
+
     private static final List<Keyword> ALL;
     private static final Map<Block, Map<String, Keyword>> BY_BLOCK;
 
@@ -42,12 +47,16 @@ public final class Keywords {
                 "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "use_pid_dir", "instance",
                 "child_wait_time", "linkbeat_use_polling");
 
+        t.supportedWithNote(Block.GLOBAL_DEFS, "vrrp_startup_delay", "no router becomes master until this long after"
+                + " the daemon started (not on reload): routers start as backups, follow a master they hear, and"
+                + " their master-down timers count from the end of the delay, as keepalived's");
         t.supported(Block.GLOBAL_DEFS, "router_id", "vrrp_version", "vrrp_garp_master_delay",
                 "vrrp_garp_master_repeat", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat");
         t.supportedWithNote(Block.GLOBAL_DEFS, "script_user", "scripts run as this user (setpriv); without it as"
                 + " keepalived_script if that user exists, else as vrrp4j's user; a user vrrp4j cannot switch to is an error");
         t.supportedWithNote(Block.GLOBAL_DEFS, "enable_script_security", "a script run as root whose file or any"
                 + " directory above it a non-root user may change is an error");
+        t.supportedWithNote(Block.GLOBAL_DEFS, "vrrp_v3_ipv4_checksum", V3_IPV4_CHECKSUM);
         t.ignored(Block.GLOBAL_DEFS, "vrrp_garp_interval",
                 "vrrp4j does not space the gratuitous ARP / NA messages of a burst by this interval");
         t.unsupported(Block.GLOBAL_DEFS, "process_names", "process_name", "vrrp_process_name",
@@ -75,7 +84,7 @@ public final class Keywords {
                 "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force", "process_monitor_rcv_bufs",
                 "process_monitor_rcv_bufs_force", "lvs_netlink_cmd_rcv_bufs", "lvs_netlink_cmd_rcv_bufs_force",
                 "lvs_netlink_monitor_rcv_bufs", "lvs_netlink_monitor_rcv_bufs_force", "rs_init_notifies",
-                "no_checker_emails", "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "vrrp_startup_delay",
+                "no_checker_emails", "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier",
                 "log_unknown_vrids", "vmac_prefix", "vmac_addr_prefix", "umask", "random_seed",
                 "reload_check_config", "reload_time_file", "reload_repeat", "reload_file", "include_check",
                 "config_save_dir", "tmp_config_directory", "data_use_instance", "linkbeat_use_polling",
@@ -98,6 +107,8 @@ public final class Keywords {
                     + " vrrp_garp_master_* apply to every instance");
         }
         t.supported(Block.VRRP_INSTANCE, "use_vmac");
+        t.supportedWithNote(Block.VRRP_INSTANCE, "vrrp_v3_ipv4_checksum", V3_IPV4_CHECKSUM
+                + "; the instance's value overrides global_defs'");
         t.supportedWithNote(Block.VRRP_INSTANCE, "failover_provider", "vrrp4j's extension: a failover provider block");
         t.unsupported(Block.VRRP_INSTANCE, "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "unicast_fault_no_peer",
                 "check_unicast_src", "old_unicast_checksum", "native_ipv6", "vrf", "dont_track_primary", "track_file",

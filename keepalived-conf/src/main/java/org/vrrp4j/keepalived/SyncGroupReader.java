@@ -57,7 +57,10 @@ final class SyncGroupReader {
             }
         }
         if (g.members().isEmpty()) {
-            throw error(opener, "vrrp_sync_group " + name + " has no members ('group { INSTANCE ... }' is required)");
+            // keepalived 2.2.7: "Sync group NAME has no virtual router(s). removing", and runs the rest
+            c.warn(opener, ConfigWarning.Kind.ADJUSTED, "vrrp_sync_group " + name + " has no members ('group {"
+                    + " INSTANCE ... }'); removed (as keepalived does)");
+            return;
         }
         drafts.add(g);
         locations.syncGroup(name, opener.where());

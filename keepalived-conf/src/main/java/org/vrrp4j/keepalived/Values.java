@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.regex.Pattern;
+import org.vrrp4j.core.packet.ChecksumForm;
 import org.vrrp4j.core.packet.VrrpVersion;
 import org.vrrp4j.keepalived.ConfigLexer.Line;
 
@@ -108,6 +109,20 @@ final class Values {
             case "2" -> VrrpVersion.V2;
             case "3" -> VrrpVersion.V3;
             default -> throw error(l, "'" + l.keyword() + "' must be 2 or 3, got '" + l.words().get(1) + "'");
+        };
+    }
+
+    /**
+     * vrrp4j's {@code vrrp_v3_ipv4_checksum message|pseudo_header}: which checksum VRRPv3 adverts over IPv4
+     * carry. {@code pseudo_header} is keepalived's (and FRR's, Wireshark's) form; {@code message} is RFC
+     * 9568 §5.2.8's as Cisco, Juniper and Arista send it. Received adverts are accepted in either form.
+     */
+    static ChecksumForm ipv4ChecksumForm(Line l) throws ConfigFileException {
+        return switch (arg(l, 1)) {
+            case "message" -> ChecksumForm.MESSAGE_ONLY;
+            case "pseudo_header" -> ChecksumForm.IPV4_PSEUDO_HEADER;
+            default -> throw error(l, "'" + l.keyword() + "' must be message or pseudo_header, got '"
+                    + l.words().get(1) + "'");
         };
     }
 

@@ -18,6 +18,7 @@ import org.vrrp4j.core.config.AddressScope;
 import org.vrrp4j.core.config.TrackerConfig;
 import org.vrrp4j.core.config.VirtualAddress;
 import org.vrrp4j.core.config.VirtualRouterConfig;
+import org.vrrp4j.core.packet.ChecksumForm;
 import org.vrrp4j.core.packet.IpFamily;
 import org.vrrp4j.core.packet.VrrpAuthKey;
 import org.vrrp4j.core.packet.VrrpVersion;
@@ -62,9 +63,174 @@ class KeepalivedConfigReaderTest {
                 "global-defs.conf:15: 'smtp_server' in global_defs is not supported by vrrp4j; ignored");
     }
 
+    /**
+     * keepalived's {@code @ID line} / {@code @^ID line}: the line counts only where the config_id (the host's
+     * name up to its first dot) is / is not ID. keepalived's own sample keepalived.conf.conditional_conf uses them.
+     */
+    @Test
+    void configIdLinesApplyOnlyToTheirHost() throws Exception {
+        Path f = tmp.resolve("conditional.conf");
+        Files.writeString(f, """
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 1
+                @high    priority 170
+                @low    priority 85
+                @^high    advert_int 3
+                @high
+                    virtual_ipaddress {
+                        198.18.0.1
+                    }
+                }
+                """);
+        VirtualRouterConfig high = KeepalivedConfigReader.read(f, n -> n.equals("HOSTNAME") ? "high.example.org" : null)
+                .instance("VI_1").orElseThrow().router();
+        assertThat(high.priority()).isEqualTo(170);
+        assertThat(high.advertInterval()).isEqualTo(Duration.ofSeconds(1));
+        VirtualRouterConfig low = KeepalivedConfigReader.read(f, n -> n.equals("HOSTNAME") ? "low" : null)
+                .instance("VI_1").orElseThrow().router();
+        assertThat(low.priority()).isEqualTo(85);
+        assertThat(low.advertInterval()).isEqualTo(Duration.ofSeconds(3));
+        VirtualRouterConfig other = KeepalivedConfigReader.read(f, n -> n.equals("HOSTNAME") ? "elsewhere" : null)
+                .instance("VI_1").orElseThrow().router();
+        assertThat(other.priority()).isEqualTo(100);
+        assertThat(other.advertInterval()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    /**
+     * What keepalived 2.2.7 takes from its own samples: an address listed twice (keepalived.conf.vrrp) is
+     * advertised twice and added once; a sync group without members (keepalived.conf.vrrp.lvs_syncd) is
+     * removed with a warning. The effective configuration reads back to the same routers.
+     */
+    @Test
+    void anAddressListedTwiceAndASyncGroupWithoutMembersAreTakenAsKeepalivedTakesThem() throws Exception {
+        Path f = tmp.resolve("samples-like.conf");
+        Files.writeString(f, """
+                vrrp_sync_group VG1 {
+                  VI_2
+                }
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 51
+                    virtual_ipaddress {
+                        198.18.0.16
+                        198.18.0.18
+                        198.18.0.17
+                        198.18.0.18 label eth0:1
+                    }
+                }
+                """);
+        KeepalivedConfig c = KeepalivedConfigReader.read(f, n -> null);
+        VirtualRouterConfig r = c.instance("VI_1").orElseThrow().router();
+        assertThat(r.advertisedAddresses()).containsExactly(ip("198.18.0.16"), ip("198.18.0.18"), ip("198.18.0.17"),
+                ip("198.18.0.18"));
+        assertThat(r.virtualAddresses()).extracting(VirtualAddress::address)
+                .containsExactly(ip("198.18.0.16"), ip("198.18.0.18"), ip("198.18.0.17"));
+        assertThat(r.virtualAddresses().get(1).label()).isEmpty();
+        assertThat(c.syncGroups()).isEmpty();
+        assertThat(c.warnings()).extracting(w -> w.line() + ": " + w.message()).containsExactly(
+                "2: unknown keyword 'VI_2' in vrrp_sync_group; ignored",
+                "1: vrrp_sync_group VG1 has no members ('group { INSTANCE ... }'); removed (as keepalived does)",
+                "11: virtual address 198.18.0.18 is listed again; adverts carry it twice as keepalived's do, and it is"
+                        + " added once, as its first line says (this line's options have no effect, as in keepalived)");
+        Path out = tmp.resolve("effective.conf");
+        Files.writeString(out, EffectiveConfig.render(c));
+        assertThat(KeepalivedConfigReader.read(out, n -> null).instance("VI_1").orElseThrow().router()).isEqualTo(r);
+    }
+
+    /**
+     * keepalived (vrrp_complete_instance): an address owner's priority never moves, so a weighted
+     * track_interface or track_script on it is dropped with a message; a weight-0 one (FAULT) stays.
+     */
+    @Test
+    void weightedTrackersOfAnAddressOwnerAreDroppedAsKeepalivedDropsThem() throws Exception {
+        Path f = tmp.resolve("owner-trackers.conf");
+        Files.writeString(f, """
+                vrrp_script chk {
+                    script "/bin/true"
+                    weight -20
+                }
+                vrrp_instance VI_O {
+                    state MASTER
+                    interface eth0
+                    virtual_router_id 5
+                    track_interface {
+                        eth1 weight -30
+                        eth2
+                    }
+                    track_script {
+                        chk
+                    }
+                    virtual_ipaddress {
+                        198.18.0.5
+                    }
+                }
+                """);
+        KeepalivedConfig c = KeepalivedConfigReader.read(f, n -> null);
+        Instance o = c.instance("VI_O").orElseThrow();
+        assertThat(o.router().priority()).isEqualTo(255);
+        assertThat(o.router().trackers()).extracting(TrackerConfig::weight).containsExactly(0);
+        assertThat(o.trackInterfaces()).containsExactly("eth2");
+        assertThat(o.trackScripts()).isEmpty();
+        assertThat(c.warnings()).extracting(w -> w.line() + ": " + w.message()).containsExactly(
+                "10: track_interface eth1 with a weight is ignored: the address owner's priority (255) never moves"
+                        + " (as keepalived does)",
+                "14: track_script chk with a weight is ignored: the address owner's priority (255) never moves"
+                        + " (as keepalived does)");
+    }
+
+    /** keepalived's {@code vrrp_startup_delay}: decimal seconds from 1 ms; none by default; printed back. */
+    @Test
+    void vrrpStartupDelayIsReadAsKeepalivedReadsIt() throws Exception {
+        KeepalivedConfig c = Corpus.read("global-defs.conf");
+        assertThat(c.global().vrrpStartupDelay()).isEqualTo(Duration.ofMillis(5500));
+        assertThat(EffectiveConfig.render(c)).contains("vrrp_startup_delay 5.5");
+        assertThat(Corpus.read("instance-basic.conf").global().vrrpStartupDelay()).isZero();
+        assertThat(Keywords.find(Keyword.Block.GLOBAL_DEFS, "vrrp_startup_delay").orElseThrow().support())
+                .isEqualTo(Keyword.Support.SUPPORTED);
+        Path large = tmp.resolve("large.conf");
+        Files.writeString(large, "global_defs {\n    vrrp_startup_delay 90\n}\n");
+        KeepalivedConfig l = KeepalivedConfigReader.read(large, n -> null);
+        assertThat(l.global().vrrpStartupDelay()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(l.warnings()).singleElement().satisfies(w -> {
+            assertThat(w.line()).isEqualTo(2);
+            assertThat(w.message()).startsWith("the vrrp_startup_delay is very large - 90 seconds");
+        });
+    }
+
     @Test
     void routerIdDefaultsToTheHostName() throws Exception {
         assertThat(Corpus.read("instance-basic.conf").global().routerId()).isEqualTo("testhost");
+    }
+
+    /**
+     * vrrp4j's {@code vrrp_v3_ipv4_checksum}: global_defs sets the VRRPv3/IPv4 checksum form, an instance
+     * overrides it, keepalived's pseudo-header form is the default, and the effective configuration says it.
+     */
+    @Test
+    void v3Ipv4ChecksumFormFromGlobalDefsAndPerInstanceDefaultPseudoHeader() throws Exception {
+        KeepalivedConfig c = Corpus.read("ipv4-checksum.conf");
+        assertThat(c.global().vrrpV3Ipv4Checksum()).isEqualTo(ChecksumForm.MESSAGE_ONLY);
+        assertThat(router(c, "VI_GLOBAL").ipv4ChecksumForm()).isEqualTo(ChecksumForm.MESSAGE_ONLY);
+        assertThat(router(c, "VI_OWN").ipv4ChecksumForm()).isEqualTo(ChecksumForm.IPV4_PSEUDO_HEADER);
+        assertThat(Corpus.warnings(c)).containsExactly("ipv4-checksum.conf:29: vrrp_v3_ipv4_checksum applies to "
+                + "VRRPv3 over IPv4 only; this instance runs VRRPv2 and ignores it");
+        String effective = EffectiveConfig.render(c);
+        assertThat(effective).contains("vrrp_v3_ipv4_checksum message").contains("vrrp_v3_ipv4_checksum pseudo_header");
+        // keepalived's form when nothing is said, globally and per instance
+        KeepalivedConfig plain = Corpus.read("global-defs.conf");
+        assertThat(plain.global().vrrpV3Ipv4Checksum()).isEqualTo(ChecksumForm.IPV4_PSEUDO_HEADER);
+        assertThat(router(plain, "VI_G").version()).isEqualTo(VrrpVersion.V3);
+        assertThat(router(plain, "VI_G").ipv4ChecksumForm()).isEqualTo(ChecksumForm.IPV4_PSEUDO_HEADER);
+        assertThat(EffectiveConfig.render(plain)).as("vrrp4j's keyword printed only when used").doesNotContain("vrrp_v3_ipv4_checksum");
+        assertThat(effective).containsOnlyOnce("vrrp_v3_ipv4_checksum message");
+        // the printed configuration reads back to the same routers
+        Path out = tmp.resolve("effective.conf");
+        Files.writeString(out, effective);
+        KeepalivedConfig again = KeepalivedConfigReader.read(out, n -> null);
+        assertThat(again.instance("VI_GLOBAL").orElseThrow().router().ipv4ChecksumForm()).isEqualTo(ChecksumForm.MESSAGE_ONLY);
+        assertThat(again.instance("VI_OWN").orElseThrow().router().ipv4ChecksumForm())
+                .isEqualTo(ChecksumForm.IPV4_PSEUDO_HEADER);
     }
 
     @Test

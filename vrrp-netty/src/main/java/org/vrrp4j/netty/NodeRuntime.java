@@ -2,6 +2,7 @@ package org.vrrp4j.netty;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -61,7 +62,7 @@ final class NodeRuntime {
      */
     static NodeRuntime open(NettyLoop loop, ListenerDispatch listeners, AnnouncementSchedule.Cadence cadence,
             boolean warmUp, List<VirtualRouterConfig> configs, Map<String, Optional<String>> vmacs,
-            Map<String, List<String>> syncGroups) throws IOException {
+            Map<String, List<String>> syncGroups, Duration startupDelay) throws IOException {
         LinuxHost host = LinuxHost.open();
         NodeRuntime rt = new NodeRuntime(loop, host, new VirtualMacs(host.netlink()), listeners, cadence, warmUp);
         LinkMonitor monitor = null;
@@ -74,7 +75,7 @@ final class NodeRuntime {
             LinkMonitor links = monitor;
             loop.call(() -> {
                 rt.watchLinks(links);
-                rt.start(drivers);
+                rt.start(drivers, startupDelay);
                 return null;
             }, 10);
             return rt;
@@ -265,6 +266,14 @@ final class NodeRuntime {
      * they join their sync groups, then each starts, straight in FAULT when its link is down.
      */
     void start(List<RouterDriver> drivers) throws IOException {
+        start(drivers, Duration.ZERO);
+    }
+
+    /**
+     * {@link #start(List)} with keepalived's {@code vrrp_startup_delay}: for {@code startupDelay} no router
+     * becomes master (the core holds them as backups); the node's first start only, never a reload's.
+     */
+    void start(List<RouterDriver> drivers, Duration startupDelay) throws IOException {
         for (RouterDriver d : drivers) {
             InterfaceChannel c = d.channel;
             if (c.registration == null) {
@@ -279,7 +288,7 @@ final class NodeRuntime {
             if (!d.channel.linkUp) {
                 d.step(new Input.LinkChanged(false));
             }
-            d.step(new Input.Start(d.channel.currentPrimary));
+            d.step(new Input.Start(d.channel.currentPrimary, startupDelay));
         }
     }
 

@@ -71,7 +71,7 @@ public final class VrrpNode implements AutoCloseable {
         this.listeners = new ListenerDispatch(b.listeners, b.listenerExecutor);
         try {
             this.runtime = NodeRuntime.open(port, listeners, new AnnouncementSchedule.Cadence(b.garpRepeat, b.garpDelay,
-                    b.refreshInterval, b.refreshRepeat), b.warmUp, b.configs, b.virtualMacs, b.syncGroups);
+                    b.refreshInterval, b.refreshRepeat), b.warmUp, b.configs, b.virtualMacs, b.syncGroups, b.startupDelay);
         } catch (IOException | RuntimeException e) {
             shutDown();
             throw e;
@@ -277,8 +277,25 @@ public final class VrrpNode implements AutoCloseable {
         private Duration refreshInterval = Duration.ZERO;
         private int refreshRepeat = 1;
         private boolean warmUp = true;
+        private Duration startupDelay = Duration.ZERO;
 
         private Builder() {
+        }
+
+        /**
+         * keepalived's {@code vrrp_startup_delay}: for this long after {@link #build()} no router of the node
+         * becomes master, the owner included. Routers start as backups and follow a master they hear; their
+         * master-down timers count from the end of the delay. For links that pass traffic only some seconds
+         * after boot (bonds), so a node started at boot does not take over from a master it cannot hear yet.
+         * Routers added later ({@link VrrpNode#addRouter}, a reload) start without it. Default zero.
+         */
+        public Builder startupDelay(Duration delay) {
+            Objects.requireNonNull(delay, "startupDelay");
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("startupDelay must not be negative: " + delay);
+            }
+            this.startupDelay = delay;
+            return this;
         }
 
         /** Adds a router; its {@code interfaceName} says where it runs. */

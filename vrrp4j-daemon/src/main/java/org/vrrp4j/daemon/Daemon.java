@@ -96,7 +96,8 @@ final class Daemon implements AutoCloseable {
             GarpSettings garp = config.global().garp();
             VrrpNode.Builder b = VrrpNode.builder().listener(d.new Listener()).listenerExecutor(d.control)
                     .gratuitousArp(garp.masterRepeat(), garp.masterDelay())
-                    .announceRefresh(garp.masterRefresh(), garp.masterRefreshRepeat());
+                    .announceRefresh(garp.masterRefresh(), garp.masterRefreshRepeat())
+                    .startupDelay(config.global().vrrpStartupDelay()); // keepalived: the first start, not reloads
             for (Instance i : config.instances()) {
                 warnUnsupported(i, garp, config.locations());
                 b.addRouter(i.router());
@@ -118,6 +119,10 @@ final class Daemon implements AutoCloseable {
         }
         LOG.info("vrrp4j started with {} ({} instance(s), {} sync group(s))", file, config.instances().size(),
                 config.syncGroups().size());
+        if (!config.global().vrrpStartupDelay().isZero()) {
+            LOG.info("vrrp_startup_delay: no instance becomes master for {} s", // keepalived: "Delaying startup"
+                    config.global().vrrpStartupDelay().toMillis() / 1000.0);
+        }
         return d;
     }
 

@@ -38,8 +38,9 @@ import org.vrrp4j.netty.RouterStatus;
  *       {@code advert_interval_err} as {@code ip_ttl_err} (a copy-paste slip); vrrp4j reports TTL errors.</li>
  * </ul>
  *
- * vrrp4j counts no invalid auth types apart from auth type mismatches (its decoder drops both as
- * {@link DropReason#AUTH_TYPE_MISMATCH}), so {@code invalid_authtype} stays 0 and mismatches hold both.
+ * {@code invalid_authtype} is {@link DropReason#AUTH_TYPE_INVALID} (v2 auth type 3 and up, keepalived's
+ * "Invalid auth type"); {@code authtype_mismatch} adds {@link DropReason#AUTH_TYPE_AH_UNSUPPORTED} to
+ * {@link DropReason#AUTH_TYPE_MISMATCH}, as keepalived counts an AH packet at a router not configured for AH.
  */
 final class KeepalivedExporterMetrics {
     private KeepalivedExporterMetrics() {
@@ -141,9 +142,10 @@ final class KeepalivedExporterMetrics {
             new Counter("addr_list_err", "keepalived_address_list_errors_total", "Address list errors",
                     (s, r) -> r.counters().addressListMismatches()),
             new Counter("invalid_authtype", "keepalived_authentication_invalid_total", "Authentication invalid",
-                    (s, r) -> 0L),
+                    (s, r) -> drops(r.counters(), DropReason.AUTH_TYPE_INVALID)),
             new Counter("authtype_mismatch", "keepalived_authentication_mismatch_total", "Authentication mismatch",
-                    (s, r) -> drops(r.counters(), DropReason.AUTH_TYPE_MISMATCH)),
+                    (s, r) -> drops(r.counters(), DropReason.AUTH_TYPE_MISMATCH)
+                            + drops(r.counters(), DropReason.AUTH_TYPE_AH_UNSUPPORTED)),
             new Counter("auth_failure", "keepalived_authentication_failure_total", "Authentication failure",
                     (s, r) -> drops(r.counters(), DropReason.AUTH_FAILURE)),
             new Counter("pri_zero_rcvd", "keepalived_priority_zero_received_total", "Priority zero received",

@@ -189,8 +189,12 @@ class MetricTableTest {
         assertThat(both).containsEntry("keepalived_vrrp_pri_zero_rcvd" + g, "13");
         assertThat(both).containsEntry("keepalived_vrrp_pri_zero_sent" + g, "14");
         assertThat(both).containsEntry("keepalived_vrrp_addr_list_err" + g, "17");
-        assertThat(both).containsEntry("keepalived_vrrp_invalid_authtype" + g, "0");
         var c = snapshot.routers().getFirst().counters();
+        assertThat(both).containsEntry("keepalived_vrrp_invalid_authtype" + g,
+                Long.toString(c.dropped(org.vrrp4j.core.packet.DropReason.AUTH_TYPE_INVALID)));
+        assertThat(both).containsEntry("keepalived_vrrp_authtype_mismatch" + g,
+                Long.toString(c.dropped(org.vrrp4j.core.packet.DropReason.AUTH_TYPE_MISMATCH)
+                        + c.dropped(org.vrrp4j.core.packet.DropReason.AUTH_TYPE_AH_UNSUPPORTED)));
         assertThat(both).containsEntry("keepalived_vrrp_ip_ttl_err" + g,
                 Long.toString(c.dropped(org.vrrp4j.core.packet.DropReason.TTL_INVALID)));
         assertThat(both).containsEntry("keepalived_vrrp_auth_failure" + g,

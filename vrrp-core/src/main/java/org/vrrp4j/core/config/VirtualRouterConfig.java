@@ -61,6 +61,7 @@ public final class VirtualRouterConfig {
     private final Duration preemptDelay;
     private final boolean acceptMode;
     private final List<VirtualAddress> virtualAddresses;
+    private final List<InetAddress> advertisedAddresses;
     private final List<InetAddress> unicastPeers;
     private final Optional<InetAddress> unicastSource;
     private final Optional<VrrpAuthKey> authKey;
@@ -81,6 +82,7 @@ public final class VirtualRouterConfig {
         this.preemptDelay = b.preemptDelay;
         this.acceptMode = b.acceptMode;
         this.virtualAddresses = List.copyOf(b.virtualAddresses);
+        this.advertisedAddresses = List.copyOf(b.advertised);
         this.unicastPeers = List.copyOf(b.unicastPeers);
         this.unicastSource = Optional.ofNullable(b.unicastSource);
         this.authKey = Optional.ofNullable(b.authKey);
@@ -102,7 +104,14 @@ public final class VirtualRouterConfig {
                 .preempt(preempt).preemptDelay(preemptDelay).acceptMode(acceptMode)
                 .ipv4ChecksumForm(ipv4ChecksumForm).advertOnLowerPriority(advertOnLowerPriority)
                 .strictIpv6LinkLocalFirst(strictIpv6LinkLocalFirst);
-        virtualAddresses.forEach(b::addVirtualAddress);
+        Set<InetAddress> added = new HashSet<>();
+        for (InetAddress a : advertisedAddresses) {
+            if (added.add(a)) {
+                b.addVirtualAddress(virtualAddresses.stream().filter(va -> va.address().equals(a)).findFirst().orElseThrow());
+            } else {
+                b.addRepeatedAddress(a);
+            }
+        }
         unicastPeers.forEach(b::addUnicastPeer);
         unicastSource.ifPresent(b::unicastSource);
         authKey.ifPresent(b::authKey);
@@ -149,6 +158,13 @@ public final class VirtualRouterConfig {
     /** The virtual addresses, in advertisement order (IPv6: link-local first unless configured otherwise, see {@link #strictIpv6LinkLocalFirst()}). */
     public List<VirtualAddress> virtualAddresses() { return virtualAddresses; }
 
+    /**
+     * The address list adverts carry, in order: the {@link #virtualAddresses()} with any
+     * {@linkplain Builder#addRepeatedAddress repeated} entries at their places. The same addresses as
+     * {@link #virtualAddresses()} unless the configuration listed one twice, as keepalived allows.
+     */
+    public List<InetAddress> advertisedAddresses() { return advertisedAddresses; }
+
     /** Unicast peers (keepalived {@code unicast_peer}); empty means multicast. */
     public List<InetAddress> unicastPeers() { return unicastPeers; }
 
@@ -191,7 +207,8 @@ public final class VirtualRouterConfig {
                 && vrid == c.vrid && version == c.version && family == c.family && priority == c.priority
                 && advertIntervalCentis == c.advertIntervalCentis && preempt == c.preempt
                 && preemptDelay.equals(c.preemptDelay) && acceptMode == c.acceptMode
-                && virtualAddresses.equals(c.virtualAddresses) && unicastPeers.equals(c.unicastPeers)
+                && virtualAddresses.equals(c.virtualAddresses) && advertisedAddresses.equals(c.advertisedAddresses)
+                && unicastPeers.equals(c.unicastPeers)
                 && unicastSource.equals(c.unicastSource) && authKey.equals(c.authKey)
                 && ipv4ChecksumForm == c.ipv4ChecksumForm && trackers.equals(c.trackers)
                 && advertOnLowerPriority == c.advertOnLowerPriority
@@ -230,6 +247,7 @@ public final class VirtualRouterConfig {
         private Duration preemptDelay = Duration.ZERO;
         private boolean acceptMode;
         private final List<VirtualAddress> virtualAddresses = new ArrayList<>();
+        private final List<InetAddress> advertised = new ArrayList<>();
         private final List<InetAddress> unicastPeers = new ArrayList<>();
         private InetAddress unicastSource;
         private VrrpAuthKey authKey;
@@ -268,6 +286,19 @@ public final class VirtualRouterConfig {
 
         public Builder addVirtualAddress(VirtualAddress address) {
             virtualAddresses.add(Objects.requireNonNull(address, "virtual address"));
+            advertised.add(address.address());
+            return this;
+        }
+
+        /**
+         * keepalived compatibility: an address of this router listed again. keepalived 2.2.7 keeps every line
+         * of {@code virtual_ipaddress} (its own sample lists one address twice, the second time with a label),
+         * so its adverts carry the address twice and a peer that sends another count sees an address-list
+         * mismatch (dropped in VRRPv2). The address is advertised again at this place, and added to the
+         * interface once, as its {@link #addVirtualAddress(VirtualAddress) first entry} says.
+         */
+        public Builder addRepeatedAddress(InetAddress address) {
+            advertised.add(Objects.requireNonNull(address, "repeated address"));
             return this;
         }
 
@@ -320,8 +351,14 @@ public final class VirtualRouterConfig {
                     throw new ConfigException(Field.VIRTUAL_ADDRESSES, "duplicate address " + va.address().getHostAddress());
                 }
             }
-            if (virtualAddresses.size() > 255) {
-                throw new ConfigException(Field.VIRTUAL_ADDRESSES, "at most 255 addresses, got " + virtualAddresses.size());
+            for (InetAddress a : advertised) {
+                if (!seen.contains(a)) {
+                    throw new ConfigException(Field.VIRTUAL_ADDRESSES, "repeated address " + a.getHostAddress()
+                            + " is not one of the router's virtual addresses");
+                }
+            }
+            if (advertised.size() > 255) {
+                throw new ConfigException(Field.VIRTUAL_ADDRESSES, "at most 255 addresses, got " + advertised.size());
             }
             if (family == IpFamily.IPV6) {
                 if (version == VrrpVersion.V2) {

@@ -1,6 +1,7 @@
 package org.vrrp4j.core.fsm;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Objects;
 import org.vrrp4j.core.packet.ChecksumForm;
 import org.vrrp4j.core.packet.DropReason;
@@ -15,10 +16,23 @@ public sealed interface Input {
      * @param primaryAddress the interface's primary address of the router's family (IPv6: its
      *                       link-local); used as advert source when no unicast source is configured,
      *                       for the equal-priority tie-break and to recognise our own adverts
+     * @param startupDelay   keepalived's {@code vrrp_startup_delay}: for this long after the start no router
+     *                       becomes master, the owner included. The router starts as a backup (it follows a
+     *                       master it hears), and its Master_Down_Timer counts from the end of the delay
+     *                       ({@code vrrp_init_instance_sands}); zero (the default) for no delay
      */
-    record Start(InetAddress primaryAddress) implements Input {
+    record Start(InetAddress primaryAddress, Duration startupDelay) implements Input {
         public Start {
             Objects.requireNonNull(primaryAddress, "primaryAddress");
+            Objects.requireNonNull(startupDelay, "startupDelay");
+            if (startupDelay.isNegative()) {
+                throw new IllegalArgumentException("startupDelay must not be negative: " + startupDelay);
+            }
+        }
+
+        /** A start without delay. */
+        public Start(InetAddress primaryAddress) {
+            this(primaryAddress, Duration.ZERO);
         }
     }
 

@@ -48,6 +48,8 @@ public final class VirtualRouter {
     private long advertDeadline = NONE;
     private long masterDownDeadline = NONE;
     private long preemptAllowedAt;
+    /** End of the startup delay (keepalived's vrrp_startup_delay); NONE when there is none or it has passed. */
+    private long startupHoldUntil = NONE;
     private boolean linkUp = true;
     private boolean syncGroupFault;
     private InetAddress masterAddress;
@@ -72,7 +74,7 @@ public final class VirtualRouter {
     public VirtualRouter(VirtualRouterConfig config) {
         this.config = config;
         this.addresses = config.virtualAddresses();
-        this.addressList = addresses.stream().map(VirtualAddress::address).toList();
+        this.addressList = config.advertisedAddresses(); // with keepalived's repeated entries, as it sends them
         this.addressSet = Set.copyOf(addressList);
         for (TrackerConfig t : config.trackers()) {
             trackers.put(t.name(), t);
@@ -127,9 +129,10 @@ public final class VirtualRouter {
         primaryAddress = s.primaryAddress();
         effectivePriority = computeEffectivePriority();
         rebuildAdverts();
+        startupHoldUntil = s.startupDelay().isZero() ? NONE : now + s.startupDelay().toNanos();
         if (faultCondition()) {
             transition(State.FAULT, faultReason(), out);
-        } else if (effectivePriority == 255) {
+        } else if (effectivePriority == 255 && !holding(now)) {
             becomeMaster(TransitionReason.STARTUP_OWNER, now, out);
         } else {
             enterBackup(TransitionReason.STARTUP, now, out);
@@ -207,8 +210,8 @@ public final class VirtualRouter {
         }
         if (config.version() == VrrpVersion.V2) {
             AuthType expected = config.authKey().isPresent() ? AuthType.SIMPLE_TEXT : AuthType.NONE;
-            if (p.authType() != expected) {
-                return DropReason.AUTH_TYPE_MISMATCH;
+            if (p.authType() != expected) { // AH as the codec has it: no router here speaks it
+                return p.authType() == AuthType.IP_AH ? DropReason.AUTH_TYPE_AH_UNSUPPORTED : DropReason.AUTH_TYPE_MISMATCH;
             }
             if (expected == AuthType.SIMPLE_TEXT && !config.authKey().get().equals(p.authKey())) {
                 return DropReason.AUTH_FAILURE;
@@ -256,7 +259,7 @@ public final class VirtualRouter {
     private void backupReceives(VrrpPacket p, InetAddress src, long now, List<Action> out) {
         if (p.priority() == 0) {
             // RFC 9568 §6.4.2: the master resigned; take over after Skew_Time only
-            arm(TimerKind.MASTER_DOWN, now + Timings.skewNanos(config.version(), effectivePriority,
+            arm(TimerKind.MASTER_DOWN, downTimerBase(now) + Timings.skewNanos(config.version(), effectivePriority,
                     masterAdverIntervalCentis), out);
             return;
         }
@@ -266,7 +269,7 @@ public final class VirtualRouter {
             masterAdverIntervalCentis = p.intervalCentis();
             masterAddress = src;
             masterPriority = p.priority();
-            arm(TimerKind.MASTER_DOWN, now + masterDownNanos(), out);
+            arm(TimerKind.MASTER_DOWN, downTimerBase(now) + masterDownNanos(), out);
         }
         // else: Preempt_Mode and a lower priority: discard without resetting the timer (§6.4.2)
     }
@@ -360,7 +363,7 @@ public final class VirtualRouter {
         if (fault && state != State.FAULT) {
             enterFault(faultReason(), out);
         } else if (!fault && state == State.FAULT) {
-            if (effectivePriority == 255) {
+            if (effectivePriority == 255 && !holding(now)) {
                 becomeMaster(TransitionReason.FAULT_CLEARED, now, out);
             } else {
                 enterBackup(TransitionReason.FAULT_CLEARED, now, out);
@@ -391,7 +394,8 @@ public final class VirtualRouter {
         masterAdverIntervalCentis = config.advertIntervalCentis(); // never an uninitialised value
         masterAddress = null;
         preemptAllowedAt = now + config.preemptDelay().toNanos();
-        arm(TimerKind.MASTER_DOWN, now + masterDownNanos(), out);
+        long down = effectivePriority == 255 && holding(now) ? 0 : masterDownNanos(); // a held owner: see downTimerBase
+        arm(TimerKind.MASTER_DOWN, downTimerBase(now) + down, out);
         transition(State.BACKUP, reason, out);
     }
 
@@ -454,6 +458,19 @@ public final class VirtualRouter {
         } else {
             masterDownDeadline = deadline;
         }
+    }
+
+    /** Whether the startup delay still holds this router back from becoming master. */
+    private boolean holding(long now) {
+        return startupHoldUntil != NONE && now < startupHoldUntil;
+    }
+
+    /**
+     * When a Master_Down_Timer armed now starts counting: the end of the startup delay while it lasts (a held
+     * owner's whole timer, as keepalived's 1 µs down timer).
+     */
+    private long downTimerBase(long now) {
+        return holding(now) ? startupHoldUntil : now;
     }
 
     private long masterDownNanos() {

@@ -35,6 +35,17 @@ public enum DropReason {
      * by default such adverts are counted and processed (erratum 8300, keepalived sends them).
      */
     IPV6_FIRST_NOT_LINK_LOCAL("first IPv6 address is not link-local", false),
+    /**
+     * VRRPv2 auth type 3 or more: no such type exists (RFC 3768 §5.3.6: an unknown type MUST be discarded;
+     * keepalived logs "Invalid auth type" and counts {@code invalid_authtype}, RFC 2787 InvalidAuthType).
+     */
+    AUTH_TYPE_INVALID("unknown authentication type (v2)", false),
+    /**
+     * VRRPv2 auth type 2, IP Authentication Header (RFC 2338). vrrp4j does not implement it, so no router
+     * can match it: keepalived counts such a packet as {@code authtype_mismatch} unless configured for AH;
+     * vrrp4j gives it its own reason so the log says what the peer uses.
+     */
+    AUTH_TYPE_AH_UNSUPPORTED("IPsec AH authentication (v2 auth type 2) is not implemented", false),
     /** VRRPv2 over IPv6 does not exist. */
     V2_OVER_IPV6("VRRPv2 over IPv6", false),
     /** No router with this VRID on the receiving interface and family (RFC 6527 VrIdErrors). */

@@ -130,7 +130,10 @@ public final class PacketView {
             return DropReason.IPV6_FIRST_NOT_LINK_LOCAL; // erratum 8300
         }
         if (authType == null) {
-            return DropReason.AUTH_TYPE_MISMATCH; // an auth type no router can be configured with
+            return DropReason.AUTH_TYPE_INVALID; // RFC 3768 §5.3.6: an unknown type MUST be discarded
+        }
+        if (authType == AuthType.IP_AH) {
+            return DropReason.AUTH_TYPE_AH_UNSUPPORTED; // no vrrp4j router can be configured with AH
         }
         return null;
     }

@@ -75,6 +75,21 @@ class VirtualRouterConfigTest {
                 .isEqualTo(200);
     }
 
+    /** keepalived keeps an address listed twice: advertised twice, added once; an address given twice as a VIP is not. */
+    @Test
+    void aRepeatedAddressIsAdvertisedAgainAtItsPlaceAndMustBeOneOfTheVirtualAddresses() {
+        InetAddress a = InetAddress.ofLiteral("198.18.0.1");
+        InetAddress b = InetAddress.ofLiteral("198.18.0.2");
+        VirtualRouterConfig c = VirtualRouterConfig.builder().vrid(1).addVirtualAddress(a).addRepeatedAddress(a)
+                .addVirtualAddress(b).build();
+        assertThat(c.advertisedAddresses()).containsExactly(a, a, b);
+        assertThat(c.virtualAddresses()).extracting(VirtualAddress::address).containsExactly(a, b);
+        assertThat(c.toBuilder().build()).isEqualTo(c);
+        assertThat(c).isNotEqualTo(VirtualRouterConfig.builder().vrid(1).addVirtualAddress(a).addVirtualAddress(b).build());
+        rejects(x -> x.addRepeatedAddress(b), Field.VIRTUAL_ADDRESSES, "repeated address 198.18.0.2 is not one of");
+        rejects(x -> x.addVirtualAddress(InetAddress.ofLiteral("198.18.1.100")), Field.VIRTUAL_ADDRESSES, "duplicate address");
+    }
+
     @Test
     void oneAddressFamilyPerRouter() {
         rejects(b -> b.addVirtualAddress(InetAddress.ofLiteral("2001:db8::1")), Field.VIRTUAL_ADDRESSES, "one address family");

@@ -32,7 +32,8 @@ import org.vrrp4j.core.packet.VrrpVersion;
  *           [preempt_delay=5s] [tracker=chk:-20] [peers=198.18.0.2] [auth=secret] [src=198.18.0.1]
  *           [no_lower_prio_advert]
  * group g r1 r2                     r1 and r2 step through one SyncGroup
- * > r1 start primary=198.18.0.1 @0  an input at a time in ms
+ * > r1 start primary=198.18.0.1 @0  an input at a time in ms ([delay=5s]: vrrp_startup_delay)
+ * > r1 advert src=198.18.0.2 prio=200 [authtype=IP_AH] [checksum=message] [addrs=...] @10
  * &lt; r1 arm MASTER_DOWN @3609.375     an action it produced (generated)
  * </pre>
  */
@@ -82,8 +83,13 @@ final class ScenarioRunner {
         VrrpVersion version = "2".equals(kv.get("version")) ? VrrpVersion.V2 : VrrpVersion.V3;
         b.version(version);
         b.advertInterval(duration(kv.getOrDefault("interval", "100cs")));
+        java.util.Set<InetAddress> listed = new java.util.HashSet<>();
         for (String a : kv.getOrDefault("addrs", "198.18.1.100").split(",")) {
-            b.addVirtualAddress(VirtualAddress.of(addr(a)));
+            if (listed.add(addr(a))) {
+                b.addVirtualAddress(VirtualAddress.of(addr(a)));
+            } else {
+                b.addRepeatedAddress(addr(a)); // keepalived keeps an address listed twice
+            }
         }
         if (kv.containsKey("nopreempt")) {
             b.preempt(false);
@@ -134,7 +140,8 @@ final class ScenarioRunner {
         long now = new BigDecimal(at.substring(1)).movePointRight(6).longValueExact();
         Map<String, String> kv = options(Arrays.copyOf(words, words.length - 1), 2);
         Input in = switch (words[1]) {
-            case "start" -> new Input.Start(addr(kv.get("primary")));
+            case "start" -> new Input.Start(addr(kv.get("primary")),
+                    kv.containsKey("delay") ? duration(kv.get("delay")) : Duration.ZERO);
             case "shutdown" -> new Input.Shutdown();
             case "advert" -> advert(router.config(), kv);
             case "rejected" -> new Input.PacketRejected(DropReason.valueOf(kv.get("reason")), addr(kv.get("src")));
@@ -173,11 +180,12 @@ final class ScenarioRunner {
                 : (version == VrrpVersion.V3 ? cfg.advertIntervalCentis() : cfg.advertIntervalCentis() / 100);
         List<InetAddress> addrs = kv.containsKey("addrs")
                 ? Arrays.stream(kv.get("addrs").split(",")).map(ScenarioRunner::addr).toList()
-                : cfg.virtualAddresses().stream().map(VirtualAddress::address).toList();
+                : cfg.advertisedAddresses();
         String auth = kv.get("auth");
         VrrpPacket p = new VrrpPacket(version, cfg.family(), Integer.parseInt(kv.getOrDefault("vrid", "" + cfg.vrid())),
                 Integer.parseInt(kv.get("prio")), interval, addrs,
-                auth == null ? AuthType.NONE : AuthType.SIMPLE_TEXT,
+                kv.containsKey("authtype") ? AuthType.valueOf(kv.get("authtype"))
+                        : auth == null ? AuthType.NONE : AuthType.SIMPLE_TEXT,
                 auth == null ? null : VrrpAuthKey.ofPassword(auth));
         InetAddress dst = addr(kv.getOrDefault("dst", cfg.family() == IpFamily.IPV4 ? "224.0.0.18" : "ff02::12"));
         ChecksumForm form = cfg.family() == IpFamily.IPV6 ? ChecksumForm.IPV6_PSEUDO_HEADER

@@ -103,6 +103,30 @@ class CodecGoldenTest {
         assertThat(reason(fixed(with(good, 5, 0)), 255, GROUP4)).isEqualTo(DropReason.INTERVAL_ZERO);
     }
 
+    /**
+     * RFC 3768 §5.3.6: a packet whose auth type is unknown or not the one configured MUST be discarded.
+     * keepalived logs "Invalid auth type" for 3 and up ({@code invalid_authtype}) and counts AH as a mismatch
+     * unless configured for it; vrrp4j implements no AH, so both are dropped by the codec, each with its own
+     * reason, charged to the VRID (the VRID byte is valid and known by then).
+     */
+    @Test
+    void v2AuthTypeAhAndUnknownTypesAreDroppedEachWithItsOwnReasonAndTheirVrid() {
+        byte[] pass = HEX.parseHex(KEEPALIVED_V2_PASS_HEX);
+        for (int type = 2; type <= 255; type++) {
+            byte[] b = pass.clone();
+            b[4] = (byte) type;
+            b[6] = 0;
+            b[7] = 0;
+            int sum = Checksum.compute(ByteBuffer.wrap(b), 0, b.length, ChecksumForm.MESSAGE_ONLY, new byte[4], new byte[4], true);
+            b[6] = (byte) (sum >>> 8);
+            b[7] = (byte) sum;
+            DropReason expected = type == 2 ? DropReason.AUTH_TYPE_AH_UNSUPPORTED : DropReason.AUTH_TYPE_INVALID;
+            assertThat(VrrpCodec.decode(b, 0, b.length, IpFamily.IPV4, S1.getAddress(), GROUP4.getAddress(), 255))
+                    .as("auth type %d", type).isEqualTo(new DecodeResult.Rejected(expected, 101));
+        }
+        assertThat(DropReason.AUTH_TYPE_AH_UNSUPPORTED.isRouterLevel()).isFalse();
+    }
+
     @Test
     void ipv6GlobalFirstListsDecodeUnlessStrictAndV2NeverTravelsOverIpv6() {
         VrrpPacket global = new VrrpPacket(VrrpVersion.V3, IpFamily.IPV6, 10, 200, 50,

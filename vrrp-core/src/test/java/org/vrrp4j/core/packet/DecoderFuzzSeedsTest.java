@@ -122,7 +122,8 @@ class DecoderFuzzSeedsTest {
         s.add(new Seed("v3-ipv4-vrid0", patched(v3ip4, p4, 1, 0), DropReason.VRID_INVALID, false));
         s.add(new Seed("v3-ipv4-count0", patched(cut(v3ip4, 8), p4, 3, 0), DropReason.ADDRESS_COUNT_ZERO, false));
         s.add(new Seed("v3-ipv4-interval0", patched(patched(v3ip4, p4, 4, 0), p4, 5, 0), DropReason.INTERVAL_ZERO, false));
-        s.add(new Seed("v2-ipv4-auth-type3", patched(v2none, mo, 4, 3), DropReason.AUTH_TYPE_MISMATCH, false));
+        s.add(new Seed("v2-ipv4-auth-type3", patched(v2none, mo, 4, 3), DropReason.AUTH_TYPE_INVALID, false));
+        s.add(new Seed("v2-ipv4-auth-type2-ah", patched(v2none, mo, 4, 2), DropReason.AUTH_TYPE_AH_UNSUPPORTED, false));
         s.add(new Seed("v2-over-ipv6", new DecoderFuzzTest.Input(IpFamily.IPV6, 255, LL.getAddress(), G6.getAddress(),
                 new byte[] {0x21, 45, 100, 0, 0, 1, 0, 0}), DropReason.V2_OVER_IPV6, false));
         // cut short like the out-of-bounds captures (Ethernet snap length 41: 7 bytes of VRRP behind the IP header)
