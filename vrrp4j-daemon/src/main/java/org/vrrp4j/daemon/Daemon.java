@@ -32,6 +32,7 @@ import org.vrrp4j.failover.FailoverCoordinator;
 import org.vrrp4j.failover.FailoverEvent;
 import org.vrrp4j.failover.spi.FailoverProvider;
 import org.vrrp4j.failover.FailoverProviders;
+import org.vrrp4j.daemon.ProviderBindings.Prepared;
 import org.vrrp4j.failover.spi.ProviderConfig;
 import org.vrrp4j.failover.spi.RoleChange;
 import org.vrrp4j.failover.spi.RoleChange.RouterState;
@@ -59,6 +60,7 @@ final class Daemon implements AutoCloseable {
     private final Map<String, State> groupStates = new ConcurrentHashMap<>();
     private final Map<String, Long> masterReleases = new ConcurrentHashMap<>();
     private final FailoverCallStats calls = new FailoverCallStats();
+    private final ProviderBindings bindings;
     private volatile KeepalivedConfig config;
     private VrrpNode node;
     private volatile boolean stopping;
@@ -73,6 +75,7 @@ final class Daemon implements AutoCloseable {
             return t;
         });
         this.coordinator = FailoverCoordinator.builder().listener(this::onFailoverEvent).build();
+        this.bindings = new ProviderBindings(providers, coordinator, calls, LOG);
         this.trackers = new Trackers(control, (router, tracker, up) -> {
             if (node != null && !stopping) {
                 node.trackerChanged(router, tracker, up);
@@ -150,7 +153,7 @@ final class Daemon implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         prepare(config, router, blocks, where, prepared, problems);
         if (!problems.isEmpty()) {
-            prepared.values().forEach(list -> list.forEach(p -> closeQuietly(p.provider())));
+            ProviderBindings.closeAll(prepared);
             throw new LaunchException(String.join("; ", problems));
         }
         bind(router, prepared.get(router));
@@ -166,28 +169,10 @@ final class Daemon implements AutoCloseable {
      * exec provider, vrrp_script checks) do not inherit them.
      */
     static java.util.Set<String> secretEnvironment(KeepalivedConfig c) {
-        java.util.Set<String> names = new java.util.TreeSet<>();
         List<ProviderBlock> blocks = new ArrayList<>();
         c.instances().forEach(i -> blocks.addAll(i.providers()));
         c.syncGroups().forEach(g -> blocks.addAll(g.providers()));
-        for (ProviderBlock b : blocks) {
-            b.values().forEach((k, v) -> {
-                if (k.endsWith("_env") && !v.isBlank()) {
-                    names.add(v.strip());
-                }
-            });
-        }
-        return names;
-    }
-
-    /** An exec block (notify scripts) with {@code unset_env} naming {@code secrets}, the configuration's. */
-    private static ProviderBlock withoutSecretEnvironment(ProviderBlock block, java.util.Set<String> secrets) {
-        if (!block.type().equals("exec") || secrets.isEmpty() || block.values().containsKey("unset_env")) {
-            return block;
-        }
-        Map<String, String> values = new LinkedHashMap<>(block.values());
-        values.put("unset_env", String.join(",", secrets));
-        return new ProviderBlock(block.type(), values);
+        return ProviderBindings.secretEnvironment(blocks);
     }
 
     static FailoverProvider create(FailoverProviders providers, ProviderBlock block, Optional<SourceLocation> where)
@@ -258,23 +243,10 @@ final class Daemon implements AutoCloseable {
 
     private void onFailoverEvent(FailoverEvent e) {
         calls.record(e);
-        switch (e) {
-            case FailoverEvent.Finished f -> {
-                LOG.info("{}: {} {} of {}: {} ({} ms)", f.router(), f.resource(), f.step(), f.attempt(), f.outcome(),
-                        f.took().toMillis());
-            }
-            case FailoverEvent.GaveUp g -> LOG.warn("{}: {}: gave up: {}", g.router(), g.resource(), g.reason());
-            case FailoverEvent.Drift d -> LOG.warn("{}: {} is routed elsewhere ({}); routing it back", d.router(),
-                    d.resource(), d.detail());
-            default -> LOG.debug("{}", e);
-        }
+        ProviderBindings.log(LOG, e);
     }
 
     // ---- reload (SIGHUP) ------------------------------------------------------------------------
-
-    /** A provider made for a binding, before it is bound: a reload makes all of them before changing anything. */
-    private record Prepared(FailoverProvider provider, BindingOptions options, String type) {
-    }
 
     /** The outcome of the last reload, for {@code /status}. */
     record ReloadOutcome(Instant at, boolean applied, String summary) {
@@ -345,7 +317,7 @@ final class Daemon implements AutoCloseable {
             }
         }
         if (!problems.isEmpty()) {
-            prepared.values().forEach(list -> list.forEach(p -> closeQuietly(p.provider())));
+            ProviderBindings.closeAll(prepared);
             String why = String.join("; ", problems);
             lastReload = new ReloadOutcome(Instant.now(), false, why);
             throw new LaunchException(why);
@@ -414,31 +386,12 @@ final class Daemon implements AutoCloseable {
 
     private void prepare(KeepalivedConfig next, String router, List<ProviderBlock> blocks,
             IntFunction<Optional<SourceLocation>> where, Map<String, List<Prepared>> into, List<String> problems) {
-        List<Prepared> list = new ArrayList<>();
-        into.put(router, list);
-        java.util.Set<String> secrets = secretEnvironment(next);
-        for (int k = 0; k < blocks.size(); k++) {
-            ProviderBlock block = blocks.get(k);
-            Optional<SourceLocation> at = where.apply(k);
-            try {
-                BindingOptions.Parsed parsed = BindingOptions.parse(providerConfig(block));
-                parsed.warnings().forEach(w -> LOG.warn("{}: {}", where(at), w));
-                list.add(new Prepared(create(providers, withoutSecretEnvironment(block, secrets), at), parsed.options(),
-                        block.type()));
-            } catch (LaunchException e) {
-                problems.add(e.getMessage());
-            } catch (RuntimeException e) {
-                problems.add(where(at) + ": failover_provider " + block.type() + ": " + describe(e));
-            }
-        }
+        bindings.prepare(router, blocks, where, secretEnvironment(next), into, problems);
     }
 
     /** The one way a provider is bound, at start and on reload: to the coordinator and to the call metrics. */
     private void bind(String router, List<Prepared> providers) {
-        for (Prepared p : providers) {
-            coordinator.bind(router, p.provider(), p.options());
-            calls.bound(router, p.provider().resource(), p.type());
-        }
+        bindings.bind(router, providers);
     }
 
     private static Instance withoutProviders(Instance i) {
@@ -458,14 +411,6 @@ final class Daemon implements AutoCloseable {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
-    }
-
-    private static void closeQuietly(FailoverProvider p) {
-        try {
-            p.close();
-        } catch (Exception e) {
-            LOG.debug("closing an unused provider: {}", e.toString());
-        }
     }
 
     /** Records a reload refused before it reached the daemon (the file could not be read). */
