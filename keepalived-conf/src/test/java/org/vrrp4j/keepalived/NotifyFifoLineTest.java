@@ -85,6 +85,7 @@ class NotifyFifoLineTest {
         KeepalivedStateDump d = KeepalivedStateDump.parse(dump);
         assertThat(d.instances()).containsExactly(java.util.Map.entry("VI_1", "MASTER"), java.util.Map.entry("VI_2", "MASTER"));
         assertThat(d.groups()).containsExactly(java.util.Map.entry("G1", "MASTER"));
+        assertThat(d.priorities()).containsExactly(java.util.Map.entry("VI_1", 150), java.util.Map.entry("VI_2", 100));
         assertThat(d.complete()).isTrue();
         // keepalived renames the file into place before it writes it: a half-written dump says so
         KeepalivedStateDump half = KeepalivedStateDump.parse(dump.substring(0, dump.indexOf(" VRRP Instance = VI_2")));

@@ -218,6 +218,10 @@ final class FailoverAgent implements AutoCloseable {
             LOG.info("keepalived is not running ({}): waiting for its notify FIFO", options.keepalived().describe());
             return;
         }
+        if (fifo.created() && why.equals("at start")) {
+            LOG.warn("keepalived (pid {}) started before {} existed, so it does not write to it: reload keepalived "
+                    + "(systemctl reload keepalived) and it opens the FIFO", pid, options.fifo());
+        }
         Optional<KeepalivedStateDump> dump = options.keepalived().dump(pid);
         if (dump.isEmpty()) {
             LOG.warn("keepalived (pid {}) wrote no data dump to {} within {} ({}): the roles follow from the notify"
@@ -225,8 +229,8 @@ final class FailoverAgent implements AutoCloseable {
             return;
         }
         KeepalivedStateDump d = dump.get();
-        d.instances().forEach((name, state) -> fromDump(name, false, state));
-        d.groups().forEach((name, state) -> fromDump(name, true, state));
+        d.instances().forEach((name, state) -> fromDump(name, false, state, d.priorities().getOrDefault(name, 0)));
+        d.groups().forEach((name, state) -> fromDump(name, true, state, 0)); // keepalived's groups have priority 0
         for (String router : config.blocksByRouter().keySet()) {
             if (!d.instances().containsKey(router) && !d.groups().containsKey(router)) {
                 LOG.warn("{}: keepalived (pid {}) has no instance or sync group of that name", router, pid);
@@ -234,7 +238,7 @@ final class FailoverAgent implements AutoCloseable {
         }
     }
 
-    private void fromDump(String name, boolean group, String state) {
+    private void fromDump(String name, boolean group, String state, int priority) {
         RouterState s = switch (state) {
             case "MASTER" -> RouterState.MASTER;
             case "BACKUP" -> RouterState.BACKUP;
@@ -242,8 +246,7 @@ final class FailoverAgent implements AutoCloseable {
             default -> null; // INIT: keepalived is starting; its first transition follows on the FIFO
         };
         if (s != null) {
-            Known k = known.get(name);
-            role(name, group, s, k == null ? 0 : k.priority(), "keepalived's data dump");
+            role(name, group, s, priority, "keepalived's data dump");
         }
     }
 

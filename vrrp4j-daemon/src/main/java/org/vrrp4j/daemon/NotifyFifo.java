@@ -50,6 +50,7 @@ final class NotifyFifo implements AutoCloseable {
     private final Object lock = new Object();
     private volatile Opened current;
     private volatile boolean closed;
+    private volatile boolean created;
     private Thread reader;
     private Thread watcher;
 
@@ -74,6 +75,11 @@ final class NotifyFifo implements AutoCloseable {
         watcher = Thread.ofPlatform().daemon().name("notify-fifo-watch").start(this::watchLoop);
     }
 
+    /** Whether this reader created the FIFO (at start or after keepalived removed it). */
+    boolean created() {
+        return created;
+    }
+
     /** How many times the FIFO was replaced under this reader (keepalived restarts and reloads). */
     long reopened() {
         return reopened.get();
@@ -84,6 +90,7 @@ final class NotifyFifo implements AutoCloseable {
             if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
                 createParent(path);
                 mkfifo(path);
+                created = true;
             }
             Object before = inode(path);
             if (before == null) {
