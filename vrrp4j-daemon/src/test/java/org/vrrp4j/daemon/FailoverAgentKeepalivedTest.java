@@ -22,8 +22,9 @@ import org.vrrp4j.testkit.lab.FailoverPairLab;
  * {@code vrrp4j failover-agent} with the netcup provider pointed at the REST stand-in. s1's agent starts
  * before its keepalived (the agent makes the FIFO), s2's after (keepalived makes it). The master's failover
  * IP is routed to it; s1's agent restarted while its keepalived is master learns MASTER at start and routes
- * the IP back; kill -9 of s1's keepalived moves the IP to s2 and s1's agent does not fight for it; s1's
- * keepalived back (priority 255) takes it again.
+ * the IP back; kill -9 of s1's keepalived moves the IP to s2 and s1's agent does not fight for it; s2's
+ * keepalived reloads (a new FIFO); s1's keepalived back (priority 255) takes the IP again and s2's agent,
+ * reading the new FIFO, lets go.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class FailoverAgentKeepalivedTest {
@@ -123,6 +124,11 @@ class FailoverAgentKeepalivedTest {
         // s1's agent re-verifies every second while it claims the IP; stopped, it must not take it back
         Thread.sleep(3_000);
         assertThat(routedTo(2)).as("s1's agent does not fight for the IP").isTrue();
+
+        // s2's keepalived reloads: it removes the FIFO it created and makes a new one; s2's agent follows
+        int reloadMark = agent2.mark();
+        keepalived2.signal("HUP");
+        agent2.awaitLine("was replaced or removed", reloadMark, STEP);
 
         // s1's keepalived returns (a reboot took its address) and preempts with priority 255
         new ProcessBuilder("ip", "-n", lab.host(1), "addr", "del", FailoverPairLab.VIP + "/32", "dev", "eth1").start()
