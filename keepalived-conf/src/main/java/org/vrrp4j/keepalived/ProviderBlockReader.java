@@ -16,10 +16,19 @@ final class ProviderBlockReader {
     }
 
     static ProviderBlock read(Line l, BlockCursor c) throws ConfigFileException {
+        return readWithLines(l, c).block();
+    }
+
+    /** A block and the line of each of its keys (a failover.conf names its instance on one of them). */
+    record WithLines(ProviderBlock block, Map<String, SourceLocation> keyLines) {
+    }
+
+    static WithLines readWithLines(Line l, BlockCursor c) throws ConfigFileException {
         if (l.size() != 2) {
             throw error(l, "failover_provider needs exactly one provider type, e.g. 'failover_provider netcup { ... }'");
         }
         Map<String, String> values = new LinkedHashMap<>();
+        Map<String, SourceLocation> lines = new LinkedHashMap<>();
         for (Line v : c.valueBlock(l)) {
             // vrrp4j's own block: values may be quoted with ' or " and use backslash escapes, like scripts
             List<String> w = ConfigLexer.quotedEscapedWords(v.text(), v.where());
@@ -28,7 +37,8 @@ final class ProviderBlockReader {
                 throw error(v, "failover_provider " + l.words().get(1) + ": duplicate key '" + key + "'");
             }
             values.put(key, String.join(" ", w.subList(1, w.size())));
+            lines.put(key, v.where());
         }
-        return new ProviderBlock(l.words().get(1), values);
+        return new WithLines(new ProviderBlock(l.words().get(1), values), lines);
     }
 }

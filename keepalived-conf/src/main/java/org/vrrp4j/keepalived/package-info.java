@@ -19,5 +19,10 @@
  * whether it is supported, read but ignored (with a warning) or unsupported;
  * {@link org.vrrp4j.keepalived.EffectiveConfig} prints a configuration back with its defaults written out
  * (for {@code vrrp4j check}).
+ *
+ * <p>For {@code vrrp4j failover-agent}, which runs providers for a keepalived that stays:
+ * {@link org.vrrp4j.keepalived.FailoverAgentConfigReader} reads its failover.conf (top-level provider blocks
+ * naming an instance or sync group), {@link org.vrrp4j.keepalived.NotifyFifoLine} parses keepalived 2.2.7's
+ * notify FIFO lines and {@link org.vrrp4j.keepalived.KeepalivedStateDump} the states of its SIGUSR1 data dump.
  */
 package org.vrrp4j.keepalived;

@@ -31,6 +31,7 @@ import org.vrrp4j.failover.FailoverCoordinator;
 import org.vrrp4j.failover.FailoverEvent;
 import org.vrrp4j.failover.spi.FailoverProvider;
 import org.vrrp4j.failover.FailoverProviders;
+import org.vrrp4j.daemon.ProviderBindings.Prepared;
 import org.vrrp4j.failover.spi.ProviderConfig;
 import org.vrrp4j.failover.spi.RoleChange;
 import org.vrrp4j.failover.spi.RoleChange.RouterState;
@@ -58,6 +59,7 @@ final class Daemon implements AutoCloseable {
     private final Map<String, State> groupStates = new ConcurrentHashMap<>();
     private final Map<String, Long> masterReleases = new ConcurrentHashMap<>();
     private final FailoverCallStats calls = new FailoverCallStats();
+    private final ProviderBindings bindings;
     private volatile KeepalivedConfig config;
     /** Who scripts run as (script_user, vrrp_script's user): decided with the configuration, applied by both script runners. */
     private volatile ScriptUsers.Resolution scriptUsers;
@@ -70,6 +72,7 @@ final class Daemon implements AutoCloseable {
         this.providers = FailoverProviders.discover();
         this.control = ControlExecutor.create("vrrp4j-control"); // a task's failure is logged, never dropped
         this.coordinator = FailoverCoordinator.builder().listener(this::onFailoverEvent).build();
+        this.bindings = new ProviderBindings(providers, coordinator, calls, LOG);
         this.trackers = new Trackers(control, (router, tracker, up) -> {
             if (node != null && !stopping) {
                 node.trackerChanged(router, tracker, up);
@@ -163,7 +166,7 @@ final class Daemon implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         prepare(config, scriptUsers, router, blocks, where, prepared, problems);
         if (!problems.isEmpty()) {
-            prepared.values().forEach(list -> list.forEach(p -> closeQuietly(p.provider())));
+            ProviderBindings.closeAll(prepared);
             throw new LaunchException(String.join("; ", problems));
         }
         bind(router, prepared.get(router));
@@ -179,18 +182,10 @@ final class Daemon implements AutoCloseable {
      * exec provider, vrrp_script checks) do not inherit them.
      */
     static java.util.Set<String> secretEnvironment(KeepalivedConfig c) {
-        java.util.Set<String> names = new java.util.TreeSet<>();
         List<ProviderBlock> blocks = new ArrayList<>();
         c.instances().forEach(i -> blocks.addAll(i.providers()));
         c.syncGroups().forEach(g -> blocks.addAll(g.providers()));
-        for (ProviderBlock b : blocks) {
-            b.values().forEach((k, v) -> {
-                if (k.endsWith("_env") && !v.isBlank()) {
-                    names.add(v.strip());
-                }
-            });
-        }
-        return names;
+        return ProviderBindings.secretEnvironment(blocks);
     }
 
     /**
@@ -198,16 +193,13 @@ final class Daemon implements AutoCloseable {
      * configuration's), {@code run_as} the script user when it is not the daemon's own.
      */
     static ProviderBlock forScripts(ProviderBlock block, java.util.Set<String> secrets, ScriptUsers.Resolution users) {
-        if (!block.type().equals("exec")) {
-            return block;
+        ProviderBlock unset = ProviderBindings.withoutSecretEnvironment(block, secrets);
+        if (!block.type().equals("exec") || users == null || block.values().containsKey("run_as")
+                || users.notifyRunAs().isEmpty()) {
+            return unset;
         }
-        Map<String, String> values = new LinkedHashMap<>(block.values());
-        if (!secrets.isEmpty() && !values.containsKey("unset_env")) {
-            values.put("unset_env", String.join(",", secrets));
-        }
-        if (users != null && !values.containsKey("run_as")) {
-            users.notifyRunAs().ifPresent(r -> values.put("run_as", r));
-        }
+        Map<String, String> values = new LinkedHashMap<>(unset.values());
+        values.put("run_as", users.notifyRunAs().get());
         return new ProviderBlock(block.type(), values);
     }
 
@@ -279,23 +271,10 @@ final class Daemon implements AutoCloseable {
 
     private void onFailoverEvent(FailoverEvent e) {
         calls.record(e);
-        switch (e) {
-            case FailoverEvent.Finished f -> {
-                LOG.info("{}: {} {} of {}: {} ({} ms)", f.router(), f.resource(), f.step(), f.attempt(), f.outcome(),
-                        f.took().toMillis());
-            }
-            case FailoverEvent.GaveUp g -> LOG.warn("{}: {}: gave up: {}", g.router(), g.resource(), g.reason());
-            case FailoverEvent.Drift d -> LOG.warn("{}: {} is routed elsewhere ({}); routing it back", d.router(),
-                    d.resource(), d.detail());
-            default -> LOG.debug("{}", e);
-        }
+        ProviderBindings.log(LOG, e);
     }
 
     // ---- reload (SIGHUP) ------------------------------------------------------------------------
-
-    /** A provider made for a binding, before it is bound: a reload makes all of them before changing anything. */
-    private record Prepared(FailoverProvider provider, BindingOptions options, String type) {
-    }
 
     /** The outcome of the last reload, for {@code /status}. */
     record ReloadOutcome(Instant at, boolean applied, String summary) {
@@ -342,7 +321,7 @@ final class Daemon implements AutoCloseable {
             List<String> removed, List<String> added, Map<String, List<Prepared>> prepared,
             ScriptUsers.Resolution users) {
         void discard() {
-            prepared.values().forEach(list -> list.forEach(p -> closeQuietly(p.provider())));
+            ProviderBindings.closeAll(prepared);
         }
     }
 
@@ -405,7 +384,7 @@ final class Daemon implements AutoCloseable {
             }
         }
         if (!problems.isEmpty()) {
-            prepared.values().forEach(list -> list.forEach(p -> closeQuietly(p.provider())));
+            ProviderBindings.closeAll(prepared);
             String why = String.join("; ", problems);
             lastReload = new ReloadOutcome(Instant.now(), false, why);
             throw new LaunchException(why);
@@ -494,31 +473,13 @@ final class Daemon implements AutoCloseable {
 
     private void prepare(KeepalivedConfig next, ScriptUsers.Resolution users, String router, List<ProviderBlock> blocks,
             IntFunction<Optional<SourceLocation>> where, Map<String, List<Prepared>> into, List<String> problems) {
-        List<Prepared> list = new ArrayList<>();
-        into.put(router, list);
         java.util.Set<String> secrets = secretEnvironment(next);
-        for (int k = 0; k < blocks.size(); k++) {
-            ProviderBlock block = blocks.get(k);
-            Optional<SourceLocation> at = where.apply(k);
-            try {
-                BindingOptions.Parsed parsed = BindingOptions.parse(providerConfig(block));
-                parsed.warnings().forEach(w -> LOG.warn("{}: {}", where(at), w));
-                list.add(new Prepared(create(providers, forScripts(block, secrets, users), at), parsed.options(),
-                        block.type()));
-            } catch (LaunchException e) {
-                problems.add(e.getMessage());
-            } catch (RuntimeException e) {
-                problems.add(where(at) + ": failover_provider " + block.type() + ": " + describe(e));
-            }
-        }
+        bindings.prepare(router, blocks, where, b -> forScripts(b, secrets, users), into, problems);
     }
 
     /** The one way a provider is bound, at start and on reload: to the coordinator and to the call metrics. */
     private void bind(String router, List<Prepared> providers) {
-        for (Prepared p : providers) {
-            coordinator.bind(router, p.provider(), p.options());
-            calls.bound(router, p.provider().resource(), p.type());
-        }
+        bindings.bind(router, providers);
     }
 
     private static Instance withoutProviders(Instance i) {
@@ -538,14 +499,6 @@ final class Daemon implements AutoCloseable {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
-    }
-
-    private static void closeQuietly(FailoverProvider p) {
-        try {
-            p.close();
-        } catch (Exception e) {
-            LOG.debug("closing an unused provider: {}", e.toString());
-        }
     }
 
     /** Records a reload refused before it reached the daemon (the file could not be read). */

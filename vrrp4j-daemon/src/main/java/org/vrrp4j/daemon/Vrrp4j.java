@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vrrp4j", mixinStandardHelpOptions = true, versionProvider = Vrrp4j.Version.class,
         description = "VRRP (RFC 9568 / RFC 3768) and failover IPs, keepalived.conf compatible.",
         subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, NetcupCommand.class,
+                FailoverAgentCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Vrrp4j {
 
@@ -33,7 +34,7 @@ public final class Vrrp4j {
 
     /** The process entry point. */
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("run")) {
+        if (args.length > 0 && (args[0].equals("run") || args[0].equals("failover-agent"))) {
             DaemonSignals.install(); // before anything else: a SIGHUP during start-up must not end the daemon
         }
         System.exit(execute(args));

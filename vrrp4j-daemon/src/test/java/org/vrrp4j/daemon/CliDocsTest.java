@@ -44,7 +44,8 @@ class CliDocsTest {
         CliDocs.write(dir, "1.2.3");
         List<CommandSpec> commands = commands(Vrrp4j.commandLine().getCommandSpec());
         assertThat(commands).extracting(CommandSpec::qualifiedName)
-                .contains("vrrp4j", "vrrp4j run", "vrrp4j check", "vrrp4j status", "vrrp4j netcup", "vrrp4j netcup login");
+                .contains("vrrp4j", "vrrp4j run", "vrrp4j check", "vrrp4j status", "vrrp4j netcup", "vrrp4j netcup login",
+                        "vrrp4j failover-agent");
         for (CommandSpec c : commands) {
             String name = CliDocs.pageName(c);
             Path page = dir.resolve("man").resolve(name + ".1");
@@ -76,7 +77,7 @@ class CliDocsTest {
         String main = pages.get("vrrp4j.1");
         assertThat(main).contains(".SH COMMANDS", ".SH FILES", ".SH SEE ALSO");
         for (String sub : Vrrp4j.commandLine().getSubcommands().keySet()) {
-            assertThat(main).as(sub).contains(".TP\n\\fB" + sub + "\\fR\n");
+            assertThat(main).as(sub).contains(".TP\n\\fB" + CliDocs.esc(sub) + "\\fR\n"); // failover\-agent
         }
         assertThat(main).contains("See \\fBvrrp4j\\-check\\fR(1).", "See \\fBvrrp4j\\-netcup\\fR(1).");
         assertThat(pages.get("vrrp4j-netcup.1")).contains("See \\fBvrrp4j\\-netcup\\-login\\fR(1).");

@@ -219,9 +219,28 @@ public final class FailoverPairLab implements AutoCloseable {
 
     /** Starts keepalived 2.2.7 on host n with a configuration's text, in the foreground, logging to stdout. */
     public Node startKeepalived(int n, String config, PrintStream echo) throws IOException {
+        return startKeepalived(n, config, java.util.Map.of(), echo);
+    }
+
+    /**
+     * {@link #startKeepalived(int, String, PrintStream)} with variables added to its environment ({@code TMPDIR}:
+     * where its SIGUSR1 data dump goes, so that two nodes' dumps do not meet in /tmp). Its pid file is
+     * {@code s{n}.pid} in {@link #dir()}.
+     */
+    public Node startKeepalived(int n, String config, java.util.Map<String, String> environment, PrintStream echo)
+            throws IOException {
         Path conf = dir.resolve("s" + n + "-keepalived.conf");
         Files.writeString(conf, config);
-        return start("s" + n, lab.exec(host(n), Keepalived.command(conf, dir, "s" + n)), echo);
+        ProcessBuilder pb = lab.exec(host(n), Keepalived.command(conf, dir, "s" + n));
+        pb.environment().putAll(environment);
+        return start("s" + n, pb, echo);
+    }
+
+    /** Starts the daemon's command line with {@code args} (any subcommand, e.g. {@code failover-agent ...}) on host n. */
+    public Node startCommand(int n, PrintStream echo, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(daemonCommand);
+        cmd.addAll(List.of(args));
+        return start("s" + n, lab.exec(host(n), cmd), echo);
     }
 
     private Node start(String name, ProcessBuilder pb, PrintStream echo) throws IOException {
