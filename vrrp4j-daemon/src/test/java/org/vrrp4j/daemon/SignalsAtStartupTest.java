@@ -112,7 +112,7 @@ class SignalsAtStartupTest {
         FailoverPairLab.Node master = lab.startVrrp4j(2, CONF.replace("priority 150", "priority 200"), null);
         master.awaitLine("VI_1: \\w+ -> MASTER", 0, STEP);
         // what a kill -9 (or an OOM kill) of the last run on s1 left behind
-        new ProcessBuilder("ip", "-n", lab.host(1), "addr", "add", "198.18.1.100/24", "dev", "eth1").start().waitFor();
+        new ProcessBuilder("ip", "-n", lab.host(1), "addr", "add", "198.18.1.100/24", "dev", "eth1").start().waitFor(30, java.util.concurrent.TimeUnit.SECONDS); // bounded: no wait without an end
         assertThat(lab.holdsVip(1)).isTrue();
         FailoverPairLab.Node backup = lab.startVrrp4j(1, CONF.replace("priority 150", "priority 100"), null);
         backup.awaitLine("VI_1: \\w+ -> BACKUP", 0, STEP);
