@@ -123,13 +123,35 @@ class SignalsAtStartupTest {
         assertThat(master.terminate(Duration.ofSeconds(25))).isZero();
     }
 
+    /** Until the JVM (not the sh before its exec) no longer ignores SIGHUP: DaemonSignals.install() has run. */
+    private static void awaitSighupNoLongerIgnored(FailoverPairLab.Node node) throws Exception {
+        java.nio.file.Path proc = java.nio.file.Path.of("/proc", Long.toString(node.process().pid()));
+        FailoverPairLab.await("the daemon's signal handlers in place", STEP, () -> {
+            try {
+                if (!java.nio.file.Files.readString(proc.resolve("comm")).strip().equals("java")) {
+                    return false;
+                }
+                String ignored = java.nio.file.Files.readAllLines(proc.resolve("status")).stream()
+                        .filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow().substring(7).strip();
+                return (Long.parseUnsignedLong(ignored, 16) & 1L) == 0; // bit 0: SIGHUP (1)
+            } catch (java.io.IOException e) {
+                return true; // gone: the assertions below say how
+            }
+        });
+    }
+
     @Test
     void aSigtermDuringStartUpStopsCleanly() throws Exception {
         FailoverPairLab.Node node = lab.startVrrp4j(1, CONF, null);
-        Thread.sleep(300);
+        // not a fixed sleep: on a loaded machine 300 ms after the start the JVM had not reached main, and a
+        // SIGTERM there ends any JVM with 143 before a line of the daemon ran. The daemon's handlers are in
+        // place once the JVM no longer ignores SIGHUP (the sh in front of it ignores it, DaemonSignals takes
+        // it over, first thing in main); the rest of start-up (the file, the node, its warm-up) is still ahead
+        awaitSighupNoLongerIgnored(node);
         node.signal("TERM");
         assertThat(node.process().waitFor(25, TimeUnit.SECONDS)).as("stopped").isTrue();
         assertThat(node.process().exitValue()).as("exit status").isZero();
+        node.awaitLine("SIGTERM.*stopping", 0, STEP); // the daemon's own handler took it, not the JVM's
         assertThat(lab.holdsVip(1)).as("no virtual address left").isFalse();
     }
 }
