@@ -16,6 +16,7 @@ import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.fsm.State;
 import org.vrrp4j.core.fsm.TransitionReason;
 import org.vrrp4j.testkit.junit.Prerequisite;
+import org.vrrp4j.testkit.junit.Prerequisites;
 import org.vrrp4j.testkit.junit.Requires;
 import org.vrrp4j.testkit.lab.NetnsLab;
 
@@ -144,12 +145,11 @@ class ThreeNodeTest {
 
     @Test
     void equalPrioritiesAreDecidedByTheHigherPrimaryAddressInBothDirections() throws Exception {
+        Prerequisites.require(Prerequisite.NFT); // a and b made deaf for a while: the one-way phase below
         // three masters at once: the switch isolates every port, so nobody hears anybody
         List<String> ports = switchPorts();
         assertThat(ports).hasSize(3);
-        for (String p : ports) {
-            NetnsLab.run("bridge", "-n", lab.switchNamespace(), "link", "set", "dev", p, "isolated", "on");
-        }
+        isolate(ports, true);
         for (int i = 0; i < 3; i++) {
             nodes[i] = node(i, 100);
         }
@@ -157,22 +157,51 @@ class ThreeNodeTest {
         for (int i = 0; i < 3; i++) {
             assertThat(hasVip(i)).as(NAME[i] + " holds the VIP while alone").isTrue();
         }
-        transitions.clear();
 
-        // the partition heals: each master hears the others' equal-priority adverts
-        for (String p : ports) {
-            NetnsLab.run("bridge", "-n", lab.switchNamespace(), "link", "set", "dev", p, "isolated", "off");
+        // one direction, alone: a and b cannot hear (VRRP in dropped), c hears their equal-priority adverts from
+        // lower addresses (.1, .9 < .130) for ten advert intervals and stays master
+        for (int i = 0; i < 2; i++) {
+            nft(ns[i], "add table inet deaf\n"
+                    + "add chain inet deaf in { type filter hook input priority 0 ; policy accept ; }\n"
+                    + "add rule inet deaf in ip protocol vrrp drop");
+        }
+        transitions.clear();
+        long heardBefore = nodes[2].status().getFirst().counters().advertisementsReceived();
+        isolate(ports, false);
+        Thread.sleep(1_000);
+        assertThat(nodes[2].status().getFirst().counters().advertisementsReceived())
+                .as("c heard the lower-address masters").isGreaterThan(heardBefore);
+        assertThat(nodes[2].status().getFirst().counters().lowerPriorityMasters())
+                .as("c took them for losing masters (equal priority, lower address)").isPositive();
+        assertThat(transitions).as("c stays master hearing lower addresses; a and b hear nothing yet").isEmpty();
+        assertThat(state(2)).isEqualTo(State.MASTER);
+
+        // the other direction: a and b hear c (.130, greater) and yield; c never leaves MASTER
+        for (int i = 0; i < 2; i++) {
+            nft(ns[i], "delete table inet deaf");
         }
         awaitStates(2);
         Thread.sleep(500); // five adverts: the decision holds
         assertOnlyMaster(2);
-        // one direction: a lower-address master (.1, .9) hearing a higher one (.130) yields
         assertThat(transitions).contains("a MASTER->BACKUP " + TransitionReason.HIGHER_PRIORITY_ADVERT,
                 "b MASTER->BACKUP " + TransitionReason.HIGHER_PRIORITY_ADVERT);
-        // the other: the higher-address master hearing lower ones (.9 > .1 too, .130 > both) stays master
         assertThat(transitions).as("c never left MASTER").noneMatch(t -> t.startsWith("c "));
-        assertThat(nodes[2].status().getFirst().counters().advertisementsReceived())
-                .as("c heard the lower-address masters' adverts and kept MASTER").isPositive();
+    }
+
+    private void isolate(List<String> ports, boolean on) throws Exception {
+        for (String p : ports) {
+            NetnsLab.run("bridge", "-n", lab.switchNamespace(), "link", "set", "dev", p, "isolated", on ? "on" : "off");
+        }
+    }
+
+    private static void nft(String ns, String commands) throws Exception {
+        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "nft", "-f", "-").redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write(commands.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("nft ends").isTrue();
+        assertThat(p.exitValue()).as("nft in " + ns + ": " + out).isZero();
     }
 
     /** The switch's ports (the hosts' veth peers). */
