@@ -56,6 +56,7 @@ class SignalsAtStartupTest {
     @Test
     void sighupsDuringStartUpAreAppliedAfterItAndTheDaemonKeepsRunning() throws Exception {
         FailoverPairLab.Node node = lab.startVrrp4j(1, CONF, null);
+        awaitLauncherIgnoresSighup(node);
         Thread.sleep(300); // the reproduction: 0.3 s and 0.8 s after start
         node.signal("HUP");
         Thread.sleep(500);
@@ -79,7 +80,7 @@ class SignalsAtStartupTest {
     @Test
     void aSighupWhileTheJvmBootsDoesNotEndItAndTheChangedFileIsAppliedAfterStartUp() throws Exception {
         FailoverPairLab.Node node = lab.startVrrp4j(1, CONF, null);
-        Thread.sleep(30); // the JVM is still booting: no handler of the daemon's yet
+        awaitLauncherIgnoresSighup(node); // and the JVM is still booting: no handler of the daemon's yet
         java.nio.file.Files.writeString(lab.configFile(1), CONF + CONF.replace("VI_1", "VI_2")
                 .replace("virtual_router_id 61", "virtual_router_id 62").replace("198.18.1.100", "198.18.1.101"));
         node.signal("HUP");
@@ -121,6 +122,25 @@ class SignalsAtStartupTest {
         assertThat(lab.holdsVip(2)).isTrue();
         assertThat(backup.terminate(Duration.ofSeconds(25))).isZero();
         assertThat(master.terminate(Duration.ofSeconds(25))).isZero();
+    }
+
+    /**
+     * Until the process ignores SIGHUP, as bin/vrrp4j makes it from its first line (here the sh's trap), or is the
+     * JVM already: a fixed 30 ms after the spawn could land before the sh ran its trap on a loaded machine, and
+     * the SIGHUP then ended the sh, which no launcher lets happen.
+     */
+    private static void awaitLauncherIgnoresSighup(FailoverPairLab.Node node) throws Exception {
+        java.nio.file.Path proc = java.nio.file.Path.of("/proc", Long.toString(node.process().pid()));
+        FailoverPairLab.await("SIGHUP ignored by the launcher", STEP, () -> {
+            try {
+                String ignored = java.nio.file.Files.readAllLines(proc.resolve("status")).stream()
+                        .filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow().substring(7).strip();
+                return (Long.parseUnsignedLong(ignored, 16) & 1L) != 0
+                        || java.nio.file.Files.readString(proc.resolve("comm")).strip().equals("java");
+            } catch (java.io.IOException e) {
+                return true; // gone: the assertions below say how
+            }
+        });
     }
 
     /** Until the JVM (not the sh before its exec) no longer ignores SIGHUP: DaemonSignals.install() has run. */
