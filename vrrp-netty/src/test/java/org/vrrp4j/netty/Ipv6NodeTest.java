@@ -58,7 +58,14 @@ class Ipv6NodeTest {
     }
 
     private VrrpNode node(String ns, String name, int priority) throws Exception {
-        VirtualRouterConfig cfg = v6("VI_6", 61, priority).build();
+        return node(ns, name, priority, Duration.ofMillis(100));
+    }
+
+    /** b's protocol times with 1 s adverts: long enough to tell a hand-over on priority 0 from a silent take-over. */
+    private static final ProtocolTimes B_TIMES = new ProtocolTimes(org.vrrp4j.core.packet.VrrpVersion.V3, 100, Duration.ofSeconds(1));
+
+    private VrrpNode node(String ns, String name, int priority, Duration interval) throws Exception {
+        VirtualRouterConfig cfg = v6("VI_6", 61, priority).advertInterval(interval).build();
         return NetnsLab.inside(ns, () -> VrrpNode.builder().addRouter(cfg).gratuitousArp(1, Duration.ZERO)
                 .listener(events.listener((router, to, reason) -> name + " " + to)).build());
     }
@@ -77,10 +84,10 @@ class Ipv6NodeTest {
     @Test
     void electionFailoverHandoverAndPreemptionWithTheVipsOnTheMasterOnly() throws Exception {
         InetAddress llA = NetnsLab.linkLocal(a);
-        nodeA = node(a, "a", 200);
-        nodeB = node(b, "b", 100);
-        events.await(Duration.ofSeconds(5), "a MASTER");
-        Thread.sleep(300);
+        nodeA = node(a, "a", 200, B_TIMES.advert());
+        nodeB = node(b, "b", 100, B_TIMES.advert());
+        events.await(B_TIMES.silentTakeOverBound(), "a MASTER"); // a waits its own Master_Down_Interval first
+        Thread.sleep(B_TIMES.advert().toMillis() + 200); // an advert heard as master
         RouterStatus sb = nodeB.status().getFirst();
         assertThat(sb.state()).isEqualTo(State.BACKUP);
         assertThat(sb.master()).as("adverts leave from the interface's own link-local").contains(llA);
@@ -95,25 +102,28 @@ class Ipv6NodeTest {
         // the master crashes (no priority 0): b takes over after Master_Down_Interval
         long t0 = System.nanoTime();
         nodeA.crash();
-        events.await(Duration.ofSeconds(5), "b MASTER");
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(250));
+        events.await(B_TIMES.silentTakeOverBound(), "b MASTER");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("no sooner than Master_Down_Interval after a's last advert")
+                .isGreaterThanOrEqualTo(B_TIMES.earliestSilentTakeOver());
         assertThat(hasVips(b)).isTrue();
 
         // a returns with the higher priority and preempts; what its crash left behind goes first
         NetnsLab.run("ip", "-n", a, "-6", "addr", "del", "fe80::1:1/64", "dev", "eth0");
         NetnsLab.run("ip", "-n", a, "-6", "addr", "del", "2001:db8::100/64", "dev", "eth0");
-        nodeA = node(a, "a", 200);
-        events.await(Duration.ofSeconds(5), "a MASTER", "b BACKUP");
+        nodeA = node(a, "a", 200, B_TIMES.advert());
+        events.await(B_TIMES.silentTakeOverBound(), "a MASTER", "b BACKUP");
         assertThat(hasVips(a)).isTrue();
         assertThat(hasVips(b)).isFalse();
         assertThat(nodeB.status().getFirst().master()).as("a's own link-local, not its virtual fe80::1:1").contains(llA);
 
-        // a planned stop hands over within Skew_Time plus a delivery, far below Master_Down_Interval
+        // a planned stop hands over within Skew_Time plus the margin, below any silent take-over
         long t1 = System.nanoTime();
         nodeA.close();
         nodeA = null;
-        events.await(Duration.ofSeconds(2), "b MASTER");
-        assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(Duration.ofMillis(250));
+        events.await(B_TIMES.silentTakeOverBound(), "b MASTER");
+        assertThat(Duration.ofNanos(System.nanoTime() - t1)).as("priority 0: Skew_Time, not Master_Down_Interval")
+                .isLessThan(B_TIMES.priorityZeroBound());
+        assertThat(nodeB.status().getFirst().counters().priorityZeroReceived()).as("b heard a's priority 0").isPositive();
         assertThat(hasVips(a)).as("close() removes what the node added").isFalse();
         assertThat(hasVips(b)).isTrue();
         nodeB.close();

@@ -60,13 +60,16 @@ class TwoNodeTest {
         return NetnsLab.run("ip", "-n", ns, "-4", "addr", "show", "dev", "eth0").contains(VIP + "/32");
     }
 
+    /** b's protocol times with 1 s adverts: long enough to tell a hand-over on priority 0 from a silent take-over. */
+    private static final ProtocolTimes B_TIMES = new ProtocolTimes(VrrpVersion.V3, 100, Duration.ofSeconds(1));
+
     @Test
     void electionFailoverHandoverAndPreemptionWithTheVipOnTheMasterOnly() throws Exception {
-        Duration interval = Duration.ofMillis(100);
+        Duration interval = B_TIMES.advert();
         nodeA = node(a, "a", 200, VrrpVersion.V3, interval);
         nodeB = node(b, "b", 100, VrrpVersion.V3, interval);
-        events.await(Duration.ofSeconds(5), "a MASTER");
-        Thread.sleep(300);
+        events.await(B_TIMES.silentTakeOverBound(), "a MASTER"); // a waits its own Master_Down_Interval first
+        Thread.sleep(interval.toMillis() + 200); // an advert heard as master
         assertThat(nodeB.status().getFirst().state()).isEqualTo(State.BACKUP);
         assertThat(hasVip(a)).isTrue();
         assertThat(hasVip(b)).isFalse();
@@ -76,23 +79,26 @@ class TwoNodeTest {
         // the master crashes (no priority 0): b takes over after Master_Down_Interval
         long t0 = System.nanoTime();
         nodeA.crash();
-        events.await(Duration.ofSeconds(5), "b MASTER");
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(250));
+        events.await(B_TIMES.silentTakeOverBound(), "b MASTER");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("no sooner than Master_Down_Interval after a's last advert")
+                .isGreaterThanOrEqualTo(B_TIMES.earliestSilentTakeOver());
         assertThat(hasVip(b)).isTrue();
 
         // a returns with the higher priority and preempts
         NetnsLab.run("ip", "-n", a, "addr", "del", VIP + "/32", "dev", "eth0"); // what the crash left behind
         nodeA = node(a, "a", 200, VrrpVersion.V3, interval);
-        events.await(Duration.ofSeconds(5), "a MASTER", "b BACKUP"); // two loops: either event may come first
+        events.await(B_TIMES.silentTakeOverBound(), "a MASTER", "b BACKUP"); // two loops: either event may come first
         assertThat(hasVip(a)).isTrue();
         assertThat(hasVip(b)).isFalse();
 
-        // a planned stop hands over within Skew_Time (b: 156/256 of 100 ms) plus a delivery, far below MDI
+        // a planned stop hands over within Skew_Time (b: 156/256 of 1 s) plus the margin, below any silent take-over
         long t1 = System.nanoTime();
         nodeA.close();
         nodeA = null;
-        events.await(Duration.ofSeconds(2), "b MASTER");
-        assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(Duration.ofMillis(250));
+        events.await(B_TIMES.silentTakeOverBound(), "b MASTER");
+        assertThat(Duration.ofNanos(System.nanoTime() - t1)).as("priority 0: Skew_Time, not Master_Down_Interval")
+                .isLessThan(B_TIMES.priorityZeroBound());
+        assertThat(nodeB.status().getFirst().counters().priorityZeroReceived()).as("b heard a's priority 0").isPositive();
         assertThat(hasVip(a)).as("close() removes what the node added").isFalse();
     }
 
@@ -110,17 +116,17 @@ class TwoNodeTest {
 
     @Test
     void routersAreAddedAndRemovedOnARunningNode() throws Exception {
-        Duration interval = Duration.ofMillis(100);
+        Duration interval = B_TIMES.advert();
         nodeA = node(a, "a", 200, VrrpVersion.V3, interval);
         nodeB = node(b, "b", 100, VrrpVersion.V3, interval);
-        events.await(Duration.ofSeconds(5), "a MASTER");
+        events.await(B_TIMES.silentTakeOverBound(), "a MASTER");
 
         // a reload removes VI_1 from a: it hands over as close() would, and its address goes
         long t0 = System.nanoTime();
         assertThat(nodeA.removeRouter("VI_1")).isTrue();
-        events.await(Duration.ofSeconds(2), "b MASTER");
+        events.await(B_TIMES.silentTakeOverBound(), "b MASTER");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("priority 0, not Master_Down_Interval")
-                .isLessThan(Duration.ofMillis(250));
+                .isLessThan(B_TIMES.priorityZeroBound());
         assertThat(hasVip(a)).isFalse();
         assertThat(nodeA.status()).isEmpty();
         assertThat(nodeA.removeRouter("VI_1")).isFalse();
@@ -128,8 +134,8 @@ class TwoNodeTest {
         // ... and adds it back: the interface's socket reopens and a preempts
         nodeA.addRouter(VirtualRouterConfig.builder().name("VI_1").interfaceName("eth0").vrid(51).priority(200)
                 .version(VrrpVersion.V3).advertInterval(interval).addVirtualAddress(InetAddress.ofLiteral(VIP)).build());
-        events.await(Duration.ofSeconds(5), "a MASTER");
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos(); // b's event may come before a's
+        events.await(B_TIMES.silentTakeOverBound(), "a MASTER");
+        long end = System.nanoTime() + B_TIMES.silentTakeOverBound().toNanos(); // b's event may come before a's
         while (nodeB.status().getFirst().state() != State.BACKUP && System.nanoTime() < end) {
             Thread.sleep(10);
         }

@@ -127,7 +127,7 @@ class LauncherTest {
         cmd.addAll(List.of(command));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
-        p.waitFor();
+        p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS); // bounded: no wait without an end
         return out.lines().toList();
     }
 

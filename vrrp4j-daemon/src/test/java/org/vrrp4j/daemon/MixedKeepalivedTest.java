@@ -90,7 +90,7 @@ class MixedKeepalivedTest {
         assertThat(lab.holdsVip(2)).isTrue();
 
         // keepalived returns with priority 255: vrrp4j yields, the seed's script routes the IP back
-        new ProcessBuilder("ip", "-n", lab.host(1), "addr", "del", FailoverPairLab.VIP + "/32", "dev", "eth1").start().waitFor();
+        new ProcessBuilder("ip", "-n", lab.host(1), "addr", "del", FailoverPairLab.VIP + "/32", "dev", "eth1").start().waitFor(30, java.util.concurrent.TimeUnit.SECONDS); // bounded: no wait without an end
         mark = s2.mark();
         s1 = lab.startKeepalived(1, s1Conf, null);
         s1.awaitLine("\\(VI_1\\) Entering MASTER STATE", 0, STEP);

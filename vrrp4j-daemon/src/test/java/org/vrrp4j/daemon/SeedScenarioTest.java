@@ -97,7 +97,7 @@ class SeedScenarioTest {
         assertThat(lab.holdsVip(2)).isTrue();
 
         // s1 returns (a reboot: the address kill -9 left is gone) and preempts with priority 255
-        new ProcessBuilder("ip", "-n", lab.host(1), "addr", "del", FailoverPairLab.VIP + "/32", "dev", "eth1").start().waitFor();
+        new ProcessBuilder("ip", "-n", lab.host(1), "addr", "del", FailoverPairLab.VIP + "/32", "dev", "eth1").start().waitFor(30, java.util.concurrent.TimeUnit.SECONDS); // bounded: no wait without an end
         mark = s2.mark();
         s1 = lab.startVrrp4j(1, rest(1), null);
         s1.awaitLine("VI_1: \\w+ -> MASTER", 0, STEP);

@@ -56,6 +56,7 @@ class SignalsAtStartupTest {
     @Test
     void sighupsDuringStartUpAreAppliedAfterItAndTheDaemonKeepsRunning() throws Exception {
         FailoverPairLab.Node node = lab.startVrrp4j(1, CONF, null);
+        awaitLauncherIgnoresSighup(node);
         Thread.sleep(300); // the reproduction: 0.3 s and 0.8 s after start
         node.signal("HUP");
         Thread.sleep(500);
@@ -79,7 +80,7 @@ class SignalsAtStartupTest {
     @Test
     void aSighupWhileTheJvmBootsDoesNotEndItAndTheChangedFileIsAppliedAfterStartUp() throws Exception {
         FailoverPairLab.Node node = lab.startVrrp4j(1, CONF, null);
-        Thread.sleep(30); // the JVM is still booting: no handler of the daemon's yet
+        awaitLauncherIgnoresSighup(node); // and the JVM is still booting: no handler of the daemon's yet
         java.nio.file.Files.writeString(lab.configFile(1), CONF + CONF.replace("VI_1", "VI_2")
                 .replace("virtual_router_id 61", "virtual_router_id 62").replace("198.18.1.100", "198.18.1.101"));
         node.signal("HUP");
@@ -112,7 +113,7 @@ class SignalsAtStartupTest {
         FailoverPairLab.Node master = lab.startVrrp4j(2, CONF.replace("priority 150", "priority 200"), null);
         master.awaitLine("VI_1: \\w+ -> MASTER", 0, STEP);
         // what a kill -9 (or an OOM kill) of the last run on s1 left behind
-        new ProcessBuilder("ip", "-n", lab.host(1), "addr", "add", "198.18.1.100/24", "dev", "eth1").start().waitFor();
+        new ProcessBuilder("ip", "-n", lab.host(1), "addr", "add", "198.18.1.100/24", "dev", "eth1").start().waitFor(30, java.util.concurrent.TimeUnit.SECONDS); // bounded: no wait without an end
         assertThat(lab.holdsVip(1)).isTrue();
         FailoverPairLab.Node backup = lab.startVrrp4j(1, CONF.replace("priority 150", "priority 100"), null);
         backup.awaitLine("VI_1: \\w+ -> BACKUP", 0, STEP);
@@ -123,13 +124,54 @@ class SignalsAtStartupTest {
         assertThat(master.terminate(Duration.ofSeconds(25))).isZero();
     }
 
+    /**
+     * Until the process ignores SIGHUP, as bin/vrrp4j makes it from its first line (here the sh's trap), or is the
+     * JVM already: a fixed 30 ms after the spawn could land before the sh ran its trap on a loaded machine, and
+     * the SIGHUP then ended the sh, which no launcher lets happen.
+     */
+    private static void awaitLauncherIgnoresSighup(FailoverPairLab.Node node) throws Exception {
+        java.nio.file.Path proc = java.nio.file.Path.of("/proc", Long.toString(node.process().pid()));
+        FailoverPairLab.await("SIGHUP ignored by the launcher", STEP, () -> {
+            try {
+                String ignored = java.nio.file.Files.readAllLines(proc.resolve("status")).stream()
+                        .filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow().substring(7).strip();
+                return (Long.parseUnsignedLong(ignored, 16) & 1L) != 0
+                        || java.nio.file.Files.readString(proc.resolve("comm")).strip().equals("java");
+            } catch (java.io.IOException e) {
+                return true; // gone: the assertions below say how
+            }
+        });
+    }
+
+    /** Until the JVM (not the sh before its exec) no longer ignores SIGHUP: DaemonSignals.install() has run. */
+    private static void awaitSighupNoLongerIgnored(FailoverPairLab.Node node) throws Exception {
+        java.nio.file.Path proc = java.nio.file.Path.of("/proc", Long.toString(node.process().pid()));
+        FailoverPairLab.await("the daemon's signal handlers in place", STEP, () -> {
+            try {
+                if (!java.nio.file.Files.readString(proc.resolve("comm")).strip().equals("java")) {
+                    return false;
+                }
+                String ignored = java.nio.file.Files.readAllLines(proc.resolve("status")).stream()
+                        .filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow().substring(7).strip();
+                return (Long.parseUnsignedLong(ignored, 16) & 1L) == 0; // bit 0: SIGHUP (1)
+            } catch (java.io.IOException e) {
+                return true; // gone: the assertions below say how
+            }
+        });
+    }
+
     @Test
     void aSigtermDuringStartUpStopsCleanly() throws Exception {
         FailoverPairLab.Node node = lab.startVrrp4j(1, CONF, null);
-        Thread.sleep(300);
+        // not a fixed sleep: on a loaded machine 300 ms after the start the JVM had not reached main, and a
+        // SIGTERM there ends any JVM with 143 before a line of the daemon ran. The daemon's handlers are in
+        // place once the JVM no longer ignores SIGHUP (the sh in front of it ignores it, DaemonSignals takes
+        // it over, first thing in main); the rest of start-up (the file, the node, its warm-up) is still ahead
+        awaitSighupNoLongerIgnored(node);
         node.signal("TERM");
         assertThat(node.process().waitFor(25, TimeUnit.SECONDS)).as("stopped").isTrue();
         assertThat(node.process().exitValue()).as("exit status").isZero();
+        node.awaitLine("SIGTERM.*stopping", 0, STEP); // the daemon's own handler took it, not the JVM's
         assertThat(lab.holdsVip(1)).as("no virtual address left").isFalse();
     }
 }

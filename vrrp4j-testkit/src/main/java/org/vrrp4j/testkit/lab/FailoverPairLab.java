@@ -243,6 +243,14 @@ public final class FailoverPairLab implements AutoCloseable {
         return start("s" + n, lab.exec(host(n), cmd), echo);
     }
 
+    /**
+     * Starts {@code pb} (e.g. from {@link NetnsLab#exec}) with its output going to {@code log} and followed
+     * line by line: a node of a topology of one's own, outside this lab. The caller ends it ({@link Node#kill()}).
+     */
+    public static Node follow(String name, ProcessBuilder pb, Path log, PrintStream echo) throws IOException {
+        return new Node(name, pb.redirectErrorStream(true).redirectOutput(log.toFile()).start(), log, echo);
+    }
+
     private Node start(String name, ProcessBuilder pb, PrintStream echo) throws IOException {
         Path log = Files.createTempFile(dir, name + "-", ".log");
         Node node = new Node(name, pb.redirectErrorStream(true).redirectOutput(log.toFile()).start(), log, echo);
