@@ -43,6 +43,12 @@ interface Host extends AutoCloseable {
     /** keepalived refuses a unicast source the host does not have; so do we (IllegalArgumentException). */
     void requireLocal(InetAddress source, VirtualRouterConfig config);
 
+    /**
+     * Applies an nftables script ({@code nft -f -}, atomic) in the node's network namespace; {@link
+     * RouterFilters.NftMissing} when {@code nft} is not installed, otherwise an IOException with nft's message.
+     */
+    void nft(String script) throws IOException;
+
     @Override
     void close();
 }

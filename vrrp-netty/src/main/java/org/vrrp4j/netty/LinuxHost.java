@@ -98,6 +98,33 @@ final class LinuxHost implements Host {
     }
 
     @Override
+    public void nft(String script) throws IOException {
+        Process p;
+        try {
+            p = new ProcessBuilder("nft", "-f", "-").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new RouterFilters.NftMissing("the nft command (package nftables) cannot be run: " + e.getMessage());
+        }
+        try (var in = p.getOutputStream()) {
+            in.write(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        try {
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("nft did not finish within 10 s");
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while nft ran");
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException("nft failed (" + p.exitValue() + "): " + out);
+        }
+    }
+
+    @Override
     public void close() {
         netlink.close();
     }

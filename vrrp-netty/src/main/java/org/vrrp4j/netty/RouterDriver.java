@@ -30,9 +30,10 @@ final class RouterDriver {
      * @param cadence    the announcements' cadence
      * @param mismatches the rate limit of mismatch warnings
      * @param groups     the node's sync groups (routes a member's inputs through its group)
+     * @param filters    the routers' nftables tables (Accept_Mode, the virtual MAC of a backup)
      */
     record Context(EventLoopPort loop, Host host, ListenerDispatch listeners, AnnouncementSchedule.Cadence cadence,
-            MismatchLog mismatches, SyncGroups groups) {
+            MismatchLog mismatches, SyncGroups groups, RouterFilters filters) {
     }
 
     final VirtualRouter router;
@@ -48,6 +49,10 @@ final class RouterDriver {
     private long sendErrors;
     /** The ifindex of the router's own virtual MAC interface; 0 without one. */
     int virtualMacLink;
+    /** Whether the router has nftables tables of its own ({@link RouterFilters}). */
+    boolean filtered;
+    /** Whether the router's virtual MAC has its nftables table (frames dropped while not master). */
+    boolean virtualMacFiltered;
 
     RouterDriver(VirtualRouter router, InterfaceChannel channel, Map<String, Integer> deviceIndex, Context ctx) {
         this.router = router;
@@ -75,6 +80,13 @@ final class RouterDriver {
     }
 
     void execute(List<Action> actions) {
+        if (virtualMacFiltered) { // first: the filter changes off the loop while the advert and announcements go out
+            for (Action a : actions) {
+                if (a instanceof Action.StateChanged sc && (sc.to() == State.MASTER) != (sc.from() == State.MASTER)) {
+                    ctx.filters().virtualMacState(router.config(), sc.to() == State.MASTER);
+                }
+            }
+        }
         for (Action a : actions) {
             execute(a);
         }
