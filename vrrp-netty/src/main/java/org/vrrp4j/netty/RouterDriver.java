@@ -110,8 +110,11 @@ final class RouterDriver {
             case Action.PacketDiscarded d -> LOG.debug("{}: dropped packet from {}: {}", name,
                     d.source() == null ? "?" : d.source().getHostAddress(), d.reason().description());
             case Action.ConfigMismatch m -> ctx.mismatches().report(name, m.what(), m.source(), ctx.loop().nanoTime());
-            case Action.LowerPriorityMasterHeard l ->
-                    ctx.listeners().dispatch(x -> x.lowerPriorityMasterHeard(name, l.source(), l.priority()));
+            case Action.LowerPriorityMasterHeard l -> {
+                // split brain heals loudly: neighbours that followed the other master come back now
+                announcements.announceAgain(router.config().virtualAddresses());
+                ctx.listeners().dispatch(x -> x.lowerPriorityMasterHeard(name, l.source(), l.priority()));
+            }
         }
     }
 
