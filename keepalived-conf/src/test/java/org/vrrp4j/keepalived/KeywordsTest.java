@@ -29,12 +29,13 @@ class KeywordsTest {
             Map.entry("script_user", "script_user nobody"),
             Map.entry("enable_script_security", "enable_script_security"),
             Map.entry("vrrp_garp_interval", "vrrp_garp_interval 0.01"),
-            Map.entry("no_accept", "no_accept"),
             Map.entry("virtual_ipaddress_excluded", "virtual_ipaddress_excluded {\n198.18.0.99\n}"),
             Map.entry("garp_master_delay", "garp_master_delay 1"),
             Map.entry("garp_master_repeat", "garp_master_repeat 2"),
             Map.entry("garp_master_refresh", "garp_master_refresh 30"),
             Map.entry("garp_master_refresh_repeat", "garp_master_refresh_repeat 2"),
+            Map.entry("garp_lower_prio_delay", "garp_lower_prio_delay 2"),
+            Map.entry("garp_lower_prio_repeat", "garp_lower_prio_repeat 2"),
             Map.entry("user", "user nobody"));
 
     @TempDir
@@ -78,7 +79,9 @@ class KeywordsTest {
         assertThatThrownBy(() -> new Keyword("x", Block.GLOBAL_DEFS, Support.IGNORED, " "))
                 .isInstanceOf(IllegalArgumentException.class);
         // what the brief of this table promised: the settings nothing acts on are listed as such
-        assertThat(Keywords.find(Block.VRRP_INSTANCE, "no_accept")).map(Keyword::support).contains(Support.IGNORED);
+        assertThat(Keywords.find(Block.VRRP_INSTANCE, "garp_lower_prio_delay")).map(Keyword::support).contains(Support.IGNORED);
+        assertThat(Keywords.find(Block.VRRP_INSTANCE, "no_accept")).as("enforced through nftables")
+                .map(Keyword::support).contains(Support.SUPPORTED);
         assertThat(Keywords.find(Block.VRRP_INSTANCE, "priority")).map(Keyword::support).contains(Support.SUPPORTED);
         assertThat(Keywords.find(Block.TOP_LEVEL, "virtual_server")).map(Keyword::support).contains(Support.UNSUPPORTED);
         assertThat(Keywords.find(Block.ANYWHERE, "include")).map(Keyword::support).contains(Support.SUPPORTED);

@@ -98,7 +98,8 @@ final class Daemon implements AutoCloseable {
             GarpSettings garp = config.global().garp();
             VrrpNode.Builder b = VrrpNode.builder().listener(d.new Listener()).listenerExecutor(d.control)
                     .gratuitousArp(garp.masterRepeat(), garp.masterDelay())
-                    .announceRefresh(garp.masterRefresh(), garp.masterRefreshRepeat());
+                    .announceRefresh(garp.masterRefresh(), garp.masterRefreshRepeat())
+                    .lowerPriorityAnnouncements(garp.effectiveLowerPrioRepeat(), garp.effectiveLowerPrioDelay());
             for (Instance i : config.instances()) {
                 warnUnsupported(i, garp, config.locations());
                 b.addRouter(i.router());
