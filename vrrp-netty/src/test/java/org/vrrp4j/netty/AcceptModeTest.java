@@ -156,5 +156,28 @@ class AcceptModeTest {
         assertThat(NetnsLab.run("ip", "-n", client, "-6", "neigh", "show", vip))
                 .as("the Neighbor Solicitation for the VIP was answered (RFC 9568 §6.1)").contains("lladdr");
         assertThat(tables(a)).contains("table inet vrrp4j-eth0-6-61");
+
+        // a unicast Neighbor Solicitation to the VIP itself (neighbour unreachability detection) passes too:
+        // the entry is made stale, a datagram starts the probe (after delay_first_probe_time), the NA answers it
+        lab.ip(client, "-6", "neigh", "change", vip, "lladdr", mac(a), "dev", "eth0", "nud", "stale");
+        NetnsLab.run("ip", "netns", "exec", client, "sysctl", "-q", "-w", "net.ipv6.neigh.eth0.delay_first_probe_time=1");
+        NetnsLab.inside(client, () -> {
+            try (java.net.DatagramSocket u = new java.net.DatagramSocket()) {
+                u.send(new java.net.DatagramPacket(new byte[1], 1, InetAddress.ofLiteral(vip), 9));
+            }
+            return null;
+        });
+        String state = "";
+        for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(8); !state.contains("REACHABLE")
+                && System.nanoTime() < until; Thread.sleep(100)) {
+            state = lab.ip(client, "-6", "neigh", "show", vip, "dev", "eth0");
+        }
+        assertThat(state).as("the unicast probe to the VIP was answered").contains("REACHABLE");
+    }
+
+    private static String mac(String ns) throws Exception {
+        String link = NetnsLab.run("ip", "-n", ns, "link", "show", "eth0");
+        int at = link.indexOf("link/ether ") + "link/ether ".length();
+        return link.substring(at, at + 17);
     }
 }
