@@ -136,7 +136,7 @@ final class NodeRuntime {
         } catch (IOException | RuntimeException e) {
             for (RouterDriver d : made) {
                 if (d.filtered) {
-                    filters.remove(d.router.config(), d.virtualMacFiltered);
+                    filters.remove(d.router.config(), d.virtualMacFiltered, true);
                 }
                 routers.remove(d.name());
                 virtualMacNames.remove(d.name());
@@ -318,7 +318,7 @@ final class NodeRuntime {
         }
         d.stop(true, false);
         if (d.filtered) {
-            filters.remove(d.router.config(), d.virtualMacFiltered);
+            filters.remove(d.router.config(), d.virtualMacFiltered, false);
         }
         routers.remove(name);
         virtualMacNames.remove(name);
@@ -380,7 +380,7 @@ final class NodeRuntime {
         for (RouterDriver d : routers.values()) {
             d.stop(graceful, true);
             if (graceful && d.filtered) { // kill -9 leaves them; the next start replaces them
-                filters.remove(d.router.config(), d.virtualMacFiltered);
+                filters.remove(d.router.config(), d.virtualMacFiltered, true);
             }
         }
         filters.close();

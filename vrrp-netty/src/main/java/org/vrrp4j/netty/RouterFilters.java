@@ -197,11 +197,29 @@ final class RouterFilters implements AutoCloseable {
         }
     }
 
-    /** Deletes the router's tables (a graceful stop, a removal, a failed attach). */
-    void remove(VirtualRouterConfig cfg, boolean virtualMac) {
+    /**
+     * Deletes the router's tables (a graceful stop, a removal, a failed attach). {@code wait}: returns once
+     * they are gone (the node stops); otherwise they go off the loop, in order with what follows (a router
+     * removed on a running node: its priority 0 is out already, nothing waits for nft).
+     */
+    void remove(VirtualRouterConfig cfg, boolean virtualMac, boolean wait) {
         String script = removeScript(cfg, dropsToVirtualAddresses(cfg), virtualMac);
         if (script.isEmpty() || unavailable) {
             return;
+        }
+        if (!wait) {
+            try {
+                worker.execute(() -> {
+                    try {
+                        host.nft(script);
+                    } catch (IOException e) {
+                        LOG.warn("{}: nftables table {} could not be deleted: {}", cfg.name(), table(cfg), e.getMessage());
+                    }
+                });
+                return;
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // stopping: delete it now
+            }
         }
         try {
             run(script);
@@ -232,9 +250,17 @@ final class RouterFilters implements AutoCloseable {
         }
     }
 
+    /** Stops the worker once what is queued (a removed router's deletion) has run; waits up to 5 s. */
     @Override
     public void close() {
         worker.shutdown();
+        try {
+            if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("nftables changes still running after 5 s; not waiting for them");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** {@code nft} is not installed: no filter can be made on this host. */

@@ -105,6 +105,10 @@ class RouterDriverTest {
                 .contains("elements = { 198.18.1.100 }").contains("hook input priority -1").contains("ip daddr @vips drop")
                 .doesNotContain("198.18.2.10");
         assertThat(h.runtime.remove("VI_1")).isTrue();
+        // deleted off the loop (a removal does not wait for nft): bounded wait for the worker
+        for (long end = System.nanoTime() + 5_000_000_000L; h.host.nftScripts.size() < 2 && System.nanoTime() < end; ) {
+            Thread.sleep(5);
+        }
         assertThat(h.host.nftScripts).hasSize(2);
         assertThat(h.host.nftScripts.get(1)).isEqualTo("table inet vrrp4j-eth0-4-7 {}\ndelete table inet vrrp4j-eth0-4-7\n");
     }
