@@ -218,6 +218,20 @@ final class FakeHost implements Host {
     }
 
     @Override
+    public NftSession nftSession() {
+        return new NftSession() {
+            @Override
+            public void send(String commands) {
+                nftScripts.add(commands);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Override
     public void close() {
         closed = true;
     }

@@ -110,7 +110,7 @@ class RouterDriverTest {
             Thread.sleep(5);
         }
         assertThat(h.host.nftScripts).hasSize(2);
-        assertThat(h.host.nftScripts.get(1)).isEqualTo("table inet vrrp4j-eth0-4-7 {}\ndelete table inet vrrp4j-eth0-4-7\n");
+        assertThat(h.host.nftScripts.get(1)).isEqualTo("add table inet vrrp4j-eth0-4-7\ndelete table inet vrrp4j-eth0-4-7\n");
     }
 
     @Test
