@@ -52,6 +52,9 @@ public final class EffectiveConfig {
         kv(sb, 1, "vrrp_garp_master_repeat", String.valueOf(g.garp().masterRepeat()));
         kv(sb, 1, "vrrp_garp_master_refresh", secs(g.garp().masterRefresh()));
         kv(sb, 1, "vrrp_garp_master_refresh_repeat", String.valueOf(g.garp().masterRefreshRepeat()));
+        // printed only when given: unset, they follow the master values (keepalived's default)
+        g.garp().lowerPrioDelay().ifPresent(d -> kv(sb, 1, "vrrp_garp_lower_prio_delay", secs(d)));
+        g.garp().lowerPrioRepeat().ifPresent(n -> kv(sb, 1, "vrrp_garp_lower_prio_repeat", String.valueOf(n)));
         if (!g.garp().interval().isZero()) {
             kv(sb, 1, "vrrp_garp_interval", secs(g.garp().interval()));
         }
@@ -160,6 +163,8 @@ public final class EffectiveConfig {
             kv(sb, 1, "garp_master_repeat", String.valueOf(i.garp().masterRepeat()));
             kv(sb, 1, "garp_master_refresh", secs(i.garp().masterRefresh()));
             kv(sb, 1, "garp_master_refresh_repeat", String.valueOf(i.garp().masterRefreshRepeat()));
+            i.garp().lowerPrioDelay().ifPresent(d -> kv(sb, 1, "garp_lower_prio_delay", secs(d)));
+            i.garp().lowerPrioRepeat().ifPresent(n -> kv(sb, 1, "garp_lower_prio_repeat", String.valueOf(n)));
         }
         for (int k = 0; k < i.providers().size(); k++) {
             ProviderBlock p = i.providers().get(k);

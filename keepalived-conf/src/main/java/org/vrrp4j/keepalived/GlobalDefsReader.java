@@ -79,6 +79,8 @@ final class GlobalDefsReader {
                 case "vrrp_garp_master_repeat" -> garp = garp.withMasterRepeat(repeat(l, c));
                 case "vrrp_garp_master_refresh" -> garp = garp.withMasterRefresh(seconds(l, 0));
                 case "vrrp_garp_master_refresh_repeat" -> garp = garp.withMasterRefreshRepeat(repeat(l, c));
+                case "vrrp_garp_lower_prio_delay" -> garp = garp.withLowerPrioDelay(seconds(l, 0));
+                case "vrrp_garp_lower_prio_repeat" -> garp = garp.withLowerPrioRepeat(Values.unsigned(l, 1, 0, Integer.MAX_VALUE));
                 case "vrrp_garp_interval" -> garp = garp.withInterval(
                         Duration.ofNanos(decimalMicros(l, 1, 1, Integer.MAX_VALUE) * 1000));
                 default -> throw BlockCursor.notInSwitch(l, Block.GLOBAL_DEFS);

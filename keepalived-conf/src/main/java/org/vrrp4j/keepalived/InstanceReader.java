@@ -123,6 +123,8 @@ final class InstanceReader {
                 case "garp_master_repeat" -> d.garp = d.garp.withMasterRepeat(repeat(l, c));
                 case "garp_master_refresh" -> d.garp = d.garp.withMasterRefresh(seconds(l, 0));
                 case "garp_master_refresh_repeat" -> d.garp = d.garp.withMasterRefreshRepeat(repeat(l, c));
+                case "garp_lower_prio_delay" -> d.garp = d.garp.withLowerPrioDelay(seconds(l, 0));
+                case "garp_lower_prio_repeat" -> d.garp = d.garp.withLowerPrioRepeat(Values.unsigned(l, 1, 0, Integer.MAX_VALUE));
                 case "use_vmac" -> useVmac(l, d);
                 case "failover_provider" -> {
                     locations.instanceProvider(name, d.providers.size(), l.where());

@@ -51,7 +51,8 @@ public final class Keywords {
                 + " the daemon started (not on reload): routers start as backups, follow a master they hear, and"
                 + " their master-down timers count from the end of the delay, as keepalived's");
         t.supported(Block.GLOBAL_DEFS, "router_id", "vrrp_version", "vrrp_garp_master_delay",
-                "vrrp_garp_master_repeat", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat");
+                "vrrp_garp_master_repeat", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat",
+                "vrrp_garp_lower_prio_delay", "vrrp_garp_lower_prio_repeat");
         t.supportedWithNote(Block.GLOBAL_DEFS, "script_user", "scripts run as this user (setpriv); without it as"
                 + " keepalived_script if that user exists, else as vrrp4j's user; a user vrrp4j cannot switch to is an error");
         t.supportedWithNote(Block.GLOBAL_DEFS, "enable_script_security", "a script run as root whose file or any"
@@ -66,8 +67,7 @@ public final class Keywords {
                 "max_auto_priority", "min_auto_priority_delay", "smtp_alert_vrrp", "smtp_alert_checker",
                 "checker_log_all_failures", "dynamic_interfaces", "no_email_faults", "default_interface",
                 "disable_local_igmp", "lvs_timeouts", "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop",
-                "lvs_sync_daemon", "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_garp_lower_prio_delay",
-                "vrrp_garp_lower_prio_repeat", "vrrp_down_timer_adverts", "vrrp_gna_interval", "vrrp_min_garp",
+                "lvs_sync_daemon", "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_down_timer_adverts", "vrrp_gna_interval", "vrrp_min_garp",
                 "vrrp_garp_extra_if", "vrrp_vmac_garp_intvl", "vrrp_lower_prio_no_advert",
                 "vrrp_higher_prio_send_advert", "vrrp_iptables", "vrrp_ipsets", "nftables", "nftables_priority",
                 "nftables_ifindex", "nftables_ipvs", "nftables_ipvs_priority", "nftables_ipvs_start_fwmark",
@@ -93,16 +93,17 @@ public final class Keywords {
 
         t.supported(Block.VRRP_INSTANCE, "state", "interface", "virtual_router_id", "priority", "advert_int",
                 "version", "authentication", "virtual_ipaddress", "nopreempt", "preempt", "preempt_delay");
-        t.supportedWithNote(Block.VRRP_INSTANCE, "accept", "vrrp4j does not filter traffic to the virtual addresses, so a"
-                + " master always accepts it (keepalived's default without vrrp_strict)");
-        t.ignored(Block.VRRP_INSTANCE, "no_accept", "vrrp4j does not filter traffic to the virtual addresses; a"
-                + " master accepts it as with 'accept'");
+        t.supportedWithNote(Block.VRRP_INSTANCE, "accept", "a master accepts packets to the virtual addresses"
+                + " (keepalived's default without vrrp_strict)");
+        t.supportedWithNote(Block.VRRP_INSTANCE, "no_accept", "a master that is not the owner drops packets to the"
+                + " virtual addresses (IPv6 Neighbor Discovery excepted) through an nftables table of its own, as"
+                + " keepalived's firewall table; needs the nft command");
         t.ignored(Block.VRRP_INSTANCE, "virtual_ipaddress_excluded", "vrrp4j does not add these addresses");
         t.supported(Block.VRRP_INSTANCE, "lower_prio_no_advert", "unicast_src_ip", "mcast_src_ip", "unicast_peer",
                 "track_interface", "track_script", "notify_master", "notify_backup", "notify_fault", "notify_stop",
                 "notify");
         for (String garp : List.of("garp_master_delay", "garp_master_repeat", "garp_master_refresh",
-                "garp_master_refresh_repeat")) {
+                "garp_master_refresh_repeat", "garp_lower_prio_delay", "garp_lower_prio_repeat")) {
             t.ignored(Block.VRRP_INSTANCE, garp, "per-instance values are not supported; global_defs'"
                     + " vrrp_garp_master_* apply to every instance");
         }
@@ -115,7 +116,7 @@ public final class Keywords {
                 "track_process", "track_bfd", "mcast_dst_ip", "track_src_ip", "unicast_ttl", "promote_secondaries",
                 "linkbeat_use_polling", "virtual_routes", "virtual_rules", "skip_check_adv_addr", "strict_mode",
                 "debug", "notify_deleted", "notify_master_rx_lower_pri", "smtp_alert", "notify_priority_changes",
-                "lvs_sync_daemon_interface", "garp_lower_prio_delay", "garp_lower_prio_repeat", "down_timer_adverts",
+                "lvs_sync_daemon_interface", "down_timer_adverts",
                 "garp_extra_if", "vmac_garp_intvl", "higher_prio_send_advert", "kernel_rx_buf_size");
 
         t.supported(Block.AUTHENTICATION, "auth_type", "auth_pass");

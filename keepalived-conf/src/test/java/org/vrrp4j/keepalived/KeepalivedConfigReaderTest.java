@@ -271,10 +271,8 @@ class KeepalivedConfigReaderTest {
         assertThat(i3.initialState()).isEqualTo(InitialState.MASTER);
         assertThat(i3.router().priority()).isEqualTo(255);
         assertThat(i3.router().acceptMode()).isTrue();
-        // no_accept is kept in the value, but vrrp4j filters nothing: the reader says so; accept is what it does
-        assertThat(Corpus.warnings(c)).containsExactly("instance-basic.conf:9: 'no_accept' in vrrp_instance is read "
-                + "but vrrp4j does not act on it: vrrp4j does not filter traffic to the virtual addresses; a master "
-                + "accepts it as with 'accept'");
+        // no_accept is enforced by the node (an nftables table of the router's own): no warning
+        assertThat(Corpus.warnings(c)).isEmpty();
     }
 
     @Test
@@ -425,6 +423,26 @@ class KeepalivedConfigReaderTest {
                 "garp.conf:18: 'garp_master_repeat' must be greater than 0; using 1 (as keepalived does)",
                 "garp.conf:19: 'garp_master_refresh'" + perInstance,
                 "garp.conf:20: 'garp_master_refresh_repeat'" + perInstance);
+    }
+
+    @Test
+    void garpLowerPrioGlobalValuesDefaultToTheMastersAndPerInstanceOnesAreWarnedAbout() throws Exception {
+        KeepalivedConfig c = Corpus.read("garp-lower-prio.conf");
+        GarpSettings global = c.global().garp();
+        assertThat(global.effectiveLowerPrioDelay()).as("unset: garp_master_delay").isEqualTo(Duration.ofSeconds(7));
+        assertThat(global.effectiveLowerPrioRepeat()).as("0: no lower-priority bursts").isZero();
+        assertThat(c.instance("VI_DEFAULT").orElseThrow().garp()).isEqualTo(global);
+        assertThat(GarpSettings.KEEPALIVED_DEFAULTS.effectiveLowerPrioRepeat()).isEqualTo(5);
+        assertThat(GarpSettings.KEEPALIVED_DEFAULTS.effectiveLowerPrioDelay()).isEqualTo(Duration.ofSeconds(5));
+        GarpSettings own = c.instance("VI_OWN").orElseThrow().garp();
+        assertThat(own.effectiveLowerPrioDelay()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(own.effectiveLowerPrioRepeat()).isEqualTo(4);
+        String perInstance = " in vrrp_instance is read but vrrp4j does not act on it: per-instance values are not "
+                + "supported; global_defs' vrrp_garp_master_* apply to every instance";
+        assertThat(Corpus.warnings(c)).containsExactly(
+                "garp-lower-prio.conf:17: 'garp_lower_prio_delay'" + perInstance,
+                "garp-lower-prio.conf:18: 'garp_lower_prio_repeat'" + perInstance);
+        assertThat(EffectiveConfig.render(c)).contains("vrrp_garp_lower_prio_repeat 0").doesNotContain("vrrp_garp_lower_prio_delay 7");
     }
 
     @Test

@@ -27,12 +27,13 @@ class KeywordsTest {
     /** A valid line for each keyword the product ignores: the warning must come with the value read. */
     private static final Map<String, String> IGNORED_SAMPLES = Map.ofEntries(
             Map.entry("vrrp_garp_interval", "vrrp_garp_interval 0.01"),
-            Map.entry("no_accept", "no_accept"),
             Map.entry("virtual_ipaddress_excluded", "virtual_ipaddress_excluded {\n198.18.0.99\n}"),
             Map.entry("garp_master_delay", "garp_master_delay 1"),
             Map.entry("garp_master_repeat", "garp_master_repeat 2"),
             Map.entry("garp_master_refresh", "garp_master_refresh 30"),
-            Map.entry("garp_master_refresh_repeat", "garp_master_refresh_repeat 2"));
+            Map.entry("garp_master_refresh_repeat", "garp_master_refresh_repeat 2"),
+            Map.entry("garp_lower_prio_delay", "garp_lower_prio_delay 2"),
+            Map.entry("garp_lower_prio_repeat", "garp_lower_prio_repeat 2"));
     // script_user, enable_script_security and vrrp_script's user are applied now (the daemon's ScriptUsers)
 
     @TempDir
@@ -76,7 +77,9 @@ class KeywordsTest {
         assertThatThrownBy(() -> new Keyword("x", Block.GLOBAL_DEFS, Support.IGNORED, " "))
                 .isInstanceOf(IllegalArgumentException.class);
         // what the brief of this table promised: the settings nothing acts on are listed as such
-        assertThat(Keywords.find(Block.VRRP_INSTANCE, "no_accept")).map(Keyword::support).contains(Support.IGNORED);
+        assertThat(Keywords.find(Block.VRRP_INSTANCE, "garp_lower_prio_delay")).map(Keyword::support).contains(Support.IGNORED);
+        assertThat(Keywords.find(Block.VRRP_INSTANCE, "no_accept")).as("enforced through nftables")
+                .map(Keyword::support).contains(Support.SUPPORTED);
         assertThat(Keywords.find(Block.VRRP_INSTANCE, "priority")).map(Keyword::support).contains(Support.SUPPORTED);
         assertThat(Keywords.find(Block.TOP_LEVEL, "virtual_server")).map(Keyword::support).contains(Support.UNSUPPORTED);
         assertThat(Keywords.find(Block.ANYWHERE, "include")).map(Keyword::support).contains(Support.SUPPORTED);

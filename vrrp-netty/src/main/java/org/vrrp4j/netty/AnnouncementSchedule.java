@@ -13,7 +13,10 @@ import org.vrrp4j.netty.linux.AddressAnnouncer;
  * When one router's addresses are announced (gratuitous ARP for IPv4, unsolicited NA for IPv6), with
  * keepalived's cadence: a burst of {@code repeat} per address at once, another burst after {@code delay}
  * while still master (garp_master_repeat / garp_master_delay), and, while master, {@code refreshRepeat}
- * more every {@code refreshInterval} (garp_master_refresh). Loop only.
+ * more every {@code refreshInterval} (garp_master_refresh). A master that hears a lower-priority master
+ * (split brain healing) announces again: {@code lowerPriorityRepeat} per address at once and as many after
+ * {@code lowerPriorityDelay} while still master (keepalived's garp_lower_prio_repeat / _delay), so neighbours
+ * and switches that followed the other master come back at once. Loop only.
  */
 final class AnnouncementSchedule {
     private static final Logger LOG = LoggerFactory.getLogger(AnnouncementSchedule.class);
@@ -25,8 +28,17 @@ final class AnnouncementSchedule {
      * @param delay           the second burst's delay; zero: none
      * @param refreshInterval the refresh period while master; zero: none
      * @param refreshRepeat   announcements per address per refresh
+     * @param lowerPriorityRepeat announcements per address per burst after a lower-priority master was heard;
+     *                        zero: none
+     * @param lowerPriorityDelay  the delay of that second burst; zero: none
      */
-    record Cadence(int repeat, Duration delay, Duration refreshInterval, int refreshRepeat) {
+    record Cadence(int repeat, Duration delay, Duration refreshInterval, int refreshRepeat, int lowerPriorityRepeat,
+            Duration lowerPriorityDelay) {
+
+        /** keepalived's defaults for the lower-priority bursts: those of a new master. */
+        Cadence(int repeat, Duration delay, Duration refreshInterval, int refreshRepeat) {
+            this(repeat, delay, refreshInterval, refreshRepeat, repeat, delay);
+        }
     }
 
     private final String router;
@@ -37,6 +49,7 @@ final class AnnouncementSchedule {
     private final BooleanSupplier master;
     private EventLoopPort.Cancellable secondBurst;
     private EventLoopPort.Cancellable refresh;
+    private EventLoopPort.Cancellable lowerPriorityBurst;
 
     /** @param master whether the router is still master (a later burst or refresh is skipped otherwise) */
     AnnouncementSchedule(String router, Cadence cadence, EventLoopPort loop, AddressAnnouncer announcer,
@@ -66,6 +79,30 @@ final class AnnouncementSchedule {
         }
     }
 
+    /**
+     * A lower-priority master was heard (keepalived's vrrp_state_master_rx): a burst now and another after
+     * the delay, while still master. A later one replaces a pending second burst, so a lower master heard
+     * every second does not pile them up.
+     */
+    void announceAgain(List<VirtualAddress> addresses) {
+        if (cadence.lowerPriorityRepeat() == 0) {
+            return;
+        }
+        burst(addresses, cadence.lowerPriorityRepeat());
+        if (lowerPriorityBurst != null) {
+            lowerPriorityBurst.cancel();
+            lowerPriorityBurst = null;
+        }
+        if (!cadence.lowerPriorityDelay().isZero()) {
+            lowerPriorityBurst = loop.schedule(() -> {
+                lowerPriorityBurst = null;
+                if (master.getAsBoolean()) {
+                    burst(addresses, cadence.lowerPriorityRepeat());
+                }
+            }, cadence.lowerPriorityDelay().toNanos());
+        }
+    }
+
     private void scheduleRefresh(List<VirtualAddress> addresses) {
         refresh = loop.schedule(() -> {
             refresh = null;
@@ -85,6 +122,10 @@ final class AnnouncementSchedule {
         if (refresh != null) {
             refresh.cancel();
             refresh = null;
+        }
+        if (lowerPriorityBurst != null) {
+            lowerPriorityBurst.cancel();
+            lowerPriorityBurst = null;
         }
     }
 

@@ -43,6 +43,28 @@ interface Host extends AutoCloseable {
     /** keepalived refuses a unicast source the host does not have; so do we (IllegalArgumentException). */
     void requireLocal(InetAddress source, VirtualRouterConfig config);
 
+    /**
+     * Applies an nftables script ({@code nft -f -}, atomic) in the node's network namespace; {@link
+     * RouterFilters.NftMissing} when {@code nft} is not installed, otherwise an IOException with nft's message.
+     */
+    void nft(String script) throws IOException;
+
+    /**
+     * A long-running {@code nft -i} in the node's namespace: a command sent is a line written to its input,
+     * nothing started, so a state change at a take-over does not wait for a process to start. Commands run in
+     * the order sent; closing waits (briefly) until the sent ones ran.
+     */
+    NftSession nftSession() throws IOException;
+
+    /** See {@link #nftSession()}. */
+    interface NftSession extends AutoCloseable {
+        /** Sends one or more commands, a line each; an IOException when the session is gone. */
+        void send(String commands) throws IOException;
+
+        @Override
+        void close();
+    }
+
     @Override
     void close();
 }

@@ -98,6 +98,81 @@ final class LinuxHost implements Host {
     }
 
     @Override
+    public void nft(String script) throws IOException {
+        Process p;
+        try {
+            p = new ProcessBuilder("nft", "-f", "-").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new RouterFilters.NftMissing("the nft command (package nftables) cannot be run: " + e.getMessage());
+        }
+        try (var in = p.getOutputStream()) {
+            in.write(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        try {
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("nft did not finish within 10 s");
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while nft ran");
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException("nft failed (" + p.exitValue() + "): " + out);
+        }
+    }
+
+    @Override
+    public NftSession nftSession() throws IOException {
+        Process p;
+        try {
+            p = new ProcessBuilder("nft", "-i").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new RouterFilters.NftMissing("the nft command (package nftables) cannot be run: " + e.getMessage());
+        }
+        Thread drain = new Thread(() -> { // nft -i answers errors only; they say which command failed
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    org.slf4j.LoggerFactory.getLogger(RouterFilters.class).warn("nft: {}", line);
+                }
+            } catch (IOException e) {
+                // the process is gone
+            }
+        }, "vrrp4j-nft-output");
+        drain.setDaemon(true);
+        drain.start();
+        java.io.Writer w = new java.io.OutputStreamWriter(p.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
+        return new NftSession() {
+            @Override
+            public void send(String commands) throws IOException {
+                if (!p.isAlive()) {
+                    throw new IOException("nft -i exited (" + p.exitValue() + ")");
+                }
+                w.write(commands.endsWith("\n") ? commands : commands + "\n");
+                w.flush();
+            }
+
+            @Override
+            public void close() {
+                try {
+                    w.close(); // end of input: nft runs what it read, then exits
+                    if (!p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                    }
+                } catch (IOException e) {
+                    p.destroyForcibly();
+                } catch (InterruptedException e) {
+                    p.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+    }
+
+    @Override
     public void close() {
         netlink.close();
     }

@@ -41,6 +41,7 @@ final class NodeRuntime {
     private final SyncGroups groups;
     private final LinkWatcher links;
     private final WarmUp warmUp;
+    private final RouterFilters filters;
     private final RouterDriver.Context ctx;
     private boolean closed;
 
@@ -53,7 +54,9 @@ final class NodeRuntime {
         this.groups = new SyncGroups(routers, listeners);
         this.links = new LinkWatcher(channels.values(), host, loop);
         this.warmUp = new WarmUp(warmUp);
-        this.ctx = new RouterDriver.Context(loop, host, listeners, cadence, new MismatchLog(MISMATCH_PERIOD_NANOS), groups);
+        this.filters = new RouterFilters(host);
+        this.ctx = new RouterDriver.Context(loop, host, listeners, cadence, new MismatchLog(MISMATCH_PERIOD_NANOS), groups,
+                filters);
     }
 
     /**
@@ -133,6 +136,9 @@ final class NodeRuntime {
             return made;
         } catch (IOException | RuntimeException e) {
             for (RouterDriver d : made) {
+                if (d.filtered) {
+                    filters.remove(d.router.config(), d.virtualMacFiltered, true);
+                }
                 routers.remove(d.name());
                 virtualMacNames.remove(d.name());
                 d.channel.byVrid.remove(d.router.config().vrid());
@@ -203,10 +209,9 @@ final class NodeRuntime {
             }
         }
         routers.put(cfg.name(), driver);
-        if (!cfg.acceptMode() && !cfg.isOwner()) {
-            LOG.warn("{}: accept mode is off (RFC 9568 Accept_Mode, keepalived's no_accept), which vrrp4j does not"
-                    + " enforce: as master this host accepts packets addressed to the virtual addresses", cfg.name());
-        }
+        // made before the router starts: an owner starts as master, and no packet may slip through meanwhile
+        driver.filtered = filters.install(cfg, vmac != null ? device : null);
+        driver.virtualMacFiltered = driver.filtered && vmac != null;
         return driver;
     }
 
@@ -321,6 +326,9 @@ final class NodeRuntime {
             return false;
         }
         d.stop(true, false);
+        if (d.filtered) {
+            filters.remove(d.router.config(), d.virtualMacFiltered, false);
+        }
         routers.remove(name);
         virtualMacNames.remove(name);
         groups.membershipChanged(name);
@@ -380,7 +388,11 @@ final class NodeRuntime {
         closed = true;
         for (RouterDriver d : routers.values()) {
             d.stop(graceful, true);
+            if (graceful && d.filtered) { // kill -9 leaves them; the next start replaces them
+                filters.remove(d.router.config(), d.virtualMacFiltered, true);
+            }
         }
+        filters.close();
         channels.values().forEach(InterfaceChannel::close);
         links.close();
         if (virtualMacs != null) {
@@ -392,6 +404,7 @@ final class NodeRuntime {
     /** After a failed build: what {@link #attach} made is gone already; the rest closes. */
     void abandon() {
         closed = true;
+        filters.close();
         links.close();
         if (virtualMacs != null) {
             virtualMacs.close(true);

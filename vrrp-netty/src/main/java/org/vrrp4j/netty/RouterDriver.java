@@ -30,9 +30,10 @@ final class RouterDriver {
      * @param cadence    the announcements' cadence
      * @param mismatches the rate limit of mismatch warnings
      * @param groups     the node's sync groups (routes a member's inputs through its group)
+     * @param filters    the routers' nftables tables (Accept_Mode, the virtual MAC of a backup)
      */
     record Context(EventLoopPort loop, Host host, ListenerDispatch listeners, AnnouncementSchedule.Cadence cadence,
-            MismatchLog mismatches, SyncGroups groups) {
+            MismatchLog mismatches, SyncGroups groups, RouterFilters filters) {
     }
 
     final VirtualRouter router;
@@ -51,6 +52,10 @@ final class RouterDriver {
     static final long SEND_ERROR_PERIOD_NANOS = 10_000_000_000L;
     /** The ifindex of the router's own virtual MAC interface; 0 without one. */
     int virtualMacLink;
+    /** Whether the router has nftables tables of its own ({@link RouterFilters}). */
+    boolean filtered;
+    /** Whether the router's virtual MAC has its nftables table (frames dropped while not master). */
+    boolean virtualMacFiltered;
 
     RouterDriver(VirtualRouter router, InterfaceChannel channel, Map<String, Integer> deviceIndex, Context ctx) {
         this.router = router;
@@ -83,6 +88,13 @@ final class RouterDriver {
     }
 
     void execute(List<Action> actions) {
+        if (virtualMacFiltered) { // first: the filter changes off the loop while the advert and announcements go out
+            for (Action a : actions) {
+                if (a instanceof Action.StateChanged sc && (sc.to() == State.MASTER) != (sc.from() == State.MASTER)) {
+                    ctx.filters().virtualMacState(router.config(), sc.to() == State.MASTER);
+                }
+            }
+        }
         for (Action a : actions) {
             execute(a);
         }
@@ -110,8 +122,11 @@ final class RouterDriver {
             case Action.PacketDiscarded d -> LOG.debug("{}: dropped packet from {}: {}", name,
                     d.source() == null ? "?" : d.source().getHostAddress(), d.reason().description());
             case Action.ConfigMismatch m -> ctx.mismatches().report(name, m.what(), m.source(), ctx.loop().nanoTime());
-            case Action.LowerPriorityMasterHeard l ->
-                    ctx.listeners().dispatch(x -> x.lowerPriorityMasterHeard(name, l.source(), l.priority()));
+            case Action.LowerPriorityMasterHeard l -> {
+                // split brain heals loudly: neighbours that followed the other master come back now
+                announcements.announceAgain(router.config().virtualAddresses());
+                ctx.listeners().dispatch(x -> x.lowerPriorityMasterHeard(name, l.source(), l.priority()));
+            }
         }
     }
 

@@ -71,7 +71,9 @@ public final class VrrpNode implements AutoCloseable {
         this.listeners = new ListenerDispatch(b.listeners, b.listenerExecutor);
         try {
             this.runtime = NodeRuntime.open(port, listeners, new AnnouncementSchedule.Cadence(b.garpRepeat, b.garpDelay,
-                    b.refreshInterval, b.refreshRepeat), b.warmUp, b.configs, b.virtualMacs, b.syncGroups, b.startupDelay);
+                    b.refreshInterval, b.refreshRepeat, b.lowerPriorityRepeat != null ? b.lowerPriorityRepeat : b.garpRepeat,
+                    b.lowerPriorityDelay != null ? b.lowerPriorityDelay : b.garpDelay), b.warmUp, b.configs, b.virtualMacs, b.syncGroups,
+                    b.startupDelay);
         } catch (IOException | RuntimeException e) {
             shutDown();
             throw e;
@@ -276,6 +278,8 @@ public final class VrrpNode implements AutoCloseable {
         private Duration garpDelay = Duration.ofSeconds(5);
         private Duration refreshInterval = Duration.ZERO;
         private int refreshRepeat = 1;
+        private Integer lowerPriorityRepeat;
+        private Duration lowerPriorityDelay;
         private boolean warmUp = true;
         private Duration startupDelay = Duration.ZERO;
 
@@ -351,6 +355,23 @@ public final class VrrpNode implements AutoCloseable {
             }
             this.refreshInterval = interval;
             this.refreshRepeat = repeat;
+            return this;
+        }
+
+        /**
+         * keepalived's garp_lower_prio_repeat and garp_lower_prio_delay: a master that hears a lower-priority
+         * master (the two were cut apart, and neighbours may have followed the other) sends {@code repeat}
+         * gratuitous ARPs (IPv4) or unsolicited Neighbor Advertisements (IPv6) per address at once and as many
+         * again after {@code delay} (zero: no second burst). {@code repeat} 0 turns this off. Default: the
+         * {@link #gratuitousArp} values, as keepalived.
+         */
+        public Builder lowerPriorityAnnouncements(int repeat, Duration delay) {
+            if (repeat < 0 || delay.isNegative()) {
+                throw new IllegalArgumentException("lowerPriorityAnnouncements: repeat and delay must not be negative;"
+                        + " got " + repeat + ", " + delay);
+            }
+            this.lowerPriorityRepeat = repeat;
+            this.lowerPriorityDelay = delay;
             return this;
         }
 

@@ -54,4 +54,37 @@ class AnnouncementScheduleTest {
         loop.advance(60 * S);
         assertThat(announcer.announced).hasSize(1);
     }
+
+    @Test
+    void aLowerPriorityMasterHeardAnnouncesAgainNowAndAfterItsOwnDelayWhileStillMaster() {
+        AnnouncementSchedule s = new AnnouncementSchedule("VI_1", new AnnouncementSchedule.Cadence(5, Duration.ofSeconds(5),
+                Duration.ZERO, 1, 2, Duration.ofSeconds(3)), loop, announcer, IpFamily.IPV4, () -> master);
+        s.announceAgain(addresses);
+        assertThat(announcer.announced).hasSize(2).containsOnly(InetAddress.ofLiteral("198.18.1.100"));
+        loop.advance(3 * S);
+        assertThat(announcer.announced).as("garp_lower_prio_delay: the second burst").hasSize(4);
+        // heard again twice in a row: one pending second burst, not two
+        s.announceAgain(addresses);
+        s.announceAgain(addresses);
+        loop.advance(3 * S);
+        assertThat(announcer.announced).hasSize(4 + 2 + 2 + 2);
+        // no longer master when the delay ends: no second burst
+        s.announceAgain(addresses);
+        master = false;
+        loop.advance(3 * S);
+        assertThat(announcer.announced).hasSize(12);
+        assertThat(loop.pending()).isZero();
+    }
+
+    @Test
+    void aLowerPriorityRepeatOfZeroSendsNothingAndTheDefaultIsTheMastersCadence() {
+        AnnouncementSchedule off = new AnnouncementSchedule("VI_1", new AnnouncementSchedule.Cadence(5, Duration.ofSeconds(5),
+                Duration.ZERO, 1, 0, Duration.ofSeconds(3)), loop, announcer, IpFamily.IPV4, () -> master);
+        off.announceAgain(addresses);
+        loop.advance(10 * S);
+        assertThat(announcer.announced).isEmpty();
+        AnnouncementSchedule.Cadence defaults = new AnnouncementSchedule.Cadence(5, Duration.ofSeconds(5), Duration.ZERO, 1);
+        assertThat(defaults.lowerPriorityRepeat()).isEqualTo(5);
+        assertThat(defaults.lowerPriorityDelay()).isEqualTo(Duration.ofSeconds(5));
+    }
 }

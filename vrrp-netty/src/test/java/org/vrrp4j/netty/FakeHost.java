@@ -125,6 +125,8 @@ final class FakeHost implements Host {
     final Set<String> addresses = new LinkedHashSet<>();
     /** Every add and remove in order: "add ..." / "remove ...". */
     final List<String> history = new ArrayList<>();
+    /** The nftables scripts the node applied, in order. */
+    final List<String> nftScripts = java.util.Collections.synchronizedList(new ArrayList<>());
     boolean closed;
 
     Iface add(String name, String ipv4) {
@@ -208,6 +210,25 @@ final class FakeHost implements Host {
             throw new IllegalArgumentException(config.name() + ": unicast source " + source.getHostAddress()
                     + " is not an address of this host");
         }
+    }
+
+    @Override
+    public void nft(String script) {
+        nftScripts.add(script);
+    }
+
+    @Override
+    public NftSession nftSession() {
+        return new NftSession() {
+            @Override
+            public void send(String commands) {
+                nftScripts.add(commands);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     @Override

@@ -76,6 +76,44 @@ class RouterDriverTest {
     }
 
     @Test
+    void aMasterHearingALowerPriorityMasterAnnouncesAgainAndReportsIt() throws Exception {
+        Harness lower = new Harness(new AnnouncementSchedule.Cadence(2, Duration.ofSeconds(5), Duration.ZERO, 1, 3,
+                Duration.ofSeconds(2)));
+        lower.start(Harness.router("VI_1", "eth0", 7, 150, VIP));
+        lower.loop.advance(400 * Harness.MS);
+        FakeHost.Announcer announcer = lower.host.announcers.get("eth0/4");
+        assertThat(announcer.announced).hasSize(2);
+        lower.receive("eth0", Harness.advert("198.18.1.2", 7, 100, 255, VIP)); // the other master of a split brain
+        assertThat(lower.state("VI_1")).isEqualTo(State.MASTER);
+        assertThat(announcer.announced).as("garp_lower_prio_repeat 3 at once").hasSize(5)
+                .allMatch(a -> a.equals(InetAddress.ofLiteral(VIP)));
+        lower.loop.advance(2100 * Harness.MS);
+        assertThat(announcer.announced).as("and 3 more after garp_lower_prio_delay").hasSize(8);
+        assertThat(lower.runtime.router("VI_1").status().counters().lowerPriorityMasters()).isEqualTo(1);
+    }
+
+    @Test
+    void aNonOwnerWithoutAcceptModeGetsItsFilterTableAndAnOwnerOrAnAcceptingRouterNone() throws Exception {
+        h.start(Harness.router("VI_1", "eth0", 7, 100, VIP),
+                Harness.router("VI_O", "eth1", 8, 255, "198.18.2.100"));
+        h.runtime.attach(java.util.List.of(org.vrrp4j.core.config.VirtualRouterConfig.builder().name("VI_A")
+                .interfaceName("eth1").vrid(9).acceptMode(true)
+                .addVirtualAddress(InetAddress.ofLiteral("198.18.2.101")).build()), java.util.Map.of());
+        assertThat(h.host.nftScripts).hasSize(1);
+        String script = h.host.nftScripts.getFirst();
+        assertThat(script).startsWith("table inet vrrp4j-eth0-4-7 {}\ndelete table inet vrrp4j-eth0-4-7\n")
+                .contains("elements = { 198.18.1.100 }").contains("hook input priority -1").contains("ip daddr @vips drop")
+                .doesNotContain("198.18.2.10");
+        assertThat(h.runtime.remove("VI_1")).isTrue();
+        // deleted off the loop (a removal does not wait for nft): bounded wait for the worker
+        for (long end = System.nanoTime() + 5_000_000_000L; h.host.nftScripts.size() < 2 && System.nanoTime() < end; ) {
+            Thread.sleep(5);
+        }
+        assertThat(h.host.nftScripts).hasSize(2);
+        assertThat(h.host.nftScripts.get(1)).isEqualTo("add table inet vrrp4j-eth0-4-7\ndelete table inet vrrp4j-eth0-4-7\n");
+    }
+
+    @Test
     void aGracefulStopSendsPriorityZeroAndRemovesOnlyWhatTheNodeAdded() throws Exception {
         h.start(Harness.router("VI_1", "eth0", 7, 100, VIP));
         h.loop.advance(400 * Harness.MS);

@@ -100,6 +100,7 @@ final class Daemon implements AutoCloseable {
             VrrpNode.Builder b = VrrpNode.builder().listener(d.new Listener()).listenerExecutor(d.control)
                     .gratuitousArp(garp.masterRepeat(), garp.masterDelay())
                     .announceRefresh(garp.masterRefresh(), garp.masterRefreshRepeat())
+                    .lowerPriorityAnnouncements(garp.effectiveLowerPrioRepeat(), garp.effectiveLowerPrioDelay())
                     .startupDelay(config.global().vrrpStartupDelay()); // keepalived: the first start, not reloads
             for (Instance i : config.instances()) {
                 warnUnsupported(i, garp, config.locations());

@@ -55,7 +55,7 @@ class CheckStrictTest {
                     smtp_server 198.18.0.25
                     frobnicate yes
                 }
-                """ + INSTANCE.replace("    priority 100\n", "    priority 100\n    no_accept\n    use_vmac 00:00:5e:00:01:33\n"));
+                """ + INSTANCE.replace("    priority 100\n", "    priority 100\n    garp_lower_prio_delay 2\n    use_vmac 00:00:5e:00:01:33\n"));
         Result plain = vrrp4j("check", "-q", "-f", conf.toString());
         assertThat(plain.exit()).as("without --strict the same file is valid: " + plain.err()).isZero();
         assertThat(plain.err()).doesNotContain("strict:");
@@ -66,7 +66,7 @@ class CheckStrictTest {
                 .contains("strict: " + conf + ":2: ignored: 'vrrp_garp_interval' in global_defs")
                 .contains("strict: " + conf + ":3: unsupported: 'smtp_server' in global_defs")
                 .contains("strict: " + conf + ":4: unknown: unknown keyword 'frobnicate' in global_defs")
-                .contains("strict: " + conf + ":10: ignored: 'no_accept' in vrrp_instance")
+                .contains("strict: " + conf + ":10: ignored: 'garp_lower_prio_delay' in vrrp_instance")
                 .contains("strict: " + conf + ":11: unsupported: use_vmac with a MAC address");
     }
 

@@ -20,6 +20,15 @@ import org.vrrp4j.core.packet.UnsolicitedNeighborAdvert;
  * {@code use_vmac}) rather than whatever device the kernel routes through, and it does not depend on
  * the kernel accepting the virtual address as a source at that instant. The ICMPv6 checksum (RFC 8200
  * pseudo-header) is the encoder's.
+ *
+ * <p>The Router flag, decided: set exactly when IPv6 forwarding is on for the interface (keepalived 2.2.7's
+ * rule, vrrp_ndisc.c), not always as RFC 9568 §6.4.2 writes it (R=1). The two agree wherever VRRP runs as
+ * the RFC means it, on a router: forwarding is on, R=1. Where it runs on a server to move a service
+ * address (forwarding off, this project's seed), the kernel's own answers to Neighbor Solicitations for the
+ * same address carry R=0, and an unsolicited R=1 would make neighbours flip the address between router and
+ * host: RFC 4861 §7.2.5 has a host drop a neighbour from its Default Router List when R goes from 1 to 0.
+ * One answer for one address, the kernel's, beats the letter of the RFC there. Read when the announcer is
+ * opened (keepalived re-reads it every 5 s): a change of forwarding takes effect at the next start.
  */
 public final class NeighborAnnouncer implements AddressAnnouncer {
     private static final short ETH_P_IPV6 = (short) 0x86dd;

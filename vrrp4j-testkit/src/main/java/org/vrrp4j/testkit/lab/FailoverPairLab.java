@@ -127,6 +127,11 @@ public final class FailoverPairLab implements AutoCloseable {
         return hosts.get(n - 1);
     }
 
+    /** The namespace of the lab's switch (bridge {@code br0}): capture or filter what crosses the LAN there. */
+    public String switchNamespace() {
+        return lab.switchNamespace();
+    }
+
     /** How many hosts the lab has. */
     public int hosts() {
         return hosts.size();
