@@ -340,6 +340,17 @@ public final class NetcupRestStandIn implements AutoCloseable {
             sendList(ex, filterServers(a, q));
             return;
         }
+        if (path.matches("servers/\\d+/interfaces")) { // a server's interfaces: how a numeric server id is proven
+            long id = Long.parseLong(path.substring("servers/".length(), path.indexOf("/interfaces")));
+            if (id != SERVER_1 && id != SERVER_2 && id != SERVER_3) {
+                send(ex, 404, "{\"code\":\"not_found\",\"message\":\"Server not found.\"}");
+                return;
+            }
+            ArrayNode a = json.createArrayNode();
+            a.addObject().put("mac", String.format("02:00:00:00:00:%02x", id)).put("driver", "virtio");
+            sendList(ex, a);
+            return;
+        }
         if (maintenance) {
             send(ex, 503, "{\"code\":\"maintenance\",\"message\":\"Node is in maintenance mode\"}");
             return;

@@ -51,6 +51,7 @@ public final class NetcupSoapStandIn implements AutoCloseable {
     private final String path;
     private final Map<String, String> routedTo = new ConcurrentHashMap<>(Map.of(FAILOVER, SERVER_1));
     private final List<String> changes = new CopyOnWriteArrayList<>();
+    private final List<String> operations = new CopyOnWriteArrayList<>();
     private final AtomicInteger ipQueries = new AtomicInteger();
     private volatile int listedAfterQueries;
     private volatile boolean rateLimited;
@@ -98,6 +99,11 @@ public final class NetcupSoapStandIn implements AutoCloseable {
     /** Every accepted changeIPRouting as {@code ip/mask -> vserver mac}, in order. */
     public List<String> changes() {
         return List.copyOf(changes);
+    }
+
+    /** The operations called so far, in order (credentials refused or not). */
+    public List<String> operations() {
+        return List.copyOf(operations);
     }
 
     /** A change shows in getVServerIPs only after this many more queries (the real one lags). */
@@ -221,6 +227,7 @@ public final class NetcupSoapStandIn implements AutoCloseable {
     }
 
     private String dispatch(Element op) throws SoapFault, InterruptedException {
+        operations.add(op.getLocalName());
         if (!LOGIN.equals(arg(op, "loginName")) || !PASSWORD.equals(arg(op, "password"))) {
             throw new SoapFault("Invalid credentials.");
         }
