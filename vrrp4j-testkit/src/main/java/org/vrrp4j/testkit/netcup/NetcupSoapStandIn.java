@@ -51,7 +51,12 @@ public final class NetcupSoapStandIn implements AutoCloseable {
     private final String path;
     private final Map<String, String> routedTo = new ConcurrentHashMap<>(Map.of(FAILOVER, SERVER_1));
     private final List<String> changes = new CopyOnWriteArrayList<>();
-    private final List<String> operations = new CopyOnWriteArrayList<>();
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private volatile long routedAtNanos;
+
+    /** One operation as received: its name and arrival time ({@link System#nanoTime()}). */
+    public record Call(String operation, long atNanos) {
+    }
     private final AtomicInteger ipQueries = new AtomicInteger();
     private volatile int listedAfterQueries;
     private volatile boolean rateLimited;
@@ -103,7 +108,17 @@ public final class NetcupSoapStandIn implements AutoCloseable {
 
     /** The operations called so far, in order (credentials refused or not). */
     public List<String> operations() {
-        return List.copyOf(operations);
+        return calls.stream().map(Call::operation).toList();
+    }
+
+    /** The operations called so far with their arrival times. */
+    public List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    /** When (System.nanoTime) the last changeIPRouting took effect, or 0. */
+    public long routedAtNanos() {
+        return routedAtNanos;
     }
 
     /** A change shows in getVServerIPs only after this many more queries (the real one lags). */
@@ -227,7 +242,7 @@ public final class NetcupSoapStandIn implements AutoCloseable {
     }
 
     private String dispatch(Element op) throws SoapFault, InterruptedException {
-        operations.add(op.getLocalName());
+        calls.add(new Call(op.getLocalName(), System.nanoTime()));
         if (!LOGIN.equals(arg(op, "loginName")) || !PASSWORD.equals(arg(op, "password"))) {
             throw new SoapFault("Invalid credentials.");
         }
@@ -300,6 +315,7 @@ public final class NetcupSoapStandIn implements AutoCloseable {
         queriesSinceChange = 0;
         if (listedAfterQueries == 0) {
             routedTo.put(ip, vserver);
+            routedAtNanos = System.nanoTime();
             pendingServer = null;
         }
         return "<return>true</return>";
