@@ -272,10 +272,10 @@ public final class NetcupRestStandIn implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        long arrived = System.nanoTime(); // when the request reached the service, before reading it
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String path = ex.getRequestURI().getRawPath();
         String query = ex.getRequestURI().getRawQuery();
-        long arrived = System.nanoTime();
         requests.add(new Request(ex.getRequestMethod(), path + (query == null ? "" : "?" + query), body,
                 ex.getRequestHeaders().getFirst("Authorization"), arrived));
         try {

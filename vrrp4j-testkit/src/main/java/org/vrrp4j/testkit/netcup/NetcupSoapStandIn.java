@@ -150,6 +150,7 @@ public final class NetcupSoapStandIn implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        long arrived = System.nanoTime(); // when the request reached the service, before reading and parsing it
         try (ex) {
             if (discontinuedStatus != 0) {
                 byte[] page = "<!DOCTYPE html><html><head><title>Not Found</title></head><body><h1>Not Found</h1></body></html>"
@@ -172,7 +173,7 @@ public final class NetcupSoapStandIn implements AutoCloseable {
                 return;
             }
             try {
-                String body = dispatch(op);
+                String body = dispatch(op, arrived);
                 if (op.getLocalName().equals("changeIPRouting") && changeDelayMillis > 0) {
                     answerSlowChange(ex, envelope("<ns2:changeIPRoutingResponse xmlns:ns2=\"" + NAMESPACE + "\">"
                             + body + "</ns2:changeIPRoutingResponse>"));
@@ -241,8 +242,8 @@ public final class NetcupSoapStandIn implements AutoCloseable {
         return null;
     }
 
-    private String dispatch(Element op) throws SoapFault, InterruptedException {
-        calls.add(new Call(op.getLocalName(), System.nanoTime()));
+    private String dispatch(Element op, long arrived) throws SoapFault, InterruptedException {
+        calls.add(new Call(op.getLocalName(), arrived));
         if (!LOGIN.equals(arg(op, "loginName")) || !PASSWORD.equals(arg(op, "password"))) {
             throw new SoapFault("Invalid credentials.");
         }
