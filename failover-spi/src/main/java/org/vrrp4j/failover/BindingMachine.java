@@ -5,8 +5,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.vrrp4j.failover.FailoverEvent.Step;
+import org.vrrp4j.failover.spi.CredentialCheck;
 import org.vrrp4j.failover.spi.FailoverProvider;
 import org.vrrp4j.failover.spi.FailoverOutcome;
 import org.vrrp4j.failover.spi.Location;
@@ -23,6 +25,17 @@ import org.vrrp4j.failover.spi.RoleChange;
  * an interval or when told to re-assert, and re-acquires when the routing drifted; a non-master
  * releases when configured and the provider can.
  *
+ * <p>Credential checks ({@link FailoverProvider#check}), when the provider supports them and
+ * {@link BindingOptions#checkEvery()} is not zero: one at {@link Event.Bound}, then every interval, whatever
+ * the role. They never overlap another call and never delay a take-over: a check waits while a master's
+ * acquisition is pending, re-verification is requested or a release is due, and becoming MASTER cancels a
+ * running check (it is run again once the take-over settled). Cancelling, not waiting, because a check is
+ * several requests, each up to the provider's request timeout, while the acquire needs the same client,
+ * token and lookups and does them itself; a provider keeps what must not be torn (a token refresh, which
+ * netcup rotates) out of the cancellation. A failed check is retried sooner than the interval: 30 s,
+ * doubling, at most 1 h (and never later than the interval): quick enough that a short outage is
+ * re-proven within minutes, bounded so that a long one or a dead login costs at most one call an hour.
+ *
  * <p>Time is nanoseconds since {@code origin} (the shell's clock at start); events carry
  * {@code origin + nanos} as their instant.
  */
@@ -35,7 +48,9 @@ final class BindingMachine {
         /** The next periodic check of the routing while master. */
         REVERIFY,
         /** A running call past its deadline (plus a grace second) is cancelled. */
-        CALL_DEADLINE
+        CALL_DEADLINE,
+        /** The next credential check. */
+        CHECK
     }
 
     /** What happens to the binding. */
@@ -75,12 +90,31 @@ final class BindingMachine {
         /** The binding ends (unbind, close): cancel what runs, arm nothing more. */
         record Unbind() implements Event {
         }
+
+        /** The binding starts: the first credential check is due. */
+        record Bound() implements Event {
+        }
+
+        /** A credential check returned. */
+        record CheckFinished(long call, CredentialCheck result) implements Event {
+            public CheckFinished {
+                Objects.requireNonNull(result, "result");
+            }
+        }
     }
 
     /** What the shell must do. */
     sealed interface Command {
         /** Run a provider call on a worker; its result comes back as CallFinished or LocateFinished. */
         record StartCall(long call, Step step, int attempt, RoleChange role, long deadlineNanos) implements Command {
+        }
+
+        /** Run a credential check on a worker; its result comes back as CheckFinished. */
+        record StartCheck(long call, RoleChange role, long deadlineNanos) implements Command {
+        }
+
+        /** The credential checks' snapshot changed. */
+        record CheckState(CheckStatus status) implements Command {
         }
 
         /** Cancel the running call (its result still comes back). */
@@ -127,6 +161,8 @@ final class BindingMachine {
         final long deadline;
         boolean timedOut;
         boolean cancelled;
+        /** a credential check ({@code step} is null) */
+        boolean check;
 
         Call(long id, Step step, int attempt, RoleChange role, long roleSequence, long term, long startedAt,
                 long deadline) {
@@ -148,6 +184,7 @@ final class BindingMachine {
     private final BindingOptions options;
     private final boolean canRelease;
     private final boolean canLocate;
+    private final boolean checks;
     private final Instant origin;
     private final RandomGenerator random;
 
@@ -164,6 +201,7 @@ final class BindingMachine {
     private long nextCallId = 1;
     private boolean stopped;
     private Command.Status lastStatus = new Command.Status(false, false, true);
+    private final CheckBook book;
 
     // per step
     private long now;
@@ -172,11 +210,12 @@ final class BindingMachine {
     /**
      * @param canRelease {@link FailoverProvider#supportsRelease()}
      * @param canLocate  {@link FailoverProvider#supportsLocate()}
+     * @param canCheck   {@link FailoverProvider#supportsCheck()}
      * @param origin     the instant of time 0
      * @param random     jitter for retries
      */
     BindingMachine(String router, String resource, BindingOptions options, boolean canRelease, boolean canLocate,
-            Instant origin, RandomGenerator random) {
+            boolean canCheck, Instant origin, RandomGenerator random) {
         this.router = Objects.requireNonNull(router, "router");
         this.resource = Objects.requireNonNull(resource, "resource");
         this.options = Objects.requireNonNull(options, "options");
@@ -184,6 +223,13 @@ final class BindingMachine {
         this.canLocate = canLocate;
         this.origin = Objects.requireNonNull(origin, "origin");
         this.random = Objects.requireNonNull(random, "random");
+        this.checks = canCheck && !options.checkEvery().isZero();
+        this.book = new CheckBook(CheckStatus.initial(router, resource), options.checkEvery());
+    }
+
+    /** Whether this binding runs credential checks. */
+    boolean checks() {
+        return checks;
     }
 
     /** Feeds one event at {@code nowNanos}; returns what to do, in order. */
@@ -197,6 +243,8 @@ final class BindingMachine {
             case Event.TimerFired t -> timerFired(t.timer());
             case Event.Reassert r -> requestVerify();
             case Event.Unbind u -> unbind();
+            case Event.Bound b -> book.due = checks && !stopped;
+            case Event.CheckFinished f -> checkFinished(f.call(), f.result());
         }
         if (!stopped) {
             decide();
@@ -206,6 +254,9 @@ final class BindingMachine {
         if (!status.equals(lastStatus)) {
             lastStatus = status;
             out.add(status);
+        }
+        if (checks && book.publish(running != null && running.check, origin)) {
+            out.add(new Command.CheckState(book.status));
         }
         List<Command> result = List.copyOf(out);
         out = null;
@@ -226,7 +277,9 @@ final class BindingMachine {
             cancelTimer(Timer.REVERIFY);
             acquisition = Acquisition.FRESH;
             verifyRequested = false;
-            cancelRunning(); // its completion reconciles again
+            if (!(running != null && running.check && !master)) {
+                cancelRunning(); // its completion reconciles again; a take-over never waits for a check
+            } // a check goes on when the node leaves master: it needs nothing of the role
         } else if (!master && running != null && running.step == Step.RELEASE) {
             cancelRunning(); // e.g. BACKUP then FAULT: the newer script replaces the older
         }
@@ -248,6 +301,13 @@ final class BindingMachine {
                 reverifyArmed = false;
                 requestVerify();
             }
+            case CHECK -> {
+                if (!book.armed) {
+                    return;
+                }
+                book.armed = false;
+                book.due = true;
+            }
             case CALL_DEADLINE -> {
                 // a provider that ignores its deadline must not hold the binding for ever
                 if (running != null) {
@@ -265,6 +325,8 @@ final class BindingMachine {
         stopped = true;
         cancelTimer(Timer.RETRY);
         cancelTimer(Timer.REVERIFY);
+        cancelTimer(Timer.CHECK);
+        book.due = false;
         cancelRunning();
     }
 
@@ -277,7 +339,25 @@ final class BindingMachine {
 
     /** Starts the call the desired role needs, if none runs and none is due later. */
     private void decide() {
-        if (running != null || desired == null) {
+        if (running != null) {
+            return;
+        }
+        decideRole();
+        if (running == null && book.due && !takingOver()) {
+            startCheck();
+        }
+    }
+
+    /** A master whose acquisition is not settled, or a due release: checks wait for these. */
+    private boolean takingOver() {
+        if (desired == null) {
+            return false;
+        }
+        return wantsResource() ? acquisition.pending() || retryArmed || verifyRequested : wantsRelease();
+    }
+
+    private void decideRole() {
+        if (desired == null) {
             return;
         }
         if (wantsResource()) {
@@ -312,8 +392,44 @@ final class BindingMachine {
         out.add(new Command.ArmTimer(Timer.CALL_DEADLINE, deadline + DEADLINE_GRACE.toNanos()));
     }
 
+    private void startCheck() {
+        book.due = false;
+        long deadline = now + CheckBook.TIMEOUT.toNanos();
+        // before the router's first role the provider is told STOP with priority 0: not running as a router yet
+        RoleChange role = desired != null ? desired : new RoleChange(router, false, RoleChange.RouterState.STOP, 0);
+        running = new Call(nextCallId++, null, 1, role, desiredSequence, term, now, deadline);
+        running.check = true;
+        out.add(new Command.StartCheck(running.id, role, deadline));
+        out.add(new Command.ArmTimer(Timer.CALL_DEADLINE, deadline + DEADLINE_GRACE.toNanos()));
+    }
+
+    private void checkFinished(long id, CredentialCheck reported) {
+        if (running == null || running.id != id || !running.check) {
+            return;
+        }
+        Call call = running;
+        running = null;
+        out.add(new Command.CancelTimer(Timer.CALL_DEADLINE));
+        CredentialCheck result = reported;
+        if (call.timedOut) {
+            result = new CredentialCheck.Failed(new FailoverOutcome.RetryableFailure("check did not finish by its deadline "
+                    + at(call.deadline)));
+        }
+        if (stopped) {
+            return;
+        }
+        if (result instanceof CredentialCheck.Cancelled) {
+            book.due = true; // a take-over cut it short: check again once it settled
+            return;
+        }
+        long next = book.finished(result, now, origin);
+        out.add(new Command.ArmTimer(Timer.CHECK, next));
+        publish(new FailoverEvent.Checked(router, resource, at(now), result, Duration.ofNanos(now - call.startedAt),
+                book.status.failuresInARow(), Optional.of(at(next))));
+    }
+
     private void finished(long id, FailoverOutcome reported, Location location) {
-        if (running == null || running.id != id) {
+        if (running == null || running.id != id || running.check) {
             return; // not the running call: nothing to finish
         }
         Call call = running;
@@ -409,11 +525,17 @@ final class BindingMachine {
     }
 
     private void cancelTimer(Timer timer) {
-        boolean armed = timer == Timer.RETRY ? retryArmed : reverifyArmed; // CALL_DEADLINE ends with its call
+        boolean armed = switch (timer) {
+            case RETRY -> retryArmed;
+            case REVERIFY -> reverifyArmed;
+            case CHECK -> book.armed;
+            case CALL_DEADLINE -> false; // ends with its call
+        };
         if (armed) {
             out.add(new Command.CancelTimer(timer));
             retryArmed &= timer != Timer.RETRY;
             reverifyArmed &= timer != Timer.REVERIFY;
+            book.armed &= timer != Timer.CHECK;
         }
     }
 
@@ -425,9 +547,9 @@ final class BindingMachine {
         return options.release() && canRelease && releasedFor != desiredSequence;
     }
 
-    /** No call running and none due for the current role (periodic re-verification aside). */
+    /** No call running and none due for the current role (periodic re-verification and checks aside). */
     private boolean idle() {
-        if (running != null) {
+        if (running != null && !running.check) {
             return false;
         }
         if (stopped || desired == null) {

@@ -16,22 +16,49 @@ import org.vrrp4j.failover.spi.ProviderConfig;
  * @param retry         retries of acquisition
  * @param reverifyEvery how often a master checks the routing; zero turns it off
  * @param release       whether leaving master calls the provider's release (when it supports one)
+ * @param checkEvery    how often the provider proves its credentials and lookup ({@link
+ *                      org.vrrp4j.failover.spi.FailoverProvider#check}), on every node whatever its role, first
+ *                      at bind; zero turns it off
  */
-public record BindingOptions(RetryPolicy retry, Duration reverifyEvery, boolean release) {
-    /** The keys of a provider block that belong to the binding: {@code retry}, {@code reverify}, {@code release}. */
-    public static final Set<String> KEYS = Set.of("retry", "reverify", "release");
+public record BindingOptions(RetryPolicy retry, Duration reverifyEvery, boolean release, Duration checkEvery) {
+    /**
+     * The keys of a provider block that belong to the binding: {@code retry}, {@code reverify}, {@code release},
+     * {@code check_interval}.
+     */
+    public static final Set<String> KEYS = Set.of("retry", "reverify", "release", "check_interval");
+
+    /**
+     * The default {@code check_interval}: a day. netcup voids an offline token after 30 days without use, so
+     * a daily proof keeps it alive with a month to spare, and a node finds out about a dead login a day after
+     * the fact at worst, not at its next take-over.
+     */
+    public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofDays(1);
 
     public BindingOptions {
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(reverifyEvery, "reverifyEvery");
+        Objects.requireNonNull(checkEvery, "checkEvery");
         if (reverifyEvery.isNegative()) {
             throw new IllegalArgumentException("reverifyEvery must not be negative: " + reverifyEvery);
         }
+        if (checkEvery.isNegative()) {
+            throw new IllegalArgumentException("checkEvery must not be negative: " + checkEvery);
+        }
     }
 
-    /** Standard retries, re-verification every 60 s, release when the provider supports it. */
+    /** The given retries, re-verification and release, with credential checks every {@link #DEFAULT_CHECK_INTERVAL}. */
+    public BindingOptions(RetryPolicy retry, Duration reverifyEvery, boolean release) {
+        this(retry, reverifyEvery, release, DEFAULT_CHECK_INTERVAL);
+    }
+
+    /** Standard retries, re-verification every 60 s, release when the provider supports it, checks daily. */
     public static BindingOptions standard() {
         return new BindingOptions(RetryPolicy.standard(), Duration.ofSeconds(60), true);
+    }
+
+    /** These options with checks every {@code every} (zero: off). */
+    public BindingOptions withCheckEvery(Duration every) {
+        return new BindingOptions(retry, reverifyEvery, release, every);
     }
 
     /**
@@ -56,7 +83,9 @@ public record BindingOptions(RetryPolicy retry, Duration reverifyEvery, boolean 
      *     {@code fixed ATTEMPTS INTERVAL}, e.g. {@code fixed 10 3s} ({@link RetryPolicy#fixed});
      *     the old name {@code seed} still means {@code fixed 10 3s}, with a warning;</li>
      * <li>{@code reverify}: a duration, {@code 0} for off (default 60 s);</li>
-     * <li>{@code release}: true or false (default true).</li>
+     * <li>{@code release}: true or false (default true);</li>
+     * <li>{@code check_interval}: a duration, {@code 0} for off (default 1 day): how often the provider
+     *     proves its credentials and lookup, on every node whatever its role.</li>
      * </ul>
      *
      * @throws ProviderConfigException naming the key and the rule when a value is wrong
@@ -65,7 +94,7 @@ public record BindingOptions(RetryPolicy retry, Duration reverifyEvery, boolean 
         List<String> warnings = new ArrayList<>();
         RetryPolicy retry = retry(block, warnings);
         BindingOptions options = new BindingOptions(retry, block.duration("reverify", Duration.ofSeconds(60)),
-                block.bool("release", true));
+                block.bool("release", true), block.duration("check_interval", DEFAULT_CHECK_INTERVAL));
         return new Parsed(options, block.without(KEYS), warnings);
     }
 

@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrp4j.failover.BindingMachine.Command;
 import org.vrrp4j.failover.BindingMachine.Event;
+import org.vrrp4j.failover.spi.CredentialCheck;
 import org.vrrp4j.failover.spi.FailoverProvider;
 import org.vrrp4j.failover.spi.RoleChange;
 
@@ -38,6 +39,10 @@ import org.vrrp4j.failover.spi.RoleChange;
  * <li>never two calls for one provider at a time; the newest role wins;</li>
  * <li>while master: re-verify on an interval and re-acquire when the routing drifted away;
  *     {@link #reassert} (a lower-priority master was heard) does that check at once;</li>
+ * <li>on every node whatever its role: the provider's credential {@linkplain FailoverProvider#check check} at
+ *     bind and every {@link BindingOptions#checkEvery()}, never beside another call of the provider and never
+ *     before a take-over (becoming MASTER cancels a running check); a failure logs WARN at once and is checked
+ *     again sooner; {@link #checks()} is the snapshot;</li>
  * <li>an event per step to listeners; {@link #close()} within a bound.</li>
  * </ul>
  * The decisions are made by one pure state machine per binding ({@code BindingMachine}, pinned by
@@ -72,6 +77,7 @@ public final class FailoverCoordinator implements AutoCloseable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, List<Slot>> slots = new LinkedHashMap<>(); // control thread only
     private final Map<Slot, Published> published = new ConcurrentHashMap<>();
+    private final Map<Slot, CheckStatus> checks = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
     private record Published(BindingStatus status, boolean idle) {
@@ -107,9 +113,15 @@ public final class FailoverCoordinator implements AutoCloseable {
             return;
         }
         Slot slot = new Slot(router, provider, new BindingMachine(router, provider.resource(), options,
-                provider.supportsRelease(), provider.supportsLocate(), origin, random));
+                provider.supportsRelease(), provider.supportsLocate(), provider.supportsCheck(), origin, random));
         published.put(slot, new Published(slot.status(), true));
-        scheduler.execute(() -> slots.computeIfAbsent(router, r -> new ArrayList<>()).add(slot));
+        if (slot.machine.checks()) {
+            checks.put(slot, CheckStatus.initial(router, provider.resource()));
+        }
+        scheduler.execute(() -> {
+            slots.computeIfAbsent(router, r -> new ArrayList<>()).add(slot);
+            slot.feed(new Event.Bound()); // the first credential check, whatever the role
+        });
     }
 
     /** The router's new role; supersedes whatever ran for the previous one. */
@@ -132,6 +144,14 @@ public final class FailoverCoordinator implements AutoCloseable {
     /** The latest state of every binding (published by the control thread after each decision). */
     public List<BindingStatus> status() {
         return published.values().stream().map(Published::status).toList();
+    }
+
+    /**
+     * What the credential checks found, for every binding whose provider {@linkplain FailoverProvider#supportsCheck()
+     * supports them} and whose {@link BindingOptions#checkEvery()} is not zero; an immutable snapshot.
+     */
+    public List<CheckStatus> checks() {
+        return List.copyOf(checks.values());
     }
 
     /**
@@ -196,6 +216,7 @@ public final class FailoverCoordinator implements AutoCloseable {
                     if (router != null) {
                         s.unbound = true; // its status leaves with it
                         published.remove(s);
+                        checks.remove(s);
                     }
                     s.feed(new Event.Unbind());
                     running.add(s.running == null ? CompletableFuture.completedFuture(null) : s.running.done);
@@ -255,6 +276,8 @@ public final class FailoverCoordinator implements AutoCloseable {
         FailoverEvent lastEvent;
         Command.Status state = new Command.Status(false, false, true);
         boolean unbound;
+        boolean checkedOnce;
+        boolean failing;
 
         Slot(String router, FailoverProvider provider, BindingMachine machine) {
             this.router = router;
@@ -273,17 +296,29 @@ public final class FailoverCoordinator implements AutoCloseable {
 
         private void execute(Command command) {
             switch (command) {
-                case Command.StartCall c -> start(c);
+                case Command.StartCall c -> start(new ProviderCall(c, origin.plusNanos(c.deadlineNanos()), router, provider,
+                        scheduler));
+                case Command.StartCheck c -> start(new ProviderCall(c, origin.plusNanos(c.deadlineNanos()), router, provider,
+                        scheduler));
+                case Command.CheckState c -> {
+                    if (!unbound) {
+                        checks.put(this, c.status());
+                    }
+                }
                 case Command.CancelCall c -> {
                     if (running != null && running.id == c.call()) {
-                        LOG.info("{}: cancelling {} of {}", router, running.step, provider.resource());
+                        LOG.info("{}: cancelling {} of {}", router, running.what, provider.resource());
                         running.cancellation.cancel();
                     }
                 }
                 case Command.ArmTimer a -> arm(a.timer(), a.atNanos());
                 case Command.CancelTimer t -> disarm(t.timer());
                 case Command.Publish p -> {
-                    lastEvent = p.event();
+                    if (p.event() instanceof FailoverEvent.Checked c) {
+                        logCheck(c);
+                    } else { // a check says nothing about the routing: the binding's last event stays
+                        lastEvent = p.event();
+                    }
                     emit(p.event());
                 }
                 case Command.Status s -> state = s;
@@ -310,8 +345,26 @@ public final class FailoverCoordinator implements AutoCloseable {
             }
         }
 
-        private void start(Command.StartCall c) {
-            ProviderCall call = new ProviderCall(c, origin.plusNanos(c.deadlineNanos()), router, provider, scheduler);
+        /** A failure at WARN at once, the first success and a recovery at INFO, routine successes at DEBUG. */
+        private void logCheck(FailoverEvent.Checked c) {
+            switch (c.result()) {
+                case CredentialCheck.Failed f -> LOG.warn("{}: {}: credential check failed ({} in a row): {}; next check {}",
+                        router, provider.resource(), c.failuresInARow(), f.failure(), c.next().map(Object::toString).orElse("none"));
+                case CredentialCheck.Proven p -> {
+                    if (checkedOnce && !failing) {
+                        LOG.debug("{}: {}: credentials proven: {}", router, provider.resource(), p.detail());
+                    } else {
+                        LOG.info("{}: {}: credentials proven{}: {}{}", router, provider.resource(), failing ? " again" : "",
+                                p.detail(), p.expires().map(e -> " (expire " + e + " unless used)").orElse(""));
+                    }
+                }
+                case CredentialCheck.Cancelled x -> { }
+            }
+            checkedOnce = true;
+            failing = c.failuresInARow() > 0;
+        }
+
+        private void start(ProviderCall call) {
             running = call;
             workers.execute(() -> {
                 Event result = call.run();
@@ -324,7 +377,7 @@ public final class FailoverCoordinator implements AutoCloseable {
                 running = null;
             }
             if (call.cancellation.isCancelled()) {
-                LOG.info("{}: cancelled {} of {} returned {}", router, call.step, provider.resource(), result);
+                LOG.info("{}: cancelled {} of {} returned {}", router, call.what, provider.resource(), result);
             }
             feed(result);
             call.done.complete(null);

@@ -3,6 +3,7 @@ package org.vrrp4j.failover;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import org.vrrp4j.failover.spi.CredentialCheck;
 import org.vrrp4j.failover.spi.FailoverOutcome;
 
 /** What the coordinator did, step by step; delivered to {@link FailoverCoordinator.Listener}s. */
@@ -46,5 +47,21 @@ public sealed interface FailoverEvent {
 
     /** Re-verification (periodic, or a reassert) found the resource routed elsewhere while we are master. */
     record Drift(String router, String resource, Instant at, String detail) implements FailoverEvent {
+    }
+
+    /**
+     * A credential check ({@link org.vrrp4j.failover.spi.FailoverProvider#check}) finished.
+     *
+     * @param result       what it found
+     * @param failuresInARow checks failed in a row, this one included (0 when it proved the credentials)
+     * @param next         when the next check is due, if one is
+     */
+    record Checked(String router, String resource, Instant at, CredentialCheck result, Duration took, int failuresInARow,
+            java.util.Optional<Instant> next) implements FailoverEvent {
+        public Checked {
+            Objects.requireNonNull(result, "result");
+            Objects.requireNonNull(took, "took");
+            Objects.requireNonNull(next, "next");
+        }
     }
 }

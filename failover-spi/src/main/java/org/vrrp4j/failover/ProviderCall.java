@@ -12,6 +12,7 @@ import org.vrrp4j.failover.spi.FailoverContext;
 import org.vrrp4j.failover.spi.FailoverOutcome;
 import org.vrrp4j.failover.spi.Location;
 import org.vrrp4j.failover.spi.Cancellation;
+import org.vrrp4j.failover.spi.CredentialCheck;
 import org.vrrp4j.failover.spi.RoleChange;
 
 /**
@@ -23,7 +24,10 @@ final class ProviderCall {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderCall.class);
 
     final long id;
+    /** the step, or null for a credential check */
     final FailoverEvent.Step step;
+    /** what the call does, for logs: "ACQUIRE", ..., "CHECK" */
+    final String what;
     final Cancellation cancellation = new Cancellation();
     /** Completes once the machine has been told the call finished. */
     final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -37,10 +41,22 @@ final class ProviderCall {
 
     ProviderCall(BindingMachine.Command.StartCall start, Instant deadline, String router, FailoverProvider provider,
             FailoverScheduler scheduler) {
-        this.id = start.call();
-        this.step = start.step();
-        this.attempt = start.attempt();
-        this.role = start.role();
+        this(start.call(), start.step(), start.attempt(), start.role(), deadline, router, provider, scheduler);
+    }
+
+    /** A credential check. */
+    ProviderCall(BindingMachine.Command.StartCheck start, Instant deadline, String router, FailoverProvider provider,
+            FailoverScheduler scheduler) {
+        this(start.call(), null, 1, start.role(), deadline, router, provider, scheduler);
+    }
+
+    private ProviderCall(long id, FailoverEvent.Step step, int attempt, RoleChange role, Instant deadline, String router,
+            FailoverProvider provider, FailoverScheduler scheduler) {
+        this.id = id;
+        this.step = step;
+        this.what = step == null ? "CHECK" : step.name();
+        this.attempt = attempt;
+        this.role = role;
         this.deadline = deadline;
         this.router = router;
         this.provider = provider;
@@ -51,7 +67,9 @@ final class ProviderCall {
     /** Runs the call on the current (worker) thread. */
     Event run() {
         bindWorker(Thread.currentThread());
-        Event result = finishedWith(new FailoverOutcome.RetryableFailure("provider call did not return"));
+        Event result = step == null
+                ? new Event.CheckFinished(id, new CredentialCheck.Failed(new FailoverOutcome.RetryableFailure("check did not return")))
+                : finishedWith(new FailoverOutcome.RetryableFailure("provider call did not return"));
         try {
             result = call();
         } finally {
@@ -62,6 +80,9 @@ final class ProviderCall {
     }
 
     private Event call() {
+        if (step == null) {
+            return new Event.CheckFinished(id, check());
+        }
         Context ctx = new Context();
         FailoverOutcome failure;
         try {
@@ -89,6 +110,27 @@ final class ProviderCall {
             }
         }
         return finishedWith(failure);
+    }
+
+    /** A credential check: whatever the provider does (returns, throws, hangs until cancelled) as a result. */
+    private CredentialCheck check() {
+        try {
+            cancellation.throwIfCancelled();
+            CredentialCheck result = provider.check(new Context());
+            return result != null ? result
+                    : new CredentialCheck.Failed(new FailoverOutcome.RetryableFailure("check returned null"));
+        } catch (Cancellation.CancelledException e) {
+            return new CredentialCheck.Cancelled("check cancelled");
+        } catch (InterruptedException e) {
+            return cancellation.isCancelled() ? new CredentialCheck.Cancelled("check cancelled")
+                    : new CredentialCheck.Failed(new FailoverOutcome.RetryableFailure("interrupted"));
+        } catch (RuntimeException | Error e) {
+            if (cancellation.isCancelled()) {
+                return new CredentialCheck.Cancelled("check cancelled");
+            }
+            LOG.warn("{}: check of {} failed unexpectedly", router, provider.resource(), e);
+            return new CredentialCheck.Failed(new FailoverOutcome.RetryableFailure("unexpected " + e.getClass().getSimpleName()));
+        }
     }
 
     /** The finishing event for an outcome; a locate that failed found the location unknown. */

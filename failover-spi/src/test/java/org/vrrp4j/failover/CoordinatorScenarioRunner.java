@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Random;
 import org.vrrp4j.failover.BindingMachine.Command;
 import org.vrrp4j.failover.BindingMachine.Event;
+import org.vrrp4j.failover.spi.CredentialCheck;
 import org.vrrp4j.failover.spi.FailoverOutcome;
 import org.vrrp4j.failover.spi.Location;
 import org.vrrp4j.failover.spi.ProviderConfig;
@@ -34,6 +35,9 @@ import org.vrrp4j.failover.spi.RoleChange.RouterState;
  * &gt; VI_1 timer RETRY|REVERIFY|CALL_DEADLINE @2500
  * &gt; VI_1 reassert @40000                       a lower-priority master was heard
  * &gt; VI_1 unbind @50000
+ * &gt; VI_1 bound @0                           the binding starts (the first credential check is due)
+ * &gt; VI_1 checked 1 proven|retryable|permanent|cancelled [expires=MS] [not_before=MS] TEXT @100
+ *                                              a credential check returned (binding needs can=check)
  * &lt; VI_1 arm RETRY @2500                       a command it produced (generated); times in ms
  * </pre>
  */
@@ -81,10 +85,10 @@ final class CoordinatorScenarioRunner {
         Map<String, String> kv = options(words, 2);
         RetryPolicy retry = retry(kv.getOrDefault("retry", "standard"));
         BindingOptions options = new BindingOptions(retry, duration(kv.getOrDefault("reverify", "0")),
-                Boolean.parseBoolean(kv.getOrDefault("release", "true")));
+                Boolean.parseBoolean(kv.getOrDefault("release", "true")), duration(kv.getOrDefault("check", "1d")));
         List<String> can = Arrays.asList(kv.getOrDefault("can", "").split(","));
         machines.put(words[1], new BindingMachine(words[1], "test resource", options, can.contains("release"),
-                can.contains("locate"), ORIGIN, new Random(Long.parseLong(kv.getOrDefault("seed", "1")))));
+                can.contains("locate"), can.contains("check"), ORIGIN, new Random(Long.parseLong(kv.getOrDefault("seed", "1")))));
         sequences.put(words[1], 0L);
         lastNanos = 0; // each binding's story starts at time 0
     }
@@ -119,6 +123,8 @@ final class CoordinatorScenarioRunner {
             case "timer" -> new Event.TimerFired(BindingMachine.Timer.valueOf(args[0]));
             case "reassert" -> new Event.Reassert();
             case "unbind" -> new Event.Unbind();
+            case "bound" -> new Event.Bound();
+            case "checked" -> new Event.CheckFinished(Long.parseLong(args[0]), check(Arrays.copyOfRange(args, 1, args.length)));
             default -> throw new IllegalArgumentException("unknown input " + words[1]);
         };
         return m.step(event, now);
@@ -143,6 +149,31 @@ final class CoordinatorScenarioRunner {
         };
     }
 
+    /** {@code KIND [expires=MS] [not_before=MS] TEXT...}. */
+    private static CredentialCheck check(String[] args) {
+        int from = 1;
+        Optional<Instant> expires = Optional.empty();
+        Optional<Instant> notBefore = Optional.empty();
+        while (from < args.length && (args[from].startsWith("expires=") || args[from].startsWith("not_before="))) {
+            String[] kv = args[from].split("=", 2);
+            Optional<Instant> t = Optional.of(ORIGIN.plusNanos(nanos(kv[1])));
+            if (kv[0].equals("expires")) {
+                expires = t;
+            } else {
+                notBefore = t;
+            }
+            from++;
+        }
+        String text = String.join(" ", Arrays.copyOfRange(args, from, args.length));
+        return switch (args[0]) {
+            case "proven" -> new CredentialCheck.Proven(text, expires);
+            case "retryable" -> new CredentialCheck.Failed(new FailoverOutcome.RetryableFailure(text, notBefore));
+            case "permanent" -> new CredentialCheck.Failed(new FailoverOutcome.PermanentFailure(text));
+            case "cancelled" -> new CredentialCheck.Cancelled(text);
+            default -> throw new IllegalArgumentException("unknown check result " + args[0]);
+        };
+    }
+
     private static Location location(String[] args) {
         String text = String.join(" ", Arrays.copyOfRange(args, 1, args.length));
         return switch (args[0]) {
@@ -157,6 +188,13 @@ final class CoordinatorScenarioRunner {
         return switch (c) {
             case Command.StartCall s -> "start " + s.step() + "#" + s.attempt() + " call=" + s.call() + " for "
                     + s.role().state() + " prio=" + s.role().priority() + " deadline=@" + ms(s.deadlineNanos());
+            case Command.StartCheck s -> "start CHECK call=" + s.call() + " for " + s.role().state() + " prio="
+                    + s.role().priority() + " deadline=@" + ms(s.deadlineNanos());
+            case Command.CheckState s -> "checks" + s.status().lastSuccess().map(t -> " success=@" + ms(t)).orElse("")
+                    + s.status().lastFailure().map(t -> " failure=@" + ms(t)).orElse("")
+                    + s.status().expires().map(t -> " expires=@" + ms(t)).orElse("")
+                    + " failures=" + s.status().failures() + " in_a_row=" + s.status().failuresInARow()
+                    + " running=" + s.status().running() + s.status().nextCheck().map(t -> " next=@" + ms(t)).orElse("");
             case Command.CancelCall x -> "cancel call=" + x.call();
             case Command.ArmTimer a -> "arm " + a.timer() + " @" + ms(a.atNanos());
             case Command.CancelTimer t -> "disarm " + t.timer();
@@ -173,6 +211,16 @@ final class CoordinatorScenarioRunner {
             case FailoverEvent.RetryScheduled r -> "retry #" + r.nextAttempt() + " at @" + ms(r.startsAt());
             case FailoverEvent.GaveUp g -> "gave-up \"" + g.reason() + "\" @" + ms(g.at());
             case FailoverEvent.Drift d -> "drift \"" + d.detail() + "\" @" + ms(d.at());
+            case FailoverEvent.Checked c -> "checked " + describe(c.result()) + " in_a_row=" + c.failuresInARow()
+                    + " took=" + ms(c.took().toNanos()) + "ms" + c.next().map(t -> " next=@" + ms(t)).orElse("") + " @" + ms(c.at());
+        };
+    }
+
+    private static String describe(CredentialCheck c) {
+        return switch (c) {
+            case CredentialCheck.Proven p -> "proven \"" + p.detail() + "\"" + p.expires().map(t -> " expires=@" + ms(t)).orElse("");
+            case CredentialCheck.Failed f -> "failed " + describe(f.failure());
+            case CredentialCheck.Cancelled x -> "cancelled \"" + x.detail() + "\"";
         };
     }
 

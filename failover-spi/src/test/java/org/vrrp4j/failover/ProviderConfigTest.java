@@ -128,9 +128,28 @@ class ProviderConfigTest {
         assertThatThrownBy(() -> BindingOptions.parse(ProviderConfig.of("VI_1", Map.of("retry", "fixed 0 3s"))))
                 .hasMessage("retry: fixed: attempts must be 1..1000, got 0 (provider VI_1)");
         assertThatThrownBy(() -> BindingOptions.parse(ProviderConfig.of("VI_1", Map.of("retry", "fixed 3 soon"))))
-                .hasMessage("retry: fixed: the interval must be a duration like 500ms, 3s, 5m, got 'soon' (provider VI_1)");
+                .hasMessage("retry: fixed: the interval must be a duration like 500ms, 3s, 5m, 1h, 1d, got 'soon' (provider VI_1)");
         assertThatThrownBy(() -> BindingOptions.parse(ProviderConfig.of("VI_1", Map.of("reverify", "-1s"))))
                 .hasMessageStartingWith("reverify: must not be negative");
+    }
+
+    @Test
+    void checkIntervalIsTheBindingsADayByDefaultZeroOffAndNeverReachesTheProvider() {
+        BindingOptions.Parsed none = BindingOptions.parse(ProviderConfig.of("VI_1", Map.of("failover_ip", "198.18.200.7")));
+        assertThat(none.options().checkEvery()).isEqualTo(Duration.ofDays(1));
+        BindingOptions.Parsed hourly = BindingOptions.parse(ProviderConfig.of("VI_1", Map.of("check_interval", "6h",
+                "failover_ip", "198.18.200.7")));
+        assertThat(hourly.options().checkEvery()).isEqualTo(Duration.ofHours(6));
+        assertThat(hourly.providerConfig().keys()).containsExactly("failover_ip");
+        assertThat(BindingOptions.parse(ProviderConfig.of("VI_1", Map.of("check_interval", "2d"))).options().checkEvery())
+                .isEqualTo(Duration.ofDays(2));
+        assertThat(BindingOptions.parse(ProviderConfig.of("VI_1", Map.of("check_interval", "0"))).options().checkEvery())
+                .isZero();
+        assertThatThrownBy(() -> BindingOptions.parse(ProviderConfig.of("VI_1", Map.of("check_interval", "daily"))))
+                .isInstanceOf(ProviderConfigException.class)
+                .hasMessageStartingWith("check_interval: must be a duration like 500ms, 3s, 5m, 1h, 1d, got 'daily'");
+        assertThatThrownBy(() -> BindingOptions.parse(ProviderConfig.of("VI_1", Map.of("check_interval", "-1d"))))
+                .hasMessageStartingWith("check_interval: must not be negative");
     }
 
     @Test

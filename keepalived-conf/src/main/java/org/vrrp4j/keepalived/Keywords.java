@@ -110,7 +110,8 @@ public final class Keywords {
         t.supported(Block.VRRP_INSTANCE, "use_vmac");
         t.supportedWithNote(Block.VRRP_INSTANCE, "vrrp_v3_ipv4_checksum", V3_IPV4_CHECKSUM
                 + "; the instance's value overrides global_defs'");
-        t.supportedWithNote(Block.VRRP_INSTANCE, "failover_provider", "vrrp4j's extension: a failover provider block");
+        t.supportedWithNote(Block.VRRP_INSTANCE, "failover_provider", "vrrp4j's extension: a failover provider block; besides the provider's keys, the runtime's retry, reverify,"
+                + " release and check_interval (README: Failover providers)");
         t.unsupported(Block.VRRP_INSTANCE, "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "unicast_fault_no_peer",
                 "check_unicast_src", "old_unicast_checksum", "native_ipv6", "vrf", "dont_track_primary", "track_file",
                 "track_process", "track_bfd", "mcast_dst_ip", "track_src_ip", "unicast_ttl", "promote_secondaries",

@@ -34,15 +34,20 @@ import picocli.CommandLine.Spec;
         description = {"Validate a keepalived.conf and print the effective configuration (defaults filled in, "
                 + "secrets masked) with every warning as file:line.",
                 "A file with keepalived's load balancer (virtual_server, virtual_server_group) gets a notice: "
-                + "vrrp4j does not run it."},
+                + "vrrp4j does not run it.",
+                "With --online, every failover provider also proves its credentials and its lookup (netcup: the "
+                + "login, this server and the failover IP) without moving anything, one line per provider."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:the configuration is valid (with --strict: and uses only what vrrp4j supports)",
                 "1:the configuration is invalid (errors as file:line)",
                 "2:--strict only: valid, but uses keywords or options vrrp4j ignores, does not support or does "
-                        + "not know (each listed as file:line)"})
+                        + "not know (each listed as file:line)",
+                "3:--online only: valid, but a provider's credentials or lookup failed (a FAILED line says which and why)"})
 final class CheckCommand implements java.util.concurrent.Callable<Integer> {
     /** Exit status of {@code --strict} when the file uses what vrrp4j does not run as keepalived would. */
     static final int EXIT_NOT_STRICT = 2;
+    /** Exit status of {@code --online} when a provider's check failed. */
+    static final int EXIT_CHECK_FAILED = 3;
 
     /** keepalived's load-balancer blocks: whoever relies on them loses them when keepalived stops. */
     static final Set<String> LOAD_BALANCER_BLOCKS = Set.of("virtual_server", "virtual_server_group");
@@ -57,6 +62,11 @@ final class CheckCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = {"-q", "--quiet"}, description = "print errors and warnings only")
     boolean quiet;
+
+    @Option(names = "--online", description = "also have every failover provider prove its credentials and lookup "
+            + "(calls the provider's API, moves nothing; netcup REST refreshes its token); prints one line per provider "
+            + "instead of the effective configuration; exit 3 when one fails")
+    boolean online;
 
     @Spec
     CommandSpec spec;
@@ -86,13 +96,23 @@ final class CheckCommand implements java.util.concurrent.Callable<Integer> {
         bindingWarnings.forEach(w -> err.println("warning: " + w));
         errors.forEach(e -> err.println("error: " + e));
         err.flush();
-        if (!quiet) {
+        if (!quiet && !online) {
             out.print(EffectiveConfig.render(config));
             out.flush();
         }
         printLoadBalancerNotice(config.warnings(), err);
         if (!errors.isEmpty()) {
             return 1;
+        }
+        if (online) {
+            try {
+                if (!OnlineCheck.run(config, out)) {
+                    return EXIT_CHECK_FAILED;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return EXIT_CHECK_FAILED;
+            }
         }
         return strict && !printStrictFindings(config.warnings(), err) ? EXIT_NOT_STRICT : 0;
     }

@@ -552,7 +552,7 @@ final class Daemon implements AutoCloseable {
             List<FailoverCoordinator.BindingStatus> failover, Map<String, State> syncGroups,
             Map<String, List<org.vrrp4j.core.config.VirtualAddress>> virtualAddresses, Duration garpDelay,
             Map<String, Long> masterReleases, Map<FailoverCallStats.Binding, FailoverCallStats.View> calls,
-            String version) {
+            String version, Map<FailoverCallStats.Binding, org.vrrp4j.failover.CheckStatus> checks) {
     }
 
     Snapshot snapshot() {
@@ -565,7 +565,14 @@ final class Daemon implements AutoCloseable {
         });
         return new Snapshot(c.global().routerId(), file, started, node.status(), base, node.interfaceDrops(),
                 coordinator.status(), Map.copyOf(groupStates), vips, c.global().garp().masterDelay(),
-                Map.copyOf(masterReleases), calls.views(), version());
+                Map.copyOf(masterReleases), calls.views(), version(), checks(coordinator.checks()));
+    }
+
+    /** The credential checks by binding. */
+    static Map<FailoverCallStats.Binding, org.vrrp4j.failover.CheckStatus> checks(List<org.vrrp4j.failover.CheckStatus> all) {
+        Map<FailoverCallStats.Binding, org.vrrp4j.failover.CheckStatus> m = new LinkedHashMap<>();
+        all.forEach(c -> m.put(new FailoverCallStats.Binding(c.router(), c.resource()), c));
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     /** The version from the jar's manifest, or "development" when run from classes. */

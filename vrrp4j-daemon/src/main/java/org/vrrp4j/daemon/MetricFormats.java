@@ -107,6 +107,19 @@ final class MetricFormats {
             f.put("resource", b.resource());
             f.put("provider", MetricTable.view(s, b).provider());
             b.lastEvent().ifPresent(e -> f.put("last", lastEvent(e)));
+            org.vrrp4j.failover.CheckStatus c = s.checks().get(new FailoverCallStats.Binding(b.router(), b.resource()));
+            if (c != null) { // the check's words beside its numbers (the metrics below add those)
+                Map<String, Object> check = new LinkedHashMap<>();
+                c.lastSuccess().ifPresent(t -> check.put("lastSuccess", t.toString()));
+                c.lastSuccessDetail().ifPresent(t -> check.put("lastSuccessDetail", t));
+                c.lastFailure().ifPresent(t -> check.put("lastFailure", t.toString()));
+                c.lastFailureMessage().ifPresent(t -> check.put("lastFailureMessage", t));
+                c.expires().ifPresent(t -> check.put("expires", t.toString()));
+                check.put("failuresInARow", c.failuresInARow());
+                check.put("running", c.running());
+                c.nextCheck().ifPresent(t -> check.put("next", t.toString()));
+                f.put("check", check);
+            }
             Map<String, Object> owner = routers.containsKey(b.router()) ? routers.get(b.router()) : groups.get(b.router());
             if (owner != null) {
                 @SuppressWarnings("unchecked")
@@ -202,6 +215,10 @@ final class MetricFormats {
             case FailoverEvent.Drift d -> {
                 m.put("event", "drift");
                 m.put("detail", d.detail());
+            }
+            case FailoverEvent.Checked c -> { // not kept as a binding's last event; here for completeness
+                m.put("event", "checked");
+                m.put("result", c.result().toString());
             }
         }
         return m;

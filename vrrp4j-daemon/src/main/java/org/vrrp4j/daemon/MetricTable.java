@@ -123,7 +123,23 @@ final class MetricTable {
                     (b, v) -> List.of(Sample.of(Map.of(), v.gaveUp()))),
             binding("vrrp4j_failover_drifts_total", Type.COUNTER,
                     "Times re-verification found the resource routed elsewhere while master.", "drifts",
-                    (b, v) -> List.of(Sample.of(Map.of(), v.drifts()))));
+                    (b, v) -> List.of(Sample.of(Map.of(), v.drifts()))),
+            check("vrrp4j_provider_check_ok", Type.GAUGE,
+                    "1 while the provider's last credential check proved its login and lookup (check_interval).", "check.ok",
+                    c -> List.of(new Sample(Map.of(), new Metric.Flag(c.healthy())))),
+            check("vrrp4j_provider_check_last_success_timestamp_seconds", Type.GAUGE,
+                    "When a credential check last proved the provider's login and lookup (Unix time).",
+                    "check.lastSuccessSeconds", c -> c.lastSuccess().map(t -> List.of(new Sample(Map.of(), seconds(t))))
+                            .orElse(List.of())),
+            check("vrrp4j_provider_check_last_failure_timestamp_seconds", Type.GAUGE,
+                    "When a credential check last failed (Unix time).", "check.lastFailureSeconds",
+                    c -> c.lastFailure().map(t -> List.of(new Sample(Map.of(), seconds(t)))).orElse(List.of())),
+            check("vrrp4j_provider_credentials_expiry_timestamp_seconds", Type.GAUGE,
+                    "When the provider's credentials expire unless used (Unix time; netcup's offline token: 30 days"
+                            + " after its last use), as of the last successful check.", "check.expiresSeconds",
+                    c -> c.expires().map(t -> List.of(new Sample(Map.of(), seconds(t)))).orElse(List.of())),
+            check("vrrp4j_provider_check_failures_total", Type.COUNTER, "Credential checks that failed.", "check.failures",
+                    c -> List.of(Sample.of(Map.of(), c.failures()))));
 
     static Map<String, String> routerLabels(RouterStatus r) {
         return labels("router", r.name(), "vrid", Integer.toString(r.vrid()), "interface", r.interfaceName());
@@ -135,19 +151,38 @@ final class MetricTable {
                 s -> s.routers().stream().map(r -> new Sample(routerLabels(r), value.apply(s, r))).toList());
     }
 
+    /** What a binding's samples are made from. */
+    @FunctionalInterface
+    private interface BindingSamples {
+        List<Sample> apply(Daemon.Snapshot s, FailoverCoordinator.BindingStatus b, FailoverCallStats.View v);
+    }
+
     /** A binding's samples: the binding's labels, then the extractor's own. */
     private static Metric binding(String name, Type type, String help, String jsonPath,
             BiFunction<FailoverCoordinator.BindingStatus, FailoverCallStats.View, List<Sample>> samples) {
+        return binding(name, type, help, jsonPath, (s, b, v) -> samples.apply(b, v));
+    }
+
+    private static Metric binding(String name, Type type, String help, String jsonPath, BindingSamples samples) {
         return new Metric(name, type, help, Scope.BINDING, jsonPath, s -> {
             List<Sample> out = new ArrayList<>();
             for (FailoverCoordinator.BindingStatus b : s.failover()) {
                 FailoverCallStats.View v = view(s, b);
                 Map<String, String> base = labels("router", b.router(), "resource", b.resource(), "provider", v.provider());
-                for (Sample x : samples.apply(b, v)) {
+                for (Sample x : samples.apply(s, b, v)) {
                     out.add(new Sample(labels(base, flatten(x.labels())), x.value()));
                 }
             }
             return out;
+        });
+    }
+
+    /** A checked binding's samples (bindings whose provider runs no checks have none). */
+    private static Metric check(String name, Type type, String help, String jsonPath,
+            java.util.function.Function<org.vrrp4j.failover.CheckStatus, List<Sample>> samples) {
+        return binding(name, type, help, jsonPath, (s, b, v) -> {
+            org.vrrp4j.failover.CheckStatus c = s.checks().get(new FailoverCallStats.Binding(b.router(), b.resource()));
+            return c == null ? List.of() : samples.apply(c);
         });
     }
 

@@ -81,6 +81,26 @@ class MetricTableTest {
     }
 
     @Test
+    void aCheckedBindingShowsWhatItsCredentialChecksFoundInStatusAndMetrics() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(HttpEndpoint.status(snapshot)));
+        JsonNode check = find(find(json.path("routers"), "name", "VI_1").path("failover"), "resource", "netcup:198.18.200.7")
+                .path("check");
+        assertThat(check.path("lastSuccess").asText()).isEqualTo(Snapshots.T0.plusSeconds(7).toString());
+        assertThat(check.path("lastSuccessDetail").asText()).isEqualTo("token refreshed; 198.18.200.7 is routed here");
+        assertThat(check.path("lastFailureMessage").asText()).isEqualTo("HTTP 503 maintenance");
+        assertThat(check.path("expires").asText()).isEqualTo(Snapshots.T0.plus(java.time.Duration.ofDays(30)).toString());
+        assertThat(check.path("ok").asBoolean()).isTrue();
+        assertThat(check.path("failures").asLong()).isEqualTo(2);
+        Map<String, String> prom = parse(HttpEndpoint.metrics(snapshot));
+        String labels = "{router=\"VI_1\",resource=\"netcup:198.18.200.7\",provider=\"netcup\"}";
+        assertThat(prom).containsEntry("vrrp4j_provider_check_ok" + labels, "1")
+                .containsEntry("vrrp4j_provider_check_failures_total" + labels, "2")
+                .containsKey("vrrp4j_provider_credentials_expiry_timestamp_seconds" + labels);
+        assertThat(prom.keySet()).as("the exec binding runs no checks").noneMatch(k -> k.startsWith("vrrp4j_provider_check")
+                && k.contains("exec:notify"));
+    }
+
+    @Test
     void everyMetricOfTheTableIsInBothOutputsWithTheSameValues() throws Exception {
         Map<String, String> prom = parse(HttpEndpoint.metrics(snapshot));
         JsonNode json = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(HttpEndpoint.status(snapshot)));

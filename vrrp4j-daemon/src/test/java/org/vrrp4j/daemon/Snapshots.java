@@ -14,6 +14,7 @@ import org.vrrp4j.core.config.VirtualAddress;
 import org.vrrp4j.core.fsm.RouterCounters;
 import org.vrrp4j.core.fsm.State;
 import org.vrrp4j.core.packet.DropReason;
+import org.vrrp4j.failover.CheckStatus;
 import org.vrrp4j.failover.FailoverCoordinator;
 import org.vrrp4j.failover.FailoverEvent;
 import org.vrrp4j.failover.spi.FailoverOutcome;
@@ -57,6 +58,10 @@ final class Snapshots {
         vips.put("VI_2", List.of());
         return new Daemon.Snapshot("lab-s1", Path.of("/etc/keepalived/keepalived.conf"), T0, List.of(vi1, vi2),
                 Map.of("VI_1", 254, "VI_2", 100), Map.of("eth1", Map.of(DropReason.VRID_NOT_CONFIGURED, 7L)), bindings,
-                Map.of("G1", State.MASTER), vips, Duration.ofSeconds(5), Map.of("VI_1", 3L), calls.views(), "1.2.3");
+                Map.of("G1", State.MASTER), vips, Duration.ofSeconds(5), Map.of("VI_1", 3L), calls.views(), "1.2.3",
+                Daemon.checks(List.of(new CheckStatus("VI_1", "netcup:198.18.200.7", Optional.of(T0.plusSeconds(7)),
+                        Optional.of("token refreshed; 198.18.200.7 is routed here"), Optional.of(T0.plusSeconds(1)),
+                        Optional.of("HTTP 503 maintenance"), Optional.of(T0.plus(Duration.ofDays(30))), 2, 0, false,
+                        Optional.of(T0.plus(Duration.ofDays(1)))))));
     }
 }

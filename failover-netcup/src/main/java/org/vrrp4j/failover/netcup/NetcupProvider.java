@@ -1,6 +1,7 @@
 package org.vrrp4j.failover.netcup;
 
 import org.vrrp4j.failover.spi.Cancellation;
+import org.vrrp4j.failover.spi.CredentialCheck;
 import org.vrrp4j.failover.spi.FailoverContext;
 import org.vrrp4j.failover.spi.FailoverOutcome;
 import org.vrrp4j.failover.spi.FailoverProvider;
@@ -51,6 +52,22 @@ final class NetcupProvider implements FailoverProvider {
             return backend.locate(ctx);
         } catch (NetcupException e) {
             return new Location.Unknown(e.toOutcome());
+        }
+    }
+
+    @Override
+    public boolean supportsCheck() {
+        return true;
+    }
+
+    @Override
+    public CredentialCheck check(FailoverContext ctx) throws InterruptedException {
+        try {
+            return backend.check(ctx);
+        } catch (NetcupException e) {
+            return new CredentialCheck.Failed(e.toOutcome());
+        } catch (Cancellation.CancelledException e) {
+            return new CredentialCheck.Cancelled(resource + ": check cancelled");
         }
     }
 

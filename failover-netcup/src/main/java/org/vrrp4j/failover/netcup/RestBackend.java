@@ -1,5 +1,9 @@
 package org.vrrp4j.failover.netcup;
 
+import java.time.Instant;
+import java.util.Optional;
+import org.vrrp4j.failover.netcup.rest.OidcTokens;
+import org.vrrp4j.failover.spi.CredentialCheck;
 import org.vrrp4j.failover.spi.FailoverContext;
 import org.vrrp4j.failover.spi.Location;
 import org.vrrp4j.failover.netcup.rest.NetcupRestClient;
@@ -32,6 +36,27 @@ final class RestBackend implements Backend {
             return new Location.Here(ip + " is routed to server " + ours);
         }
         return new Location.Elsewhere(ip + " is routed to " + r.where());
+    }
+
+    /**
+     * Refreshes the access token with the offline token (the use that keeps netcup from voiding it after 30
+     * idle days), looks this server up (by name with the API's filter, or by id) and the failover IP; a
+     * failover IP this account may not route fails the check as it would fail the take-over.
+     */
+    @Override
+    public CredentialCheck.Proven check(FailoverContext ctx) throws NetcupException, InterruptedException {
+        client.refreshToken(ctx.cancellation());
+        Instant used = ctx.now();
+        long ours = client.proveServer(server, ctx.cancellation());
+        serverId = ours;
+        NetcupRestClient.Routing r = client.locate(ip, ctx.cancellation());
+        if (!r.editable()) {
+            throw NetcupException.permanent("failover IP " + ip + " is not editable in this netcup account (editable: false)");
+        }
+        boolean here = r.serverId().isPresent() && r.serverId().get() == ours;
+        return new CredentialCheck.Proven("token refreshed; server " + server + (server.equals(Long.toString(ours)) ? ""
+                : " is id " + ours) + "; " + ip + " is routed " + (here ? "here" : "to " + r.where()),
+                Optional.of(used.plus(OidcTokens.OFFLINE_IDLE_EXPIRY)));
     }
 
     @Override

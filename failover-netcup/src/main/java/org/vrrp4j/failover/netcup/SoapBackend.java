@@ -2,6 +2,7 @@ package org.vrrp4j.failover.netcup;
 
 import java.util.List;
 import java.util.Optional;
+import org.vrrp4j.failover.spi.CredentialCheck;
 import org.vrrp4j.failover.spi.FailoverContext;
 import org.vrrp4j.failover.spi.Location;
 import org.vrrp4j.failover.netcup.soap.NetcupSoapClient;
@@ -33,6 +34,23 @@ final class SoapBackend implements Backend {
         return listed(client.vServerIps(server, ctx.cancellation()))
                 ? new Location.Here(ip + " is listed for " + server)
                 : new Location.Elsewhere(ip + " is not listed for " + server);
+    }
+
+    /**
+     * {@code getVServerIPs} proves the login and the server (a wrong password or name is a fault) and says
+     * whether the IP is here; without a configured MAC, {@code getVServerInformation} finds it now, so the
+     * take-over sends {@code changeIPRouting} first. Nothing is changed; the webservice password does not expire.
+     */
+    @Override
+    public CredentialCheck.Proven check(FailoverContext ctx) throws NetcupException, InterruptedException {
+        boolean here = listed(client.vServerIps(server, ctx.cancellation()));
+        if (mac.isEmpty()) {
+            NetcupSoapClient.PrimaryInterface primary = client.primaryInterface(server, ctx.cancellation());
+            mac = Optional.of(primary.mac());
+            via = primary.id().map(id -> " via interface " + id).orElse("");
+        }
+        return new CredentialCheck.Proven("login accepted; " + server + (here ? " holds " : " does not hold ") + ip
+                + "; MAC " + mac.get() + via);
     }
 
     @Override

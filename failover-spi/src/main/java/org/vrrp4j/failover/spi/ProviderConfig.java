@@ -224,9 +224,12 @@ public final class ProviderConfig {
             if (t.endsWith("h")) {
                 return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
             }
+            if (t.endsWith("d")) { // check_interval's unit: 1d
+                return Duration.ofDays(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
             return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
         } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
-            throw new ProviderConfigException(key, "must be a duration like 500ms, 3s, 5m, got '" + text + "'");
+            throw new ProviderConfigException(key, "must be a duration like 500ms, 3s, 5m, 1h, 1d, got '" + text + "'");
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.vrrp4j.failover.spi.CredentialCheck;
 import org.vrrp4j.failover.spi.FailoverContext;
 import org.vrrp4j.failover.FailoverEvent.Step;
 import org.vrrp4j.failover.spi.FailoverOutcome;
@@ -22,6 +23,7 @@ public final class BlockingProvider implements FailoverProvider {
 
     /** One call, waiting for the test's answer. */
     public static final class Call {
+        /** the step; null for a credential check ({@link #isCheck()}) */
         public final Step step;
         public final FailoverContext context;
         final CompletableFuture<Object> answer = new CompletableFuture<>();
@@ -41,13 +43,23 @@ public final class BlockingProvider implements FailoverProvider {
             answer.complete(location);
         }
 
+        /** Ends a credential check. */
+        public void check(CredentialCheck result) {
+            answer.complete(result);
+        }
+
+        /** Whether this is a credential check. */
+        public boolean isCheck() {
+            return step == null;
+        }
+
         public boolean cancelled() {
             return context.cancellation().isCancelled();
         }
 
         @Override
         public String toString() {
-            return step + "#" + context.attempt() + " for " + context.change().state();
+            return (step == null ? "CHECK" : step) + "#" + context.attempt() + " for " + context.change().state();
         }
     }
 
@@ -57,10 +69,17 @@ public final class BlockingProvider implements FailoverProvider {
     private final List<Call> completedAfterCancel = new CopyOnWriteArrayList<>();
     private final boolean release;
     private final boolean locate;
+    private final boolean check;
 
     public BlockingProvider(boolean release, boolean locate) {
+        this(release, locate, false);
+    }
+
+    /** A provider that also supports credential checks when {@code check}. */
+    public BlockingProvider(boolean release, boolean locate, boolean check) {
         this.release = release;
         this.locate = locate;
+        this.check = check;
     }
 
     /** The next call the coordinator made, waiting up to {@code timeout} (real time). */
@@ -93,7 +112,8 @@ public final class BlockingProvider implements FailoverProvider {
         try (var r = ctx.cancellation().onCancel(() -> call.answer.complete(new FailoverOutcome.Cancelled("test")))) {
             calls.add(call);
             Object result = call.answer.get();
-            if (ctx.cancellation().isCancelled() && !(result instanceof FailoverOutcome.Cancelled)) {
+            if (ctx.cancellation().isCancelled() && !(result instanceof FailoverOutcome.Cancelled)
+                    && !(result instanceof CredentialCheck.Cancelled)) {
                 completedAfterCancel.add(call);
             }
             return result;
@@ -133,5 +153,16 @@ public final class BlockingProvider implements FailoverProvider {
     public Location locate(FailoverContext context) throws InterruptedException {
         Object o = block(Step.VERIFY, context);
         return o instanceof Location l ? l : new Location.Unknown((FailoverOutcome) o);
+    }
+
+    @Override
+    public boolean supportsCheck() {
+        return check;
+    }
+
+    @Override
+    public CredentialCheck check(FailoverContext context) throws InterruptedException {
+        Object o = block(null, context);
+        return o instanceof CredentialCheck c ? c : new CredentialCheck.Cancelled("test");
     }
 }

@@ -53,8 +53,8 @@ public final class NetcupRestStandIn implements AutoCloseable {
     /** A third server's id (name v2201905555555555), for labs of three nodes. */
     public static final long SERVER_3 = 103;
 
-    /** One request as received. */
-    public record Request(String method, String path, String body, String authorization) {
+    /** One request as received, with its arrival time ({@link System#nanoTime()}). */
+    public record Request(String method, String path, String body, String authorization, long atNanos) {
     }
 
     private final HttpServer server;
@@ -89,6 +89,10 @@ public final class NetcupRestStandIn implements AutoCloseable {
     private volatile int devicePendingPolls = 2;
     volatile boolean wrapLists;
     private volatile int expiresIn = 300;
+    /** with a routing time set: the real time a routing takes from its PATCH; tasks finish then, not by polls */
+    private volatile Duration routingTakes;
+    private final Map<String, Long> taskDoneAtNanos = new ConcurrentHashMap<>();
+    private final Map<String, Long> routedAtNanos = new ConcurrentHashMap<>();
 
     /** Serves on an ephemeral port of 127.0.0.1. */
     public NetcupRestStandIn() throws IOException {
@@ -180,6 +184,24 @@ public final class NetcupRestStandIn implements AutoCloseable {
         retryAfterSeconds = seconds;
     }
 
+    /**
+     * Routing takes {@code d} of real time from the PATCH: the IP is routed then (whether or not anyone polls)
+     * and its task is FINISHED from then on; null goes back to tasks that finish after a number of polls.
+     */
+    public void routingTakes(Duration d) {
+        routingTakes = d;
+    }
+
+    /** When (System.nanoTime) the IP was last routed to a server, if it was since the start. */
+    public java.util.Optional<Long> routedAtNanos(String ip) {
+        return java.util.Optional.ofNullable(routedAtNanos.get(ip));
+    }
+
+    /** Access tokens it issues live this long (netcup's: 300 s). */
+    public void accessTokensLive(Duration d) {
+        expiresIn = (int) d.toSeconds();
+    }
+
     /** Moves this SCP's clock on (token idle expiry, the routing windows). */
     public void advanceClock(Duration by) {
         clockOffset = clockOffset.plus(by);
@@ -250,11 +272,12 @@ public final class NetcupRestStandIn implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        long arrived = System.nanoTime(); // when the request reached the service, before reading it
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String path = ex.getRequestURI().getRawPath();
         String query = ex.getRequestURI().getRawQuery();
         requests.add(new Request(ex.getRequestMethod(), path + (query == null ? "" : "?" + query), body,
-                ex.getRequestHeaders().getFirst("Authorization")));
+                ex.getRequestHeaders().getFirst("Authorization"), arrived));
         try {
             if (delayMillis > 0 && path.contains(delayOnlyFor)) {
                 Thread.sleep(delayMillis);
@@ -338,6 +361,17 @@ public final class NetcupRestStandIn implements AutoCloseable {
             a.addObject().put("id", 102).put("name", "v2201909876543210").put("nickname", "s2");
             a.addObject().put("id", 103).put("name", "v2201905555555555").put("nickname", "s3");
             sendList(ex, filterServers(a, q));
+            return;
+        }
+        if (path.matches("servers/\\d+/interfaces")) { // a server's interfaces: how a numeric server id is proven
+            long id = Long.parseLong(path.substring("servers/".length(), path.indexOf("/interfaces")));
+            if (id != SERVER_1 && id != SERVER_2 && id != SERVER_3) {
+                send(ex, 404, "{\"code\":\"not_found\",\"message\":\"Server not found.\"}");
+                return;
+            }
+            ArrayNode a = json.createArrayNode();
+            a.addObject().put("mac", String.format("02:00:00:00:00:%02x", id)).put("driver", "virtio");
+            sendList(ex, a);
             return;
         }
         if (maintenance) {
@@ -429,6 +463,22 @@ public final class NetcupRestStandIn implements AutoCloseable {
             String uuid = UUID.randomUUID().toString();
             tasks.put(uuid, new String[] {ip, Long.toString(serverId)});
             taskPolls.put(uuid, 0);
+            Duration takes = routingTakes;
+            if (takes != null) {
+                long doneAt = System.nanoTime() + takes.toNanos();
+                taskDoneAtNanos.put(uuid, doneAt);
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(Duration.ofNanos(Math.max(0, doneAt - System.nanoTime())));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    if (routingTakesEffect) {
+                        routedTo.put(ip, serverId);
+                        routedAtNanos.put(ip, System.nanoTime());
+                    }
+                });
+            }
             send(ex, 202, "{\"uuid\":\"" + uuid + "\",\"name\":\"Route failover IP\",\"state\":\"PENDING\",\"steps\":[]}");
             return;
         }
@@ -443,7 +493,9 @@ public final class NetcupRestStandIn implements AutoCloseable {
             return;
         }
         int polls = taskPolls.merge(uuid, 1, Integer::sum);
-        String state = polls >= pollsUntilFinished ? taskEndState : "RUNNING";
+        Long doneAt = taskDoneAtNanos.get(uuid);
+        String state = doneAt != null ? (System.nanoTime() - doneAt >= 0 ? taskEndState : "RUNNING")
+                : polls >= pollsUntilFinished ? taskEndState : "RUNNING";
         if (state.equals("FINISHED") && routingTakesEffect) {
             routedTo.put(t[0], Long.parseLong(t[1]));
         }

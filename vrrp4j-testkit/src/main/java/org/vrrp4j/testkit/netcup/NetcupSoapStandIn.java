@@ -51,6 +51,12 @@ public final class NetcupSoapStandIn implements AutoCloseable {
     private final String path;
     private final Map<String, String> routedTo = new ConcurrentHashMap<>(Map.of(FAILOVER, SERVER_1));
     private final List<String> changes = new CopyOnWriteArrayList<>();
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private volatile long routedAtNanos;
+
+    /** One operation as received: its name and arrival time ({@link System#nanoTime()}). */
+    public record Call(String operation, long atNanos) {
+    }
     private final AtomicInteger ipQueries = new AtomicInteger();
     private volatile int listedAfterQueries;
     private volatile boolean rateLimited;
@@ -100,6 +106,21 @@ public final class NetcupSoapStandIn implements AutoCloseable {
         return List.copyOf(changes);
     }
 
+    /** The operations called so far, in order (credentials refused or not). */
+    public List<String> operations() {
+        return calls.stream().map(Call::operation).toList();
+    }
+
+    /** The operations called so far with their arrival times. */
+    public List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    /** When (System.nanoTime) the last changeIPRouting took effect, or 0. */
+    public long routedAtNanos() {
+        return routedAtNanos;
+    }
+
     /** A change shows in getVServerIPs only after this many more queries (the real one lags). */
     public void listedAfterQueries(int queries) {
         listedAfterQueries = queries;
@@ -129,6 +150,7 @@ public final class NetcupSoapStandIn implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        long arrived = System.nanoTime(); // when the request reached the service, before reading and parsing it
         try (ex) {
             if (discontinuedStatus != 0) {
                 byte[] page = "<!DOCTYPE html><html><head><title>Not Found</title></head><body><h1>Not Found</h1></body></html>"
@@ -151,7 +173,7 @@ public final class NetcupSoapStandIn implements AutoCloseable {
                 return;
             }
             try {
-                String body = dispatch(op);
+                String body = dispatch(op, arrived);
                 if (op.getLocalName().equals("changeIPRouting") && changeDelayMillis > 0) {
                     answerSlowChange(ex, envelope("<ns2:changeIPRoutingResponse xmlns:ns2=\"" + NAMESPACE + "\">"
                             + body + "</ns2:changeIPRoutingResponse>"));
@@ -220,7 +242,8 @@ public final class NetcupSoapStandIn implements AutoCloseable {
         return null;
     }
 
-    private String dispatch(Element op) throws SoapFault, InterruptedException {
+    private String dispatch(Element op, long arrived) throws SoapFault, InterruptedException {
+        calls.add(new Call(op.getLocalName(), arrived));
         if (!LOGIN.equals(arg(op, "loginName")) || !PASSWORD.equals(arg(op, "password"))) {
             throw new SoapFault("Invalid credentials.");
         }
@@ -293,6 +316,7 @@ public final class NetcupSoapStandIn implements AutoCloseable {
         queriesSinceChange = 0;
         if (listedAfterQueries == 0) {
             routedTo.put(ip, vserver);
+            routedAtNanos = System.nanoTime();
             pendingServer = null;
         }
         return "<return>true</return>";

@@ -36,27 +36,54 @@ final class Http {
             if (cancellation.isCancelled()) {
                 throw new Cancellation.CancelledException();
             }
-            Throwable c = e.getCause();
-            if (c instanceof HttpTimeoutException) {
-                throw NetcupException.retryable(what + ": no answer within the request timeout");
-            }
-            if (c instanceof ConnectException) {
-                throw NetcupException.retryable(what + ": cannot connect to " + request.uri().getHost());
-            }
-            if (c instanceof javax.net.ssl.SSLException && untrusted(c)) {
-                throw NetcupException.permanent(what + ": TLS certificate of " + request.uri().getHost()
-                        + " not trusted (" + c.getMessage() + ")");
-            }
-            if (c instanceof javax.net.ssl.SSLException) {
-                // a handshake the peer dropped, a reset mid-record: the network, not the configuration
-                throw NetcupException.retryable(what + ": TLS connection to " + request.uri().getHost()
-                        + " broke off (" + c.getMessage() + ")");
-            }
-            if (c instanceof IOException) {
-                throw NetcupException.retryable(what + ": " + c.getClass().getSimpleName() + " " + c.getMessage());
-            }
-            throw NetcupException.retryable(what + ": " + c);
+            throw failure(e.getCause(), request, what);
         }
+    }
+
+    /**
+     * One exchange that is not abandoned when the calling thread is interrupted: it ends with its answer or
+     * its timeout, and the interrupt is kept for the caller. For requests whose answer must not be lost.
+     */
+    static HttpResponse<String> sendToTheEnd(HttpClient client, HttpRequest request, String what) throws NetcupException {
+        CompletableFuture<HttpResponse<String>> f = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw failure(e.getCause(), request, what);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static NetcupException failure(Throwable c, HttpRequest request, String what) {
+        if (c instanceof HttpTimeoutException) {
+            return NetcupException.retryable(what + ": no answer within the request timeout");
+        }
+        if (c instanceof ConnectException) {
+            return NetcupException.retryable(what + ": cannot connect to " + request.uri().getHost());
+        }
+        if (c instanceof javax.net.ssl.SSLException && untrusted(c)) {
+            return NetcupException.permanent(what + ": TLS certificate of " + request.uri().getHost()
+                    + " not trusted (" + c.getMessage() + ")");
+        }
+        if (c instanceof javax.net.ssl.SSLException) {
+            // a handshake the peer dropped, a reset mid-record: the network, not the configuration
+            return NetcupException.retryable(what + ": TLS connection to " + request.uri().getHost()
+                    + " broke off (" + c.getMessage() + ")");
+        }
+        if (c instanceof IOException) {
+            return NetcupException.retryable(what + ": " + c.getClass().getSimpleName() + " " + c.getMessage());
+        }
+        return NetcupException.retryable(what + ": " + c);
     }
 
     /** Whether a TLS failure is about the peer's certificate (retrying cannot help) rather than the connection. */

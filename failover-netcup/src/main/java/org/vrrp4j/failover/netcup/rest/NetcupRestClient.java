@@ -85,6 +85,23 @@ public final class NetcupRestClient implements AutoCloseable {
                 + " server's name, e.g. v2201901234567890, or its numeric id; a nickname is not a name)");
     }
 
+    /**
+     * Proves {@code server} exists in this account and returns its id: a name through the {@code name} filter
+     * ({@link #serverId}), a numeric id through {@code GET /api/v1/servers/{id}/interfaces}.
+     */
+    public long proveServer(String server, Cancellation c) throws NetcupException, InterruptedException {
+        long id = serverId(server, c);
+        if (server.chars().allMatch(Character::isDigit)) {
+            call("GET", "/api/v1/servers/" + id + "/interfaces", null, c, "find server " + id);
+        }
+        return id;
+    }
+
+    /** Refreshes the access token with the stored offline token now (netcup voids one unused for 30 days). */
+    public void refreshToken(Cancellation c) throws NetcupException, InterruptedException {
+        tokens.refreshNow(c);
+    }
+
     /** Where the failover IP is routed now. */
     public Routing locate(FailoverIp ip, Cancellation c) throws NetcupException, InterruptedException {
         String user = tokens.userId(c);

@@ -48,6 +48,8 @@ public final class OidcTokens {
     private static final Logger LOG = LoggerFactory.getLogger(OidcTokens.class);
     static final String CLIENT_ID = "scp";
     private static final Duration EARLY = Duration.ofSeconds(30);
+    /** netcup voids an offline refresh token that was not used for this long. */
+    public static final Duration OFFLINE_IDLE_EXPIRY = Duration.ofDays(30);
 
     private final URI realm;
     private final HttpClient http;
@@ -130,6 +132,19 @@ public final class OidcTokens {
         }
     }
 
+    /**
+     * Refreshes now, whatever the access token's age: uses the offline token, which netcup voids after
+     * {@link #OFFLINE_IDLE_EXPIRY} without use.
+     */
+    public void refreshNow(Cancellation c) throws NetcupException, InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            refresh(c);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The user id of the API paths (the access token's {@code id} claim). */
     public String userId(Cancellation c) throws NetcupException, InterruptedException {
         lock.lockInterruptibly();
@@ -177,7 +192,10 @@ public final class OidcTokens {
         HttpRequest req = HttpRequest.newBuilder(realm.resolve(realm.getPath() + "/protocol/openid-connect/token"))
                 .timeout(requestTimeout).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form(form))).build();
-        HttpResponse<String> res = Http.send(http, req, c, "netcup token refresh");
+        // never abandoned once sent: netcup rotates the refresh token, and an answer thrown away would leave the
+        // file with a token netcup already voided (bounded by the request timeout; the caller sees its cancel after)
+        c.throwIfCancelled();
+        HttpResponse<String> res = Http.sendToTheEnd(http, req, "netcup token refresh");
         JsonNode body = parse(res.body());
         if (res.statusCode() == 200) {
             return body;
