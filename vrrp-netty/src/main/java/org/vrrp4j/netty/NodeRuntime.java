@@ -348,6 +348,44 @@ final class NodeRuntime {
         return true;
     }
 
+    /**
+     * Gives a running router a configuration it takes in place ({@link VirtualRouter#takesInPlace}): new
+     * virtual addresses, a non-owner priority. Devices named by new addresses are resolved first, so an
+     * unknown one fails before anything changes.
+     *
+     * @return false when there is no such router
+     * @throws IllegalArgumentException when {@code next} needs a restart, or names an unknown device
+     */
+    boolean reconfigure(VirtualRouterConfig next) {
+        RouterDriver d = routers.get(next.name());
+        if (d == null || closed) {
+            return false;
+        }
+        if (!VirtualRouter.takesInPlace(d.router.config(), next)) {
+            throw new IllegalArgumentException(next.name() + ": only the virtual addresses and a non-owner priority"
+                    + " change on a running router; anything else restarts it");
+        }
+        Map<String, Integer> devices = new LinkedHashMap<>();
+        for (VirtualAddress va : next.virtualAddresses()) {
+            if (va.device().isPresent() && !d.knowsDevice(va.device().get())) {
+                try {
+                    devices.put(va.device().get(), host.ifindex(va.device().get()));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(next.name() + ": " + va + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        devices.forEach(d::knowDevice);
+        if (d.filtered) {
+            filters.addressesChanged(next);
+        }
+        d.step(new Input.Reconfigured(next));
+        if (d.channel.family == IpFamily.IPV6) {
+            d.channel.recomputeVirtuals(routers.values());
+        }
+        return true;
+    }
+
     /** Feeds an input to a router; false when there is no such router (removed meanwhile). */
     boolean input(String router, Input input) {
         RouterDriver d = routers.get(router);

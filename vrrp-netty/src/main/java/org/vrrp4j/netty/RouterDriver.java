@@ -77,6 +77,15 @@ final class RouterDriver {
         deviceIndex.replace(device, ifindex);
     }
 
+    boolean knowsDevice(String device) {
+        return deviceIndex.containsKey(device);
+    }
+
+    /** A device a virtual address added by a reload names (the map was built when the router was added). */
+    void knowDevice(String device, int ifindex) {
+        deviceIndex.putIfAbsent(device, ifindex);
+    }
+
     /** Steps the router (and its sync group's other members after it) at the loop's time. */
     void step(Input input) {
         ctx.groups().step(this, input, ctx.loop().nanoTime());

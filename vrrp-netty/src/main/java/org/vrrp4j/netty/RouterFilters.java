@@ -191,6 +191,22 @@ final class RouterFilters implements AutoCloseable {
         }
     }
 
+    /**
+     * The router's virtual addresses changed in place (a reload): its accept-mode table is made again with
+     * the new set, in one nft transaction, before a master adds the new addresses.
+     */
+    void addressesChanged(VirtualRouterConfig next) {
+        if (unavailable || !dropsToVirtualAddresses(next)) {
+            return;
+        }
+        try {
+            run(acceptModeScript(next));
+        } catch (IOException e) {
+            LOG.warn("{}: accept mode off (no_accept) not enforced for the new addresses: nftables table {} could"
+                    + " not be made again ({})", next.name(), table(next), e.getMessage());
+        }
+    }
+
     /** The router became master or left it: its virtual MAC's frames are let in or dropped (in order, off the loop). */
     void virtualMacState(VirtualRouterConfig cfg, boolean master) {
         String script = virtualMacStateScript(cfg, master);

@@ -112,6 +112,21 @@ public final class VrrpNode implements AutoCloseable {
     }
 
     /**
+     * Gives a running router a new configuration that differs only in its virtual addresses or a non-owner
+     * priority (a reload; see {@link org.vrrp4j.core.fsm.VirtualRouter#takesInPlace}): the router keeps its
+     * state and timers; a master adds and announces new addresses and removes dropped ones, without a
+     * priority 0 or a failover.
+     *
+     * @return whether the node had that router
+     * @throws IllegalArgumentException when the change needs a restart ({@link #removeRouter} then
+     *     {@link #addRouter}), or a new address names an unknown device
+     */
+    public boolean reconfigureRouter(VirtualRouterConfig config) {
+        Objects.requireNonNull(config, "config");
+        return onLoop("reconfigureRouter", () -> runtime.reconfigure(config));
+    }
+
+    /**
      * Stops and removes one router as {@link #close()} stops all: a master sends priority 0, the router's
      * addresses are removed; its interface's socket closes with its last router, and its virtual MAC
      * interface, if it had one, is deleted. It leaves its sync group (the group stays declared).

@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vrrp4j.core.config.VirtualAddress;
 import org.vrrp4j.core.fsm.State;
+import org.vrrp4j.core.fsm.VirtualRouter;
 import org.vrrp4j.core.fsm.TransitionReason;
 import org.vrrp4j.keepalived.GarpSettings;
 import org.vrrp4j.keepalived.Instance;
@@ -289,7 +291,8 @@ final class Daemon implements AutoCloseable {
      * changes and the running configuration stays. Then: instances whose configuration did not change
      * keep running untouched (state, timers, failover IP); instances whose only change is their
      * {@code failover_provider} blocks keep running and get the new providers (no priority 0, no
-     * failover); removed ones stop as on shutdown; changed ones restart; new ones start. Runs on the
+     * failover); instances whose virtual addresses or non-owner priority changed keep running and take the
+     * change in place (a master adds or removes just those addresses); removed ones stop as on shutdown; changed ones restart; new ones start. Runs on the
      * control thread.
      *
      * @return a one-line summary
@@ -318,7 +321,8 @@ final class Daemon implements AutoCloseable {
     }
 
     /** A reload prepared against {@link #old}: the classification and every provider made. */
-    private record ReloadPlan(KeepalivedConfig old, KeepalivedConfig next, List<String> kept, List<String> rebound,
+    private record ReloadPlan(KeepalivedConfig old, KeepalivedConfig next, List<String> kept, List<String> changedInPlace,
+            List<String> rebound,
             List<String> removed, List<String> added, Map<String, List<Prepared>> prepared,
             ScriptUsers.Resolution users) {
         void discard() {
@@ -333,6 +337,7 @@ final class Daemon implements AutoCloseable {
         Map<String, Instance> after = byName(next.instances());
         List<String> kept = new ArrayList<>();
         List<String> rebound = new ArrayList<>();
+        List<String> changedInPlace = new ArrayList<>();
         List<String> removed = new ArrayList<>();
         List<String> added = new ArrayList<>();
         ScriptUsers.Resolution users = ScriptUsers.resolve(next);
@@ -346,12 +351,17 @@ final class Daemon implements AutoCloseable {
                 kept.add(i.name());
             } else if (n != null && withoutProviders(i).equals(withoutProviders(n)) && sameGroup(old, next, i.name())) {
                 rebound.add(i.name());
+            } else if (n != null && changesInPlace(i, n) && sameGroup(old, next, i.name())) {
+                changedInPlace.add(i.name()); // keepalived keeps the instance's state across such a reload too
+                if (!i.providers().equals(n.providers()) || (notifyUserChanged && exec)) {
+                    rebound.add(i.name());
+                }
             } else {
                 removed.add(i.name());
             }
         }
         for (Instance n : after.values()) {
-            if (!kept.contains(n.name()) && !rebound.contains(n.name())) {
+            if (!kept.contains(n.name()) && !rebound.contains(n.name()) && !changedInPlace.contains(n.name())) {
                 added.add(n.name());
             }
         }
@@ -369,6 +379,14 @@ final class Daemon implements AutoCloseable {
             if (!interfaceExists(ifname)) {
                 problems.add(name + " (" + where(next.locations().instance(name)) + "): interface " + ifname
                         + " does not exist");
+            }
+        }
+        for (String name : changedInPlace) {
+            for (VirtualAddress va : after.get(name).router().virtualAddresses()) {
+                if (va.device().isPresent() && !interfaceExists(va.device().get())) {
+                    problems.add(name + " (" + where(next.locations().instance(name)) + "): " + va + ": interface "
+                            + va.device().get() + " does not exist");
+                }
             }
         }
         for (String name : concat(added, rebound)) {
@@ -390,7 +408,7 @@ final class Daemon implements AutoCloseable {
             lastReload = new ReloadOutcome(Instant.now(), false, why);
             throw new LaunchException(why);
         }
-        return new ReloadPlan(old, next, kept, rebound, removed, added, prepared, users);
+        return new ReloadPlan(old, next, kept, changedInPlace, rebound, removed, added, prepared, users);
     }
 
     /** Step 2 of a reload, on the control thread: applies a plan prepared against the running configuration. */
@@ -402,6 +420,7 @@ final class Daemon implements AutoCloseable {
         KeepalivedConfig old = plan.old();
         KeepalivedConfig next = plan.next();
         List<String> kept = plan.kept();
+        List<String> changedInPlace = plan.changedInPlace();
         List<String> rebound = plan.rebound();
         List<String> removed = plan.removed();
         List<String> added = plan.added();
@@ -428,6 +447,14 @@ final class Daemon implements AutoCloseable {
         }
         config = next;
         scriptUsers = plan.users();
+        for (String name : changedInPlace) {
+            try {
+                node.reconfigureRouter(after.get(name).router());
+            } catch (IllegalArgumentException e) { // checked above; the interface went away meanwhile
+                LOG.error("{} ({}): the new addresses were not applied: {}", name, where(next.locations().instance(name)),
+                        describe(e));
+            }
+        }
         for (String name : rebound) {
             coordinator.unbind(name);
             bind(name, prepared.getOrDefault(name, List.of()));
@@ -464,7 +491,8 @@ final class Daemon implements AutoCloseable {
             }
         }
         trackers.apply(next, plan.users());
-        String summary = "reloaded " + file + ": kept " + kept + ", new providers " + rebound + ", stopped " + removed
+        String summary = "reloaded " + file + ": kept " + kept + ", changed in place " + changedInPlace
+                + ", new providers " + rebound + ", stopped " + removed
                 + ", started " + added.stream().filter(a -> !failed.contains(a)).toList()
                 + (failed.isEmpty() ? "" : ", failed " + failed);
         LOG.info(summary);
@@ -481,6 +509,16 @@ final class Daemon implements AutoCloseable {
     /** The one way a provider is bound, at start and on reload: to the coordinator and to the call metrics. */
     private void bind(String router, List<Prepared> providers) {
         bindings.bind(router, providers);
+    }
+
+    /**
+     * Whether a running instance takes {@code n} without a restart: only its virtual addresses or its
+     * non-owner priority changed (and perhaps its providers); see {@link VirtualRouter#takesInPlace}.
+     */
+    private static boolean changesInPlace(Instance i, Instance n) {
+        Instance sameRouter = new Instance(n.name(), i.router(), n.initialState(), n.trackInterfaces(), n.trackScripts(),
+                n.useVmac(), n.vmacName(), n.garp(), List.of());
+        return sameRouter.equals(withoutProviders(i)) && VirtualRouter.takesInPlace(i.router(), n.router());
     }
 
     private static Instance withoutProviders(Instance i) {

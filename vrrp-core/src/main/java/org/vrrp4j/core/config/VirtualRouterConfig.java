@@ -302,6 +302,14 @@ public final class VirtualRouterConfig {
             return this;
         }
 
+        /** Replaces the virtual addresses with {@code addresses}, in order. */
+        public Builder virtualAddresses(List<VirtualAddress> addresses) {
+            List<VirtualAddress> copy = List.copyOf(addresses);
+            virtualAddresses.clear();
+            virtualAddresses.addAll(copy);
+            return this;
+        }
+
         /** Adds a host address (/32, /128) on the router's interface. */
         public Builder addVirtualAddress(InetAddress address) {
             return addVirtualAddress(VirtualAddress.of(address));

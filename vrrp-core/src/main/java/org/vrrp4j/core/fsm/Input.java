@@ -92,6 +92,19 @@ public sealed interface Input {
         }
     }
 
+    /**
+     * The router's configuration changed where a running router can take it in place (a reload that adds or
+     * removes virtual addresses, or changes a non-owner's priority): the state, the timers and the master
+     * stay. A master adds and announces the new addresses and removes the dropped ones; the next advert
+     * carries the new list. A configuration that differs in anything else ({@link
+     * VirtualRouter#takesInPlace}) is ignored: restart the router instead.
+     */
+    record Reconfigured(org.vrrp4j.core.config.VirtualRouterConfig config) implements Input {
+        public Reconfigured {
+            Objects.requireNonNull(config, "config");
+        }
+    }
+
     /** The interface's primary address changed (rtnetlink address notification). */
     record PrimaryAddressChanged(InetAddress primaryAddress) implements Input {
         public PrimaryAddressChanged {

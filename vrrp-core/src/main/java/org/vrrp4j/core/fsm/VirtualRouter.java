@@ -33,10 +33,10 @@ import org.vrrp4j.core.packet.VrrpVersion;
 public final class VirtualRouter {
     private static final long NONE = Long.MIN_VALUE;
 
-    private final VirtualRouterConfig config;
-    private final List<VirtualAddress> addresses;
-    private final List<InetAddress> addressList;
-    private final Set<InetAddress> addressSet;
+    private VirtualRouterConfig config;
+    private List<VirtualAddress> addresses;
+    private List<InetAddress> addressList;
+    private Set<InetAddress> addressSet;
     private final Map<String, TrackerConfig> trackers = new LinkedHashMap<>();
     private final Map<String, Boolean> trackerUp = new LinkedHashMap<>();
 
@@ -116,6 +116,7 @@ public final class VirtualRouter {
                 rebuildAdverts();
             }
             case Input.SyncGroupTransition g -> onSyncGroup(g.target(), nowNanos, out);
+            case Input.Reconfigured r -> onReconfigured(r.config(), nowNanos, out);
         }
         return Collections.unmodifiableList(out);
     }
@@ -372,6 +373,46 @@ public final class VirtualRouter {
             // tell the backups now rather than at the next interval, so a lowered master hands over fast
             sendAdvert(advert, out);
             arm(TimerKind.ADVERT, now + Timings.centisToNanos(config.advertIntervalCentis()), out);
+        }
+    }
+
+    /**
+     * Whether a router running {@code now} can take {@code next} in place ({@link Input.Reconfigured}): only
+     * the virtual addresses and the priority may differ, and the priority neither becomes nor stops being the
+     * owner's 255 (an owner's addresses are the interface's own, a different kind of router). keepalived
+     * keeps an instance's state across such a reload too.
+     */
+    public static boolean takesInPlace(VirtualRouterConfig now, VirtualRouterConfig next) {
+        if ((now.priority() == 255) != (next.priority() == 255)) {
+            return false;
+        }
+        return now.toBuilder().priority(next.priority()).virtualAddresses(next.virtualAddresses()).build().equals(next);
+    }
+
+    private void onReconfigured(VirtualRouterConfig next, long now, List<Action> out) {
+        if (!takesInPlace(config, next)) {
+            return; // the caller checks first; ignoring keeps step total
+        }
+        List<VirtualAddress> gone = addresses.stream().filter(a -> !next.virtualAddresses().contains(a)).toList();
+        List<VirtualAddress> fresh = next.virtualAddresses().stream().filter(a -> !addresses.contains(a)).toList();
+        boolean addressesChanged = !addresses.equals(next.virtualAddresses());
+        config = next;
+        addresses = next.virtualAddresses();
+        addressList = addresses.stream().map(VirtualAddress::address).toList();
+        addressSet = Set.copyOf(addressList);
+        rebuildAdverts();
+        if (state == State.MASTER && addressesChanged) {
+            if (!gone.isEmpty()) {
+                out.add(new Action.RemoveAddresses(gone));
+            }
+            if (!fresh.isEmpty()) {
+                out.add(new Action.AddAddresses(fresh));
+            }
+            out.add(new Action.Announce(addresses)); // the whole list: the refresh schedule covers all of them
+        }
+        if (basePriority != next.priority()) {
+            basePriority = next.priority();
+            reevaluate(now, out);
         }
     }
 
