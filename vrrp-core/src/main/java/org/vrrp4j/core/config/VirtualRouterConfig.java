@@ -302,11 +302,12 @@ public final class VirtualRouterConfig {
             return this;
         }
 
-        /** Replaces the virtual addresses with {@code addresses}, in order. */
-        public Builder virtualAddresses(List<VirtualAddress> addresses) {
-            List<VirtualAddress> copy = List.copyOf(addresses);
+        /** Replaces the virtual addresses, keepalived's repeated entries included, with {@code other}'s. */
+        public Builder virtualAddressesOf(VirtualRouterConfig other) {
             virtualAddresses.clear();
-            virtualAddresses.addAll(copy);
+            advertised.clear();
+            virtualAddresses.addAll(other.virtualAddresses);
+            advertised.addAll(other.advertisedAddresses);
             return this;
         }
 

@@ -386,7 +386,7 @@ public final class VirtualRouter {
         if ((now.priority() == 255) != (next.priority() == 255)) {
             return false;
         }
-        return now.toBuilder().priority(next.priority()).virtualAddresses(next.virtualAddresses()).build().equals(next);
+        return now.toBuilder().priority(next.priority()).virtualAddressesOf(next).build().equals(next);
     }
 
     private void onReconfigured(VirtualRouterConfig next, long now, List<Action> out) {
@@ -398,7 +398,7 @@ public final class VirtualRouter {
         boolean addressesChanged = !addresses.equals(next.virtualAddresses());
         config = next;
         addresses = next.virtualAddresses();
-        addressList = addresses.stream().map(VirtualAddress::address).toList();
+        addressList = next.advertisedAddresses(); // with keepalived's repeated entries, as it sends them
         addressSet = Set.copyOf(addressList);
         rebuildAdverts();
         if (state == State.MASTER && addressesChanged) {

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Timeout;
  *       last advert it heard (§6.4.2).</li>
  * </ul>
  *
+ * A timer armed during keepalived's {@code vrrp_startup_delay} ({@code start ... delay=}) counts from the
+ * delay's end; an owner, a backup during the delay, takes over right at its end.
  * Routers with trackers or a {@code preempt_delay} are left out (their priority and deadlines follow rules
  * of keepalived's that this oracle does not restate); the test says how many lines it checked and skipped.
  */
@@ -46,6 +48,7 @@ class ScenarioTimingOracleTest {
         double intervalMs;
         Double heardIntervalMs;
         Double armedAdvertAt;
+        Double startupDelayEndsAt;
         boolean skipped;
     }
 
@@ -77,6 +80,9 @@ class ScenarioTimingOracleTest {
                         // v3 carries centiseconds, v2 seconds
                         r.heardIntervalMs = Double.parseDouble(kv.get("interval")) * (r.v2 ? 1_000 : 10);
                     }
+                    if (r != null && "start".equals(w[2]) && kv.containsKey("delay")) {
+                        r.startupDelayEndsAt = inputAt + millis(kv.get("delay"));
+                    }
                     if (r != null && "priority".equals(w[2])) {
                         r.priority = Integer.parseInt(kv.get("base"));
                     }
@@ -89,6 +95,15 @@ class ScenarioTimingOracleTest {
                     double at = Double.parseDouble(w[4].substring(1));
                     double delta = at - inputAt;
                     List<Double> allowed = allowed(w[3], r);
+                    if ("MASTER_DOWN".equals(w[3]) && r.startupDelayEndsAt != null && inputAt < r.startupDelayEndsAt) {
+                        // keepalived's vrrp_startup_delay: a timer armed during the delay counts from its end, and
+                        // an owner (which starts as a backup then) takes over right at the end
+                        double shift = r.startupDelayEndsAt - inputAt;
+                        allowed = new ArrayList<>(allowed.stream().map(a -> a + shift).toList());
+                        if (r.priority == 255) {
+                            allowed.add(shift);
+                        }
+                    }
                     if ("ADVERT".equals(w[3]) && advertTimerInput && r.armedAdvertAt != null) {
                         allowed.add(r.armedAdvertAt + r.intervalMs - inputAt); // the cadence kept from the deadline
                     }
@@ -118,6 +133,11 @@ class ScenarioTimingOracleTest {
                 : Double.parseDouble(interval.substring(0, interval.length() - 1)) * 1_000;
         r.skipped = kv.containsKey("tracker") || kv.containsKey("preempt_delay");
         return r;
+    }
+
+    private static double millis(String duration) {
+        return duration.endsWith("ms") ? Double.parseDouble(duration.substring(0, duration.length() - 2))
+                : Double.parseDouble(duration.substring(0, duration.length() - 1)) * 1_000;
     }
 
     private static Map<String, String> keyValues(String[] words) {
