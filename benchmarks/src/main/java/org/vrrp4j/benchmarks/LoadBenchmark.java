@@ -23,7 +23,9 @@ import org.vrrp4j.testkit.lab.NetnsLab;
 public final class LoadBenchmark {
     private static final long TICKS = 100; // USER_HZ on Linux
 
-    record Result(String impl, int routers, double cpuSeconds, long peakRssKb, double advertsPerSecond) {
+    /** CPU over the window; RSS at its end and its peak (VmRSS, VmHWM), summed over the implementation's processes. */
+    record Result(String impl, int routers, double cpuSeconds, int seconds, long rssKb, long peakRssKb,
+            double advertsPerSecond) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -63,6 +65,13 @@ public final class LoadBenchmark {
     }
 
     static Result run(String impl, int interfaces, int vrids, int intervalMs, int seconds, Path dir) throws Exception {
+        return run(impl, lab -> impl.equals("keepalived") ? new KeepalivedPeer(lab, dir) : new Vrrp4jPeer(lab),
+                interfaces, vrids, intervalMs, seconds, dir);
+    }
+
+    /** The load run with the peers {@code peers} makes (e.g. the product's launcher, pinned). */
+    static Result run(String impl, java.util.function.Function<NetnsLab, Peer> peers, int interfaces, int vrids,
+            int intervalMs, int seconds, Path dir) throws Exception {
         try (NetnsLab lab = NetnsLab.create("vl")) {
             String host = lab.addHost("n", "198.18.0.1/24");
             for (int i = 1; i < interfaces; i++) {
@@ -87,7 +96,7 @@ public final class LoadBenchmark {
                 }
             }
             Files.writeString(conf, sb.toString());
-            Peer peer = impl.equals("keepalived") ? new KeepalivedPeer(lab, dir) : new Vrrp4jPeer(lab);
+            Peer peer = peers.apply(lab);
             peer.start(host, conf, dir.resolve("load-" + impl + ".log"));
             Thread.sleep(10_000); // start-up, Master_Down_Interval, every router master
             long cpu0 = cpuTicks(peer.pids());
@@ -99,10 +108,11 @@ public final class LoadBenchmark {
             }
             Thread.sleep(Math.max(0, seconds * 1000L - 2500));
             long cpu1 = cpuTicks(peer.pids());
-            long rss = peakRssKb(peer.pids());
+            long rss = statusKb(peer.pids(), "VmRSS:");
+            long peak = statusKb(peer.pids(), "VmHWM:");
             peer.kill();
             System.err.printf(Locale.ROOT, "%s: done%n", impl);
-            return new Result(impl, interfaces * vrids, (cpu1 - cpu0) / (double) TICKS, rss, rate);
+            return new Result(impl, interfaces * vrids, (cpu1 - cpu0) / (double) TICKS, seconds, rss, peak, rate);
         }
     }
 
@@ -116,11 +126,12 @@ public final class LoadBenchmark {
         return sum;
     }
 
-    static long peakRssKb(List<Long> pids) throws IOException {
+    /** A kB field of /proc/PID/status ({@code VmRSS:}, {@code VmHWM:}) summed over {@code pids}. */
+    static long statusKb(List<Long> pids, String field) throws IOException {
         long sum = 0;
         for (long pid : pids) {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     sum += Long.parseLong(line.replaceAll("\\D", ""));
                 }
             }
