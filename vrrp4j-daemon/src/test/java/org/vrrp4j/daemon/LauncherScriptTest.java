@@ -116,4 +116,83 @@ class LauncherScriptTest {
         assertThat(calls(own)).doesNotContain("-XshowSettings").contains("org.vrrp4j.daemon.Vrrp4j --version");
         assertThat(calls(other)).isEmpty();
     }
+
+    // ---- the AOT cache ---------------------------------------------------------------------------
+
+    private static String option(String calls, String prefix) {
+        return java.util.Arrays.stream(calls.split("\\s+")).filter(w -> w.startsWith(prefix)).reduce((a, b) -> b).orElse(null);
+    }
+
+    @Test
+    void theFirstRunTrainsTheCacheAndTheNextUsesIt() throws Exception {
+        Path jdk = runtime("jdk25", "25", true);
+        Path cacheDir = dir.resolve("cache");
+        Path launcher = distribution();
+        Map<String, String> env = Map.of("JAVA_HOME", jdk.toString(), "VRRP4J_AOT_CACHE", cacheDir.toString());
+        assertThat(launch(launcher, env, "run", "-f", "x.conf").exit()).isZero();
+        String output = option(calls(jdk), "-XX:AOTCacheOutput=");
+        assertThat(output).as(calls(jdk)).isNotNull().startsWith("-XX:AOTCacheOutput=" + cacheDir + "/vrrp4j-").endsWith(".aot");
+        assertThat(option(calls(jdk), "-XX:AOTCache=")).isNull();
+        Path cache = Path.of(output.substring("-XX:AOTCacheOutput=".length()));
+        // the training JVM (here a stand-in that exits at once) wrote nothing: the next start trains again
+        Files.delete(jdk.resolve("calls.txt"));
+        assertThat(launch(launcher, env, "run", "-f", "x.conf").exit()).isZero();
+        assertThat(option(calls(jdk), "-XX:AOTCacheOutput=")).isEqualTo(output);
+        // once written, it is used
+        Files.writeString(cache, "cache");
+        Files.delete(jdk.resolve("calls.txt"));
+        assertThat(launch(launcher, env, "run", "-f", "x.conf").exit()).isZero();
+        assertThat(option(calls(jdk), "-XX:AOTCache=")).isEqualTo("-XX:AOTCache=" + cache);
+        assertThat(option(calls(jdk), "-XX:AOTCacheOutput=")).isNull();
+    }
+
+    @Test
+    void anotherLibOrOtherJvmOptionsGetAnotherCacheAndTheOldOneGoes() throws Exception {
+        Path jdk = runtime("jdk25", "25", true);
+        Path cacheDir = dir.resolve("cache");
+        Path launcher = distribution();
+        Map<String, String> env = Map.of("JAVA_HOME", jdk.toString(), "VRRP4J_AOT_CACHE", cacheDir.toString());
+        launch(launcher, env, "run");
+        Path first = Path.of(option(calls(jdk), "-XX:AOTCacheOutput=").substring("-XX:AOTCacheOutput=".length()));
+        Files.writeString(first, "cache");
+        Files.writeString(dir.resolve("dist/lib/new.jar"), "a jar of another release");
+        Files.delete(jdk.resolve("calls.txt"));
+        launch(launcher, env, "run");
+        String second = option(calls(jdk), "-XX:AOTCacheOutput=");
+        assertThat(second).isNotNull().isNotEqualTo("-XX:AOTCacheOutput=" + first);
+        assertThat(first).doesNotExist(); // a stale cache is removed, never offered to the JVM
+        Files.delete(jdk.resolve("calls.txt"));
+        java.util.Map<String, String> withOptions = new java.util.HashMap<>(env);
+        withOptions.put("VRRP4J_JAVA_OPTS", "-Xmx64m");
+        launch(launcher, withOptions, "run");
+        assertThat(option(calls(jdk), "-XX:AOTCacheOutput=")).isNotNull().isNotEqualTo(second);
+    }
+
+    @Test
+    void onlyRunUsesTheCacheAndOffOrAnUnwritableDirectoryMeansNone() throws Exception {
+        Path jdk = runtime("jdk25", "25", true);
+        Path launcher = distribution();
+        launch(launcher, Map.of("JAVA_HOME", jdk.toString(), "VRRP4J_AOT_CACHE", dir.resolve("c").toString()), "check", "-f", "x");
+        launch(launcher, Map.of("JAVA_HOME", jdk.toString(), "VRRP4J_AOT_CACHE", "off"), "run");
+        Files.writeString(dir.resolve("file"), "not a directory");
+        Run r = launch(launcher, Map.of("JAVA_HOME", jdk.toString(), "VRRP4J_AOT_CACHE", dir.resolve("file/c").toString()), "run");
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(calls(jdk)).doesNotContain("-XX:AOTCache").contains("Vrrp4j check -f x").contains("Vrrp4j run");
+    }
+
+    /** What the launcher relies on: the JVM runs on when its AOT cache is unreadable, corrupt or missing. */
+    @Test
+    void aCorruptOrMissingCacheDoesNotStopTheJvm() throws Exception {
+        Path garbage = dir.resolve("garbage.aot");
+        Files.write(garbage, new byte[100_000]);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (Path cache : List.of(garbage, dir.resolve("missing.aot"))) {
+            Process p = new ProcessBuilder(java, "-XX:AOTCache=" + cache, "-XX:+UseSerialGC", "-version")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(out).isZero();
+            assertThat(out).contains("AOT cache").contains("version");
+        }
+    }
 }
