@@ -17,12 +17,15 @@ final class LauncherPeer implements Peer {
     private final NetnsLab lab;
     private final Path launcher;
     private final String cpus;
+    private final String aotCache;
     private Process process;
 
-    LauncherPeer(NetnsLab lab, Path launcher, String cpus) {
+    /** {@code aotCache}: the launcher's VRRP4J_AOT_CACHE (a directory, or off); null leaves the environment's. */
+    LauncherPeer(NetnsLab lab, Path launcher, String cpus, String aotCache) {
         this.lab = lab;
         this.launcher = launcher;
         this.cpus = cpus;
+        this.aotCache = aotCache;
     }
 
     @Override
@@ -33,12 +36,24 @@ final class LauncherPeer implements Peer {
     @Override
     public void start(String ns, Path config, Path log) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("taskset", "-c", cpus, launcher.toString(), "run", "-f", config.toString()));
-        process = lab.exec(ns, cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder pb = lab.exec(ns, cmd);
+        if (aotCache != null) {
+            pb.environment().put("VRRP4J_AOT_CACHE", aotCache);
+        }
+        process = pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
     @Override
     public List<Long> pids() {
         return List.of(process.pid());
+    }
+
+    /** SIGTERM, as systemd stops it, and waits for the JVM to end (it writes a training run's AOT cache then). */
+    void stop(long timeoutSeconds) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            kill();
+        }
     }
 
     @Override
