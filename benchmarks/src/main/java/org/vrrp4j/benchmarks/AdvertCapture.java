@@ -32,9 +32,25 @@ final class AdvertCapture implements AutoCloseable {
 
     AdvertCapture(NetnsLab lab) throws IOException, InterruptedException {
         tcpdump = lab.exec(lab.switchNamespace(), List.of("tcpdump", "-l", "-n", "-tt", "--time-stamp-precision=nano",
-                "-i", "br0", "ip proto 112 or ip6 proto 112")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                "-i", "br0", "ip proto 112 or ip6 proto 112")).start();
         reader = Thread.ofPlatform().daemon().name("advert-capture").start(this::read);
-        Thread.sleep(500); // tcpdump needs a moment before it captures
+        // tcpdump captures once it says "listening on" (on a loaded machine that took seconds, not the 0.5 s once slept)
+        java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
+        Thread.ofPlatform().daemon().name("advert-capture-stderr").start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(tcpdump.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    if (line.contains("listening on")) {
+                        listening.countDown();
+                    }
+                }
+            } catch (IOException e) {
+                // tcpdump ended
+            }
+        });
+        if (!listening.await(15, TimeUnit.SECONDS)) {
+            close();
+            throw new IOException("tcpdump did not start listening on the lab's switch within 15 s");
+        }
     }
 
     private void read() {

@@ -13,12 +13,19 @@ import org.vrrp4j.testkit.lab.NetnsLab;
 final class KeepalivedPeer implements Peer {
     private final NetnsLab lab;
     private final Path dir;
+    private final String cpus;
     private Process process;
     private Path vrrpPid;
 
     KeepalivedPeer(NetnsLab lab, Path dir) {
+        this(lab, dir, null);
+    }
+
+    /** Pinned to {@code cpus} ({@code taskset -c}, which execs in place) when not null. */
+    KeepalivedPeer(NetnsLab lab, Path dir, String cpus) {
         this.lab = lab;
         this.dir = dir;
+        this.cpus = cpus;
     }
 
     @Override
@@ -30,7 +37,12 @@ final class KeepalivedPeer implements Peer {
     public void start(String ns, Path config, Path log) throws IOException {
         String base = config.getFileName().toString().replace(".conf", "");
         vrrpPid = Keepalived.vrrpPidFile(dir, base);
-        process = lab.exec(ns, Keepalived.command(config, dir, base))
+        List<String> cmd = new ArrayList<>();
+        if (cpus != null) {
+            cmd.addAll(List.of("taskset", "-c", cpus));
+        }
+        cmd.addAll(Keepalived.command(config, dir, base));
+        process = lab.exec(ns, cmd)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 

@@ -53,6 +53,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         DaemonSignals signals = DaemonSignals.install();
         Logging.configure(logLevel);
         Logger log = LoggerFactory.getLogger(RunCommand.class);
+        AotCache.discardIfUnused(log);
         KeepalivedConfig config;
         try {
             config = KeepalivedConfigReader.read(file);

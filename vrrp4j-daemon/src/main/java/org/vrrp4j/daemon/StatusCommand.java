@@ -44,7 +44,8 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         URI uri = URI.create("http://" + host + ":" + a.getPort() + "/status");
         String body;
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build()) {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+            // 15 s: the daemon loads its JSON library with the first /status (1.8 s on a loaded 2-vCPU machine)
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 err.println("vrrp4j status: " + uri + " answered " + r.statusCode() + ": " + r.body().strip());
