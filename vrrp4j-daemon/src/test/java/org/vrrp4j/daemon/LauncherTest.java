@@ -174,7 +174,7 @@ class LauncherTest {
         mark = node.mark();
         Files.writeString(conf, "# reloaded\n\n" + script + vi1 + instance("VI_2", 52, "198.18.1.101", ""));
         node.signal("HUP");
-        node.awaitLine("reloaded .*kept \\[VI_1\\], new providers \\[\\], stopped \\[\\], started \\[VI_2\\]", mark, STEP);
+        node.awaitLine("reloaded .*kept \\[VI_1\\], changed in place \\[\\], new providers \\[\\], stopped \\[\\], started \\[VI_2\\]", mark, STEP);
         node.awaitLine("VI_2: BACKUP -> MASTER", mark, STEP);
         int afterReload = mark;
         assertThat(node.lines().subList(afterReload, node.mark()))

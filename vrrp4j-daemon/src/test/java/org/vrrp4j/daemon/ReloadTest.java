@@ -88,7 +88,7 @@ class ReloadTest {
         // only the provider block changes: new provider, same router, no failover, no re-route
         Files.writeString(lab.configFile(1), conf(1, 150, "250ms", ""));
         s1.signal("HUP");
-        s1.awaitLine("reloaded .*kept \\[\\], new providers \\[VI_1\\], stopped \\[\\], started \\[\\]", mark1, STEP);
+        s1.awaitLine("reloaded .*kept \\[\\], changed in place \\[\\], new providers \\[VI_1\\], stopped \\[\\], started \\[\\]", mark1, STEP);
 
         // a last advert interval's worth of quiet: had s1 sent priority 0, s2 would be master by now
         Thread.sleep(1_500);
