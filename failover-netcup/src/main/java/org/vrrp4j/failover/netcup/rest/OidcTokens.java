@@ -278,6 +278,49 @@ public final class OidcTokens {
      * mean a new login.
      */
     private void storeRefreshToken(String token) throws NetcupException {
+        try {
+            writeDurably(refreshTokenFile, token);
+        } catch (IOException e) {
+            throw NetcupException.permanent("cannot store the netcup refresh token in " + refreshTokenFile
+                    + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /**
+     * {@link #writeFile} on a thread of its own, waited for whatever happens to the caller: the caller is a
+     * provider call that a newer role may cancel (interrupt) at any moment, and an interrupt reaching a
+     * {@link FileChannel} closes it ({@code ClosedByInterruptException}) with the rotated token unwritten,
+     * which voids the login. The caller's interrupt is kept for after.
+     */
+    static void writeDurably(Path file, String token) throws IOException {
+        java.util.concurrent.FutureTask<Void> write = new java.util.concurrent.FutureTask<>(() -> {
+            writeFile(file, token);
+            return null;
+        });
+        Thread.ofPlatform().daemon().name("netcup-token-store").start(write);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    write.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof IOException io) {
+                        throw io;
+                    }
+                    throw new IllegalStateException("storing the refresh token failed", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void writeFile(Path refreshTokenFile, String token) throws IOException {
         Path dir = refreshTokenFile.toAbsolutePath().getParent();
         Path tmp = null;
         try {
@@ -296,9 +339,6 @@ public final class OidcTokens {
             try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
                 d.force(true);
             }
-        } catch (IOException e) {
-            throw NetcupException.permanent("cannot store the netcup refresh token in " + refreshTokenFile
-                    + " (" + e.getClass().getSimpleName() + ")");
         } finally {
             if (tmp != null) {
                 try {
