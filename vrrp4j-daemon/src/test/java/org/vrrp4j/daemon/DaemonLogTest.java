@@ -24,7 +24,8 @@ class DaemonLogTest {
     private List<String> run(String journalStream, Path out) throws Exception {
         Path conf = dir.resolve("keepalived.conf");
         Files.writeString(conf, "global_defs {\n    router_id x\n    no_such_keyword 1\n}\n");
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), Vrrp4j.class.getName(), "run", "-f", conf.toString(), "--http", "nope"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().remove("JOURNAL_STREAM");

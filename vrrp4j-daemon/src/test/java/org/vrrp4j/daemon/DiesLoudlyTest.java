@@ -79,6 +79,7 @@ class DiesLoudlyTest {
         assertThat(service).noneSatisfy(l -> assertThat(l).startsWith("SuccessExitStatus="));
         assertThat(service).noneSatisfy(l -> assertThat(l).startsWith("RestartPreventExitStatus="));
         // the unit's own JVM options, when set, keep the flag (the launcher adds it in front of them anyway)
-        assertThat(Files.readString(LAUNCHER)).contains("-XX:+ExitOnOutOfMemoryError \\\n    ${VRRP4J_JAVA_OPTS");
+        assertThat(Files.readString(LAUNCHER)).contains("java_opts=${VRRP4J_JAVA_OPTS:-")
+                .contains("-XX:+ExitOnOutOfMemoryError \\\n    $java_opts");
     }
 }
