@@ -145,7 +145,14 @@ public final class HcloudStandIn implements AutoCloseable {
         }
         aliases.put(OTHER_SERVER, new ArrayList<>(List.of(ALIAS_IP)));
         server = HttpServer.create(bind, 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        // platform threads, never virtual ones: a stand-in often starts inside a lab namespace, and the carrier
+        // threads virtual threads would make there keep that namespace and later carry the test JVM's other
+        // virtual threads (a coordinator's calls), whose sockets then open in the lab and cannot reach loopback
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "stand-in");
+            t.setDaemon(true);
+            return t;
+        }));
         server.createContext("/", this::handle);
         server.start();
     }

@@ -83,7 +83,14 @@ public final class HetznerRobotStandIn implements AutoCloseable {
         routedTo.put(FAILOVER_IP, OTHER_SERVER_IP);
         routedTo.put(FAILOVER_NET6, "2001:db8:9:9::");
         server = HttpServer.create(bind, 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        // platform threads, never virtual ones: a stand-in often starts inside a lab namespace, and the carrier
+        // threads virtual threads would make there keep that namespace and later carry the test JVM's other
+        // virtual threads (a coordinator's calls), whose sockets then open in the lab and cannot reach loopback
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "stand-in");
+            t.setDaemon(true);
+            return t;
+        }));
         server.createContext("/", this::handle);
         server.start();
     }

@@ -102,7 +102,14 @@ public final class NetcupRestStandIn implements AutoCloseable {
     /** Serves on {@code bind}, in the network namespace of the calling thread. */
     public NetcupRestStandIn(InetSocketAddress bind) throws IOException {
         server = HttpServer.create(bind, 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        // platform threads, never virtual ones: a stand-in often starts inside a lab namespace, and the carrier
+        // threads virtual threads would make there keep that namespace and later carry the test JVM's other
+        // virtual threads (a coordinator's calls), whose sockets then open in the lab and cannot reach loopback
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "stand-in");
+            t.setDaemon(true);
+            return t;
+        }));
         server.createContext("/", this::handle);
         server.start();
         validRefreshTokens.put(INITIAL_REFRESH_TOKEN, now());
@@ -467,7 +474,7 @@ public final class NetcupRestStandIn implements AutoCloseable {
             if (takes != null) {
                 long doneAt = System.nanoTime() + takes.toNanos();
                 taskDoneAtNanos.put(uuid, doneAt);
-                Thread.ofVirtual().start(() -> {
+                Thread.ofPlatform().daemon().start(() -> { // not virtual: see the server's executor
                     try {
                         Thread.sleep(Duration.ofNanos(Math.max(0, doneAt - System.nanoTime())));
                     } catch (InterruptedException e) {

@@ -75,7 +75,12 @@ public final class NetcupSoapStandIn implements AutoCloseable {
     public NetcupSoapStandIn(InetSocketAddress bind, String path) throws IOException {
         this.path = path;
         server = HttpServer.create(bind, 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        // platform threads, never virtual ones: see NetcupRestStandIn (carriers made in a lab namespace keep it)
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "stand-in");
+            t.setDaemon(true);
+            return t;
+        }));
         server.createContext(path, this::handle);
         server.start();
     }
