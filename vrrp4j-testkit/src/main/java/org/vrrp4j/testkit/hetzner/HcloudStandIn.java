@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -145,14 +144,7 @@ public final class HcloudStandIn implements AutoCloseable {
         }
         aliases.put(OTHER_SERVER, new ArrayList<>(List.of(ALIAS_IP)));
         server = HttpServer.create(bind, 0);
-        // platform threads, never virtual ones: a stand-in often starts inside a lab namespace, and the carrier
-        // threads virtual threads would make there keep that namespace and later carry the test JVM's other
-        // virtual threads (a coordinator's calls), whose sockets then open in the lab and cannot reach loopback
-        server.setExecutor(Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "stand-in");
-            t.setDaemon(true);
-            return t;
-        }));
+        server.setExecutor(org.vrrp4j.testkit.lab.NetworkNamespaces.platformExecutor("stand-in"));
         server.createContext("/", this::handle);
         server.start();
     }

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 
 /**
  * A stand-in for the Hetzner Robot webservice's failover calls on a loopback (or lab) address, written from
@@ -83,14 +82,7 @@ public final class HetznerRobotStandIn implements AutoCloseable {
         routedTo.put(FAILOVER_IP, OTHER_SERVER_IP);
         routedTo.put(FAILOVER_NET6, "2001:db8:9:9::");
         server = HttpServer.create(bind, 0);
-        // platform threads, never virtual ones: a stand-in often starts inside a lab namespace, and the carrier
-        // threads virtual threads would make there keep that namespace and later carry the test JVM's other
-        // virtual threads (a coordinator's calls), whose sockets then open in the lab and cannot reach loopback
-        server.setExecutor(Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "stand-in");
-            t.setDaemon(true);
-            return t;
-        }));
+        server.setExecutor(org.vrrp4j.testkit.lab.NetworkNamespaces.platformExecutor("stand-in"));
         server.createContext("/", this::handle);
         server.start();
     }

@@ -21,6 +21,20 @@ import java.util.concurrent.Callable;
  * calls the source would make; on 21 only this class fails, with {@link UnsupportedOperationException}.
  */
 public final class NetworkNamespaces {
+
+    /**
+     * An executor of daemon platform threads for servers that may start inside a lab namespace (the stand-ins):
+     * never virtual threads, whose carrier threads, made there, keep that namespace and later carry the test
+     * JVM's other virtual threads (a coordinator's calls), whose sockets then open in the lab and cannot reach
+     * loopback.
+     */
+    public static java.util.concurrent.ExecutorService platformExecutor(String threadName) {
+        return java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+    }
     private static final int CLONE_NEWNET = 0x40000000;
     private static final int O_RDONLY = 0;
 

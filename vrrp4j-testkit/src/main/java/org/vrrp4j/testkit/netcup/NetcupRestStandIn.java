@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -102,14 +101,7 @@ public final class NetcupRestStandIn implements AutoCloseable {
     /** Serves on {@code bind}, in the network namespace of the calling thread. */
     public NetcupRestStandIn(InetSocketAddress bind) throws IOException {
         server = HttpServer.create(bind, 0);
-        // platform threads, never virtual ones: a stand-in often starts inside a lab namespace, and the carrier
-        // threads virtual threads would make there keep that namespace and later carry the test JVM's other
-        // virtual threads (a coordinator's calls), whose sockets then open in the lab and cannot reach loopback
-        server.setExecutor(Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "stand-in");
-            t.setDaemon(true);
-            return t;
-        }));
+        server.setExecutor(org.vrrp4j.testkit.lab.NetworkNamespaces.platformExecutor("stand-in"));
         server.createContext("/", this::handle);
         server.start();
         validRefreshTokens.put(INITIAL_REFRESH_TOKEN, now());
@@ -474,7 +466,7 @@ public final class NetcupRestStandIn implements AutoCloseable {
             if (takes != null) {
                 long doneAt = System.nanoTime() + takes.toNanos();
                 taskDoneAtNanos.put(uuid, doneAt);
-                Thread.ofPlatform().daemon().start(() -> { // not virtual: see the server's executor
+                Thread.ofPlatform().daemon().start(() -> { // not virtual: see NetworkNamespaces.platformExecutor
                     try {
                         Thread.sleep(Duration.ofNanos(Math.max(0, doneAt - System.nanoTime())));
                     } catch (InterruptedException e) {

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
@@ -75,12 +74,7 @@ public final class NetcupSoapStandIn implements AutoCloseable {
     public NetcupSoapStandIn(InetSocketAddress bind, String path) throws IOException {
         this.path = path;
         server = HttpServer.create(bind, 0);
-        // platform threads, never virtual ones: see NetcupRestStandIn (carriers made in a lab namespace keep it)
-        server.setExecutor(Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "stand-in");
-            t.setDaemon(true);
-            return t;
-        }));
+        server.setExecutor(org.vrrp4j.testkit.lab.NetworkNamespaces.platformExecutor("stand-in"));
         server.createContext(path, this::handle);
         server.start();
     }
