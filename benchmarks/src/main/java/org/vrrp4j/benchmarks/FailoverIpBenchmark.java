@@ -160,6 +160,12 @@ public final class FailoverIpBenchmark {
                     ? lab.soap().calls().stream().mapToLong(NetcupSoapStandIn.Call::atNanos).filter(t -> t > killedAt).min().orElseThrow()
                     : lab.rest().requests().stream().mapToLong(NetcupRestStandIn.Request::atNanos).filter(t -> t > killedAt).min()
                             .orElseThrow();
+            if (!soap) { // where a REST take-over spends its time: each request the stand-in saw, ms after the VIP
+                System.out.println("  requests: " + lab.rest().requests().stream().filter(q -> q.atNanos() > killedAt)
+                        .map(q -> String.format(Locale.ROOT, "%s %s %+.1f", q.method(), q.path().replaceAll("\\?.*", ""),
+                                (q.atNanos() - vipAt.get()) / 1e6))
+                        .toList());
+            }
             return new Round((firstRequest - vipAt.get()) / 1e6, (routedAt - vipAt.get()) / 1e6);
         } finally {
             if (monitor != null) {

@@ -14,6 +14,18 @@ final class RestBackend implements Backend {
     private final FailoverIp ip;
     private final String server;
     private Long serverId;
+    /**
+     * What the last {@link #locate} found, for the {@link #route} that follows it at once (the coordinator
+     * checks first, then routes): the PATCH needs only the failover IP's id and editable flag, so looking
+     * them up again would cost a take-over one more round trip. Taken once, and only while fresh.
+     */
+    private volatile Located lastLocated;
+
+    private record Located(NetcupRestClient.Routing routing, Instant at) {
+    }
+
+    /** How long a located failover IP serves a route without a new lookup. */
+    static final java.time.Duration LOCATED_FRESH = java.time.Duration.ofSeconds(5);
 
     RestBackend(NetcupRestClient client, FailoverIp ip, String server) {
         this.client = client;
@@ -32,6 +44,7 @@ final class RestBackend implements Backend {
     public Location locate(FailoverContext ctx) throws NetcupException, InterruptedException {
         long ours = serverId(ctx);
         NetcupRestClient.Routing r = client.locate(ip, ctx.cancellation());
+        lastLocated = new Located(r, ctx.now());
         if (r.serverId().isPresent() && r.serverId().get() == ours) {
             return new Location.Here(ip + " is routed to server " + ours);
         }
@@ -62,7 +75,10 @@ final class RestBackend implements Backend {
     @Override
     public String route(FailoverContext ctx) throws NetcupException, InterruptedException {
         long ours = serverId(ctx);
-        NetcupRestClient.Routing r = client.locate(ip, ctx.cancellation());
+        Located l = lastLocated;
+        lastLocated = null;
+        NetcupRestClient.Routing r = l != null && l.at().plus(LOCATED_FRESH).isAfter(ctx.now())
+                ? l.routing() : client.locate(ip, ctx.cancellation());
         return client.route(r, ip, ours, ctx);
     }
 

@@ -228,4 +228,60 @@ class NetcupCredentialCheckTest {
                 .flatMap(CheckStatus::lastSuccess)
                 .map(t -> Duration.between(Instant.parse("2026-11-24T12:00:00Z"), t).toDays() + 1).orElse(0L);
     }
+
+    @Test
+    void aTakeOverWithAShortLivedTokenRefreshesOnceAndLooksTheIpUpOnce() throws Exception {
+        scp.accessTokensLive(Duration.ofSeconds(1)); // every take-over after a second needs a refresh
+        scp.route(NetcupRestStandIn.FAILOVER_V4, 101L);
+        try (FailoverProvider p = rest(Map.of())) {
+            assertThat(p.check(ctx(BACKUP))).isInstanceOf(CredentialCheck.Proven.class);
+            Thread.sleep(1_100); // the access token expires
+            int before = scp.requests().size();
+            assertThat(p.acquire(ctx(MASTER))).isInstanceOf(FailoverOutcome.Done.class);
+            var takeOver = scp.requests().subList(before, scp.requests().size());
+            // before: a token renewed 30 s early was renewed before every call, and route() looked the IP up again
+            assertThat(takeOver).filteredOn(r -> r.path().endsWith("/token")).as("token refreshes").hasSize(1);
+            assertThat(takeOver).filteredOn(r -> r.method().equals("GET") && r.path().contains("/failoverips/"))
+                    .as("look-ups before the PATCH").hasSize(1);
+            assertThat(takeOver).filteredOn(r -> r.method().equals("PATCH")).hasSize(1);
+        }
+        assertThat(scp.routedServerV4()).isEqualTo(102L);
+    }
+
+    @Test
+    void aRotatedTokenThatCannotBeStoredIsKeptInMemoryAndTheCheckSaysSo() throws Exception {
+        Path sub = dir.resolve("tokens");
+        Files.createDirectories(sub);
+        tokenFile = sub.resolve("netcup.token");
+        Files.writeString(tokenFile, NetcupRestStandIn.INITIAL_REFRESH_TOKEN + "\n");
+        scp.route(NetcupRestStandIn.FAILOVER_V4, 101L);
+        scp.delay(500, "/token");
+        try (FailoverProvider p = rest(Map.of())) {
+            Thread breaker = Thread.ofVirtual().start(() -> {
+                try {
+                    while (scp.refreshes() == 0 && scp.requests().isEmpty()) {
+                        Thread.sleep(5);
+                    }
+                    // while the refresh is answered: the token's directory becomes a file, no store can succeed
+                    Files.delete(tokenFile);
+                    Files.delete(sub);
+                    Files.writeString(sub, "not a directory");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(p.acquire(ctx(MASTER))).as("the take-over goes on with its access token")
+                    .isInstanceOf(FailoverOutcome.Done.class);
+            breaker.join();
+            scp.delay(0, "/token");
+            assertThat(p.check(ctx(MASTER))).as("the newest token from memory works; the check says it is not stored")
+                    .isInstanceOfSatisfying(CredentialCheck.Failed.class,
+                            f -> assertThat(f.toString()).contains("cannot store the netcup refresh token"));
+            Files.delete(sub);
+            Files.createDirectories(sub);
+            assertThat(p.check(ctx(MASTER))).isInstanceOf(CredentialCheck.Proven.class);
+        }
+        assertThat(Files.readString(tokenFile).strip()).as("the newest rotated token reached the file")
+                .isEqualTo("refresh-token-" + scp.refreshes() + "-SECRET");
+    }
 }

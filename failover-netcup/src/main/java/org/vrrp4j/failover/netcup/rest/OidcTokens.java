@@ -47,6 +47,10 @@ import org.vrrp4j.failover.netcup.NetcupException;
 public final class OidcTokens {
     private static final Logger LOG = LoggerFactory.getLogger(OidcTokens.class);
     static final String CLIENT_ID = "scp";
+    /**
+     * An access token is renewed this long before it expires, or a tenth of its lifetime when that is shorter:
+     * a fixed 30 s would renew a short-lived token on every call.
+     */
     private static final Duration EARLY = Duration.ofSeconds(30);
     /** netcup voids an offline refresh token that was not used for this long. */
     public static final Duration OFFLINE_IDLE_EXPIRY = Duration.ofDays(30);
@@ -60,7 +64,12 @@ public final class OidcTokens {
     private final ReentrantLock lock = new ReentrantLock();
     private Secret accessToken;
     private Instant expiresAt = Instant.MIN;
+    private Instant renewAt = Instant.MIN;
     private String userId;
+    /** The rotated refresh token's store in progress or done (guarded by {@link #lock}); null before any. */
+    private java.util.concurrent.FutureTask<Void> storing;
+    /** The newest refresh token while its store failed (guarded by {@link #lock}): netcup voided the file's. */
+    private Secret unstored;
     private static final Map<Path, OidcTokens> HOLDERS = new HashMap<>();
     private Path key; // in HOLDERS under this key, or null when made directly
     private int holders; // guarded by HOLDERS
@@ -98,6 +107,7 @@ public final class OidcTokens {
 
     /** Gives back a holder from {@link #holderFor}; the last one out drops it from the registry. */
     public void release() {
+        flush();
         synchronized (HOLDERS) {
             if (key != null && --holders == 0) {
                 HOLDERS.remove(key, this);
@@ -119,11 +129,11 @@ public final class OidcTokens {
         }
     }
 
-    /** A valid access token, refreshed when it expires within 30 s. */
+    /** A valid access token, refreshed when it expires within 30 s (or a tenth of its lifetime). */
     public Secret accessToken(Cancellation c) throws NetcupException, InterruptedException {
         lock.lockInterruptibly();
         try {
-            if (accessToken == null || clock.instant().isAfter(expiresAt.minus(EARLY))) {
+            if (accessToken == null || !clock.instant().isBefore(renewAt)) {
                 refresh(c);
             }
             return accessToken;
@@ -140,6 +150,7 @@ public final class OidcTokens {
         lock.lockInterruptibly();
         try {
             refresh(c);
+            awaitStore();
         } finally {
             lock.unlock();
         }
@@ -167,20 +178,25 @@ public final class OidcTokens {
     }
 
     private void refresh(Cancellation c) throws NetcupException, InterruptedException {
-        String refreshToken = readRefreshToken();
+        String refreshToken = newestRefreshToken();
+        Instant asked = clock.instant();
         JsonNode body = tokenRequest(Map.of("grant_type", "refresh_token", "client_id", CLIENT_ID,
                 "refresh_token", refreshToken), c);
-        accept(body);
+        accept(body, asked);
         LOG.debug("netcup access token refreshed, valid until {}", expiresAt);
     }
 
-    private void accept(JsonNode body) throws NetcupException {
+    /** @param asked when the token was asked for: its lifetime counts from then, not from the answer */
+    private void accept(JsonNode body, Instant asked) throws NetcupException {
         String access = body.path("access_token").asText("");
         if (access.isEmpty()) {
             throw NetcupException.retryable("token endpoint answered without an access token");
         }
         accessToken = Secret.of(access, "netcup access token");
-        expiresAt = clock.instant().plusSeconds(body.path("expires_in").asLong(300));
+        Duration lifetime = Duration.ofSeconds(Math.max(0, body.path("expires_in").asLong(300)));
+        expiresAt = asked.plus(lifetime);
+        Duration early = lifetime.dividedBy(10);
+        renewAt = expiresAt.minus(early.compareTo(EARLY) < 0 ? early : EARLY);
         userId = claim(access, "id");
         String rotated = body.path("refresh_token").asText("");
         if (!rotated.isEmpty()) {
@@ -234,12 +250,14 @@ public final class OidcTokens {
                     .POST(HttpRequest.BodyPublishers.ofString(form(Map.of(
                             "grant_type", "urn:ietf:params:oauth:grant-type:device_code",
                             "client_id", CLIENT_ID, "device_code", device.path("device_code").asText())))).build();
+            Instant asked = clock.instant();
             HttpResponse<String> r = Http.send(http, poll, c, "netcup device token");
             JsonNode body = parse(r.body());
             if (r.statusCode() == 200) {
                 lock.lock();
                 try {
-                    accept(body);
+                    accept(body, asked);
+                    awaitStore(); // the login is done when its token is on disk
                 } finally {
                     lock.unlock();
                 }
@@ -277,12 +295,54 @@ public final class OidcTokens {
      * itself survives a crash). netcup has already invalidated the old token: losing the new one would
      * mean a new login.
      */
-    private void storeRefreshToken(String token) throws NetcupException {
+    private void storeRefreshToken(String token) {
+        awaitStoreQuietly(); // one write at a time, in the order the tokens came
+        unstored = Secret.of(token, "netcup refresh token");
+        storing = startWrite(refreshTokenFile, token);
+    }
+
+    /**
+     * The refresh token to use: the file's, once the last store is done; the one kept in memory when that
+     * store failed (the file holds a token netcup has voided since).
+     */
+    private String newestRefreshToken() throws NetcupException {
+        awaitStoreQuietly();
+        return unstored != null ? unstored.reveal() : readRefreshToken();
+    }
+
+    /** Waits for the last store (never interrupted: see {@link #writeDurably}); a failure is logged, kept in memory. */
+    private void awaitStoreQuietly() {
+        if (storing == null) {
+            return;
+        }
+        java.util.concurrent.FutureTask<Void> s = storing;
+        storing = null;
         try {
-            writeDurably(refreshTokenFile, token);
-        } catch (IOException e) {
+            awaitUninterruptibly(s);
+            unstored = null;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("cannot store the rotated netcup refresh token in {} ({}): netcup voided the one in the file;"
+                    + " the new one is kept in memory and used until a store succeeds, a restart before that needs"
+                    + " `vrrp4j netcup login`", refreshTokenFile, e.getClass().getSimpleName());
+        }
+    }
+
+    /** Waits for the last store and says when it failed (a check proves the token is on disk). */
+    private void awaitStore() throws NetcupException {
+        awaitStoreQuietly();
+        if (unstored != null) {
             throw NetcupException.permanent("cannot store the netcup refresh token in " + refreshTokenFile
-                    + " (" + e.getClass().getSimpleName() + ")");
+                    + "; the token lives in memory only: check the file's directory and permissions");
+        }
+    }
+
+    /** Waits until the rotated refresh token, written in the background after a refresh, is on disk. */
+    public void flush() {
+        lock.lock();
+        try {
+            awaitStoreQuietly();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -293,11 +353,24 @@ public final class OidcTokens {
      * which voids the login. The caller's interrupt is kept for after.
      */
     static void writeDurably(Path file, String token) throws IOException {
+        awaitUninterruptibly(startWrite(file, token));
+    }
+
+    /**
+     * Starts {@link #writeFile} on a thread of its own: a take-over goes on with its access token while the
+     * file is written (an fsync of file and directory), and no interrupt can reach the write.
+     */
+    private static java.util.concurrent.FutureTask<Void> startWrite(Path file, String token) {
         java.util.concurrent.FutureTask<Void> write = new java.util.concurrent.FutureTask<>(() -> {
             writeFile(file, token);
             return null;
         });
-        Thread.ofPlatform().daemon().name("netcup-token-store").start(write);
+        // not a daemon thread: the JVM's exit waits for a write in progress
+        Thread.ofPlatform().name("netcup-token-store").start(write);
+        return write;
+    }
+
+    private static void awaitUninterruptibly(java.util.concurrent.FutureTask<Void> write) throws IOException {
         boolean interrupted = false;
         try {
             while (true) {
