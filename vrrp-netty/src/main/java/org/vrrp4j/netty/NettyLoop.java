@@ -73,6 +73,34 @@ final class NettyLoop implements EventLoopPort {
         return () -> f.cancel(false);
     }
 
+    private ExactTimers timers;
+
+    /** A timer on this loop's timerfd (made with the first timer; {@link #close()} gives it back). */
+    @Override
+    public synchronized Timer timer(Runnable task) {
+        if (timers == null) {
+            try {
+                timers = new ExactTimers(this, report);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot make the node's deadline timer: " + e.getMessage(), e);
+            }
+        }
+        return timers.timer(task);
+    }
+
+    /** Closes the timerfd once the node no longer uses its timers (the loop may live on: a shared one). */
+    synchronized void close() {
+        if (timers != null) {
+            ExactTimers t = timers;
+            timers = null;
+            if (loop.inEventLoop() || loop.isShuttingDown()) {
+                t.close();
+            } else {
+                loop.execute(t::close);
+            }
+        }
+    }
+
     @Override
     public Cancellable register(int fd, Runnable onReadable) throws IOException {
         IoRegistration registration;

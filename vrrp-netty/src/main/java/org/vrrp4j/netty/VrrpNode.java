@@ -238,6 +238,7 @@ public final class VrrpNode implements AutoCloseable {
     }
 
     private void shutDown() {
+        port.close();
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }

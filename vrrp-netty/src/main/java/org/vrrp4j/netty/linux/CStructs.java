@@ -90,6 +90,11 @@ final class CStructs {
     /** {@code struct cmsghdr}: the header of one control message; its data follows at {@link #CMSG_DATA}. */
     static final StructLayout CMSGHDR = struct("cmsghdr", C_SIZE_T.withName("cmsg_len"), C_INT.withName("cmsg_level"),
             C_INT.withName("cmsg_type"));
+    /** {@code struct timespec} (time_t and long: 64 bits each on the 64-bit ABIs this runs on). */
+    static final StructLayout TIMESPEC = struct("timespec", C_LONG.withName("tv_sec"), C_LONG.withName("tv_nsec"));
+    /** {@code struct itimerspec} (timerfd_settime). */
+    static final StructLayout ITIMERSPEC = struct("itimerspec", TIMESPEC.withName("it_interval"),
+            TIMESPEC.withName("it_value"));
     /** {@code struct in_pktinfo} (IP_PKTINFO). */
     static final StructLayout IN_PKTINFO = struct("in_pktinfo", C_INT.withName("ipi_ifindex"),
             IN_ADDR.withName("ipi_spec_dst"), IN_ADDR.withName("ipi_addr"));
@@ -170,6 +175,8 @@ final class CStructs {
     static final long IPV6MR_MULTIADDR = offset(IPV6_MREQ, "ipv6mr_multiaddr");
     static final long IPV6MR_IFINDEX = offset(IPV6_MREQ, "ipv6mr_ifindex");
 
+    static final long IT_VALUE_SEC = offset(ITIMERSPEC, "it_value", "tv_sec");
+    static final long IT_VALUE_NSEC = offset(ITIMERSPEC, "it_value", "tv_nsec");
     static final long IPI_IFINDEX = offset(IN_PKTINFO, "ipi_ifindex");
     static final long IPI_SPEC_DST = offset(IN_PKTINFO, "ipi_spec_dst");
     static final long IPI6_ADDR = offset(IN6_PKTINFO, "ipi6_addr");

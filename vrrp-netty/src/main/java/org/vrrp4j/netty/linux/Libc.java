@@ -105,7 +105,7 @@ public final class Libc {
     private Libc() {
     }
 
-    private static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... more) {
+    static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... more) {
         MemorySegment symbol = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
         Linker.Option[] options = java.util.Arrays.copyOf(more, more.length + 1);
