@@ -279,13 +279,14 @@ final class NodeRuntime {
      * becomes master (the core holds them as backups); the node's first start only, never a reload's.
      */
     void start(List<RouterDriver> drivers, Duration startupDelay) throws IOException {
+        List<RouterDriver> rehearse = new ArrayList<>();
         for (RouterDriver d : drivers) {
             InterfaceChannel c = d.channel;
             if (c.registration == null) {
                 c.register(loop);
                 c.currentPrimary = c.primary;
                 c.linkUp = host.linkUp(c.name);
-                warmUp.rehearse(c, d.router.config());
+                rehearse.add(d);
             }
         }
         drivers.forEach(d -> groups.membershipChanged(d.name()));
@@ -294,6 +295,10 @@ final class NodeRuntime {
                 d.step(new Input.LinkChanged(false));
             }
             d.step(new Input.Start(d.channel.currentPrimary, startupDelay));
+        }
+        // after the start: a backup is in BACKUP at once, and its first take-over is at least Master_Down_Interval away
+        for (RouterDriver d : rehearse) {
+            warmUp.rehearseInSlices(loop, d.channel, d.router.config(), () -> !closed && d.channel.registration != null);
         }
     }
 

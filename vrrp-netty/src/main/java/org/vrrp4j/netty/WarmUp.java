@@ -16,7 +16,9 @@ import org.vrrp4j.core.fsm.VirtualRouter;
  * first time at its first take-over, interpreted and not yet linked: the first take-over came 2 ms later
  * than the next ones. The node's first interface gets enough rounds for the JIT to compile the shared path
  * (past C1's thresholds: 200 calls, 2000 loops), within a time budget; each later one a single round (its
- * socket's own send path). Off with {@link VrrpNode.Builder#warmUp(boolean)}.
+ * socket's own send path). At a node's start the rehearsal runs after the routers entered BACKUP, in short
+ * slices on the loop ({@link #rehearseInSlices}), so it delays neither the start (it took 80-250 ms of it)
+ * nor a packet or timer by more than a slice. Off with {@link VrrpNode.Builder#warmUp(boolean)}.
  */
 final class WarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
@@ -31,8 +33,44 @@ final class WarmUp {
     private final boolean enabled;
     private boolean sharedPathDone;
 
+    /** The most one slice of a sliced rehearsal holds the loop. */
+    static final long SLICE_NANOS = 2_000_000L;
+
     WarmUp(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    /**
+     * {@link #rehearse} in slices of at most {@link #SLICE_NANOS} on {@code loop}, one after another, while
+     * {@code wanted} holds (the node is open); the whole within {@link #BUDGET_NANOS} of loop time.
+     */
+    void rehearseInSlices(EventLoopPort loop, InterfaceChannel channel, VirtualRouterConfig cfg,
+            java.util.function.BooleanSupplier wanted) {
+        if (!enabled) {
+            return;
+        }
+        int rounds = sharedPathDone ? 1 : FULL_ROUNDS;
+        sharedPathDone = true;
+        loop.schedule(new Runnable() {
+            private int done;
+            private long spent;
+
+            @Override
+            public void run() {
+                if (!wanted.getAsBoolean()) {
+                    return;
+                }
+                long start = System.nanoTime();
+                done += rounds(channel, cfg, rounds - done, Math.min(SLICE_NANOS, BUDGET_NANOS - spent));
+                spent += System.nanoTime() - start;
+                if (done < rounds && spent < BUDGET_NANOS) {
+                    loop.schedule(this, 0);
+                } else if (rounds > 1) {
+                    LOG.info("warm-up: {} take-over rehearsals on {} in {} ms of loop time{}", done, channel.name,
+                            spent / 1_000 / 1000.0, done < rounds ? " (its time budget ran out)" : "");
+                }
+            }
+        }, 0);
     }
 
     /**
@@ -46,8 +84,22 @@ final class WarmUp {
         int rounds = sharedPathDone ? 1 : FULL_ROUNDS;
         sharedPathDone = true;
         long start = System.nanoTime();
+        int r = rounds(channel, cfg, rounds, BUDGET_NANOS);
+        long micros = (System.nanoTime() - start) / 1_000;
+        if (rounds > 1) {
+            LOG.info("warm-up: {} take-over rehearsals on {} in {} ms{}", r, channel.name, micros / 1000.0,
+                    r < rounds ? " (its time budget ran out)" : "");
+        } else {
+            LOG.debug("warm-up: send path of {} in {} µs", channel.name, micros);
+        }
+        return r;
+    }
+
+    /** Runs up to {@code rounds} rehearsals (at least one) within {@code budgetNanos}; returns how many ran. */
+    private static int rounds(InterfaceChannel channel, VirtualRouterConfig cfg, int rounds, long budgetNanos) {
+        long start = System.nanoTime();
         int r = 0;
-        for (; r < rounds && (r < 1 || System.nanoTime() - start < BUDGET_NANOS); r++) {
+        for (; r < rounds && (r < 1 || System.nanoTime() - start < budgetNanos); r++) {
             VirtualRouter scratch = new VirtualRouter(cfg);
             long now = System.nanoTime();
             List<Action> actions = new ArrayList<>(scratch.step(new Input.Start(channel.primary), now));
@@ -59,13 +111,6 @@ final class WarmUp {
                     channel.transmit(cfg, sa, true);
                 }
             }
-        }
-        long micros = (System.nanoTime() - start) / 1_000;
-        if (rounds > 1) {
-            LOG.info("warm-up: {} take-over rehearsals on {} in {} ms{}", r, channel.name, micros / 1000.0,
-                    r < rounds ? " (its time budget ran out)" : "");
-        } else {
-            LOG.debug("warm-up: send path of {} in {} µs", channel.name, micros);
         }
         return r;
     }
