@@ -131,13 +131,14 @@ final class ScriptUsers {
         RunAs own = new RunAs("(vrrp4j's user)", self.uid(), self.gid());
         RunAs global = own;
         boolean explicit = c.global().scriptUser().isPresent();
-        if (explicit) {
-            global = lookup(c.global().scriptUser().get(), "script_user", globalAt, dir, problems);
-        } else if (dir.user(DEFAULT_USER).isPresent()) {
-            global = lookup(DEFAULT_USER, "script_user", globalAt, dir, problems);
-        }
         boolean globalUsed = !notifyEntries(c).isEmpty() || trackedScripts(c).stream()
                 .anyMatch(n -> c.scripts().containsKey(n) && c.scripts().get(n).user().isEmpty());
+        if (explicit) {
+            global = lookup(c.global().scriptUser().get(), "script_user", globalAt, dir, problems);
+        } else if (globalUsed && dir.user(DEFAULT_USER).isPresent()) {
+            // only when a script will run as it: the lookup starts getent, ~20 ms of a start without scripts
+            global = lookup(DEFAULT_USER, "script_user", globalAt, dir, problems);
+        }
         if (global != null && globalUsed) {
             global = usable(global, explicit, "script_user", Daemon.where(globalAt), self, setprivThere, own, problems,
                     warnings);

@@ -71,6 +71,37 @@ class ScriptUsersTest {
     }
 
     @Test
+    void aFileWithoutScriptsLooksUpNoUser() throws Exception {
+        Path f = dir.resolve("plain.conf");
+        Files.writeString(f, """
+                vrrp_instance VI_1 {
+                    interface eth1
+                    virtual_router_id 51
+                    virtual_ipaddress {
+                        198.18.1.100
+                    }
+                }
+                """);
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        ScriptUsers.Directory counting = new ScriptUsers.Directory() {
+            @Override
+            public Optional<int[]> user(String user) {
+                asked.add(user);
+                return users(true).user(user);
+            }
+
+            @Override
+            public Optional<Integer> group(String group) {
+                asked.add(group);
+                return users(true).group(group);
+            }
+        };
+        ScriptUsers.Resolution r = ScriptUsers.resolve(KeepalivedConfigReader.read(f, n -> "h"), ROOT, counting, true);
+        assertThat(r.problems()).isEmpty();
+        assertThat(asked).as("each look-up starts getent: none when no script runs").isEmpty();
+    }
+
+    @Test
     void scriptUserAppliesToNotifyScriptsAndChecks() throws Exception {
         ScriptUsers.Resolution r = ScriptUsers.resolve(conf("    script_user nobody", "", "/bin/true"), ROOT, users(false), true);
         assertThat(r.problems()).isEmpty();
