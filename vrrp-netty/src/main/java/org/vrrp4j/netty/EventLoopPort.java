@@ -19,6 +19,14 @@ interface EventLoopPort {
     /** The loop's clock (monotonic nanoseconds; the core's deadlines are on it). */
     long nanoTime();
 
+    /**
+     * Runs {@code task} with the clock held at one instant (on the loop): routers started in it arm their
+     * timers at the same deadlines and so share wake-ups. This default runs it as is.
+     */
+    default void atOneInstant(Runnable task) {
+        task.run();
+    }
+
     /** Whether the calling thread is the loop's (a blocking call from it would wait for itself). */
     boolean inLoop();
 

@@ -13,7 +13,7 @@ import org.vrrp4j.netty.linux.TimerFd;
  * so arming allocates nothing. Loop only, except {@link #close()} once the loop stopped using them.
  */
 final class ExactTimers implements AutoCloseable {
-    private final EventLoopPort loop;
+    private final NettyLoop loop;
     private final TimerFd fd;
     private final Consumer<Throwable> report;
     private final EventLoopPort.Cancellable registration;
@@ -24,7 +24,7 @@ final class ExactTimers implements AutoCloseable {
     private boolean dispatching;
 
     /** @param loop the loop whose clock and readiness the timers use; {@code report} gets a task's failure */
-    ExactTimers(EventLoopPort loop, Consumer<Throwable> report) throws IOException {
+    ExactTimers(NettyLoop loop, Consumer<Throwable> report) throws IOException {
         this.loop = loop;
         this.report = report;
         this.fd = TimerFd.open();
@@ -51,13 +51,15 @@ final class ExactTimers implements AutoCloseable {
         kernelAt = Long.MAX_VALUE;
         dispatching = true;
         try {
-            long now = loop.nanoTime();
+            long now = System.nanoTime();
+            loop.hold(now); // the timers due now run at one instant: see NettyLoop.hold
             while (size > 0) {
                 if (heap[0].deadline > now) {
-                    now = loop.nanoTime(); // the tasks took time: what came due meanwhile runs now
+                    now = System.nanoTime(); // the tasks took time: what came due meanwhile runs now
                     if (heap[0].deadline > now) {
                         break;
                     }
+                    loop.hold(now);
                 }
                 Entry e = heap[0];
                 removeAt(0);
@@ -68,6 +70,7 @@ final class ExactTimers implements AutoCloseable {
                 }
             }
         } finally {
+            loop.release();
             dispatching = false;
             armKernel();
         }

@@ -50,9 +50,42 @@ final class NettyLoop implements EventLoopPort {
         return loop;
     }
 
+    private static final long NOT_HELD = Long.MIN_VALUE;
+    /** The instant the clock is held at (loop only), or {@link #NOT_HELD}. */
+    private long held = NOT_HELD;
+
     @Override
     public long nanoTime() {
-        return System.nanoTime();
+        long h = held;
+        return h != NOT_HELD ? h : System.nanoTime();
+    }
+
+    /**
+     * Holds the clock at {@code instant} until {@link #release()}: what runs in one wake-up sees one time,
+     * as keepalived's time_now. Routers that time out or start together then re-arm at the same deadlines
+     * and share their wake-ups ever after (500 routers: ~20 wake-ups a second instead of ~4000). Every
+     * step still sees a time at or after its deadline: only due timers run.
+     */
+    void hold(long instant) {
+        held = instant;
+    }
+
+    void release() {
+        held = NOT_HELD;
+    }
+
+    @Override
+    public void atOneInstant(Runnable task) {
+        if (held != NOT_HELD) {
+            task.run();
+            return;
+        }
+        hold(System.nanoTime());
+        try {
+            task.run();
+        } finally {
+            release();
+        }
     }
 
     @Override

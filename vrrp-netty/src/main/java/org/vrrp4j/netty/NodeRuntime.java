@@ -290,12 +290,14 @@ final class NodeRuntime {
             }
         }
         drivers.forEach(d -> groups.membershipChanged(d.name()));
-        for (RouterDriver d : drivers) {
-            if (!d.channel.linkUp) {
-                d.step(new Input.LinkChanged(false));
+        loop.atOneInstant(() -> { // routers started together keep one phase: see NettyLoop.hold
+            for (RouterDriver d : drivers) {
+                if (!d.channel.linkUp) {
+                    d.step(new Input.LinkChanged(false));
+                }
+                d.step(new Input.Start(d.channel.currentPrimary, startupDelay));
             }
-            d.step(new Input.Start(d.channel.currentPrimary, startupDelay));
-        }
+        });
         // after the start: a backup is in BACKUP at once, and its first take-over is at least Master_Down_Interval away
         for (RouterDriver d : rehearse) {
             warmUp.rehearseInSlices(loop, d.channel, d.router.config(), () -> !closed && d.channel.registration != null);
