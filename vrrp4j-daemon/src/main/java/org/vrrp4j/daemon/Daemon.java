@@ -197,19 +197,20 @@ final class Daemon implements AutoCloseable {
      */
     static ProviderBlock forScripts(ProviderBlock block, java.util.Set<String> secrets, ScriptUsers.Resolution users) {
         ProviderBlock unset = ProviderBindings.withoutSecretEnvironment(block, secrets);
-        if (!block.type().equals("exec") || users == null || block.values().containsKey("run_as")
-                || users.notifyRunAs().isEmpty()) {
+        if (!block.type().equals("exec") || users == null) {
             return unset;
         }
-        Map<String, String> values = new LinkedHashMap<>(unset.values());
-        values.put("run_as", users.notifyRunAs().get());
+        Map<String, String> values = new LinkedHashMap<>(ScriptUsers.withoutUserKeys(unset).values());
+        values.putAll(users.runAsKeys(block)); // script_user's, and each script's own USER [GROUP]
         return new ProviderBlock(block.type(), values);
     }
 
     static FailoverProvider create(FailoverProviders providers, ProviderBlock block, Optional<SourceLocation> where)
             throws LaunchException {
         try {
-            return providers.create(block.type(), BindingOptions.parse(providerConfig(block)).providerConfig());
+            // a notify script's own user (KEY_user) is the daemon's to resolve (forScripts), not the provider's
+            return providers.create(block.type(),
+                    BindingOptions.parse(providerConfig(ScriptUsers.withoutUserKeys(block))).providerConfig());
         } catch (RuntimeException e) {
             throw new LaunchException(where(where) + ": failover_provider "
                     + block.type() + ": " + describe(e), e);
@@ -324,7 +325,7 @@ final class Daemon implements AutoCloseable {
     private record ReloadPlan(KeepalivedConfig old, KeepalivedConfig next, List<String> kept, List<String> changedInPlace,
             List<String> rebound,
             List<String> removed, List<String> added, Map<String, List<Prepared>> prepared,
-            ScriptUsers.Resolution users) {
+            ScriptUsers.Resolution users, List<String> groupsRebound) {
         void discard() {
             ProviderBindings.closeAll(prepared);
         }
@@ -342,18 +343,18 @@ final class Daemon implements AutoCloseable {
         List<String> added = new ArrayList<>();
         ScriptUsers.Resolution users = ScriptUsers.resolve(next);
         ScriptUsers.Resolution usersBefore = scriptUsers;
-        // a new script_user reaches notify scripts by rebinding their exec provider (no restart, no failover)
-        boolean notifyUserChanged = usersBefore != null && !usersBefore.notifyRunAs().equals(users.notifyRunAs());
+        // a new script_user (or a user a notify keyword names) reaches notify scripts by rebinding their exec
+        // provider (no restart, no failover)
         for (Instance i : before.values()) {
             Instance n = after.get(i.name());
-            boolean exec = n != null && n.providers().stream().anyMatch(b -> b.type().equals("exec"));
-            if (i.equals(n) && sameGroup(old, next, i.name()) && !(notifyUserChanged && exec)) {
+            boolean exec = n != null && usersBefore != null && users.runsAsOthers(n.providers(), usersBefore);
+            if (i.equals(n) && sameGroup(old, next, i.name()) && !exec) {
                 kept.add(i.name());
             } else if (n != null && withoutProviders(i).equals(withoutProviders(n)) && sameGroup(old, next, i.name())) {
                 rebound.add(i.name());
             } else if (n != null && changesInPlace(i, n) && sameGroup(old, next, i.name())) {
                 changedInPlace.add(i.name()); // keepalived keeps the instance's state across such a reload too
-                if (!i.providers().equals(n.providers()) || (notifyUserChanged && exec)) {
+                if (!i.providers().equals(n.providers()) || exec) {
                     rebound.add(i.name());
                 }
             } else {
@@ -392,8 +393,13 @@ final class Daemon implements AutoCloseable {
         for (String name : concat(added, rebound)) {
             prepare(next, users, name, after.get(name).providers(), k -> next.locations().instanceProvider(name, k), prepared, problems);
         }
+        List<String> groupsRebound = new ArrayList<>(); // same group, its notify scripts run as other users now
         for (SyncGroup g : groupsAfter.values()) {
-            if (!sameGroupBlock(groupsBefore.get(g.name()), g)) {
+            if (sameGroupBlock(groupsBefore.get(g.name()), g) && usersBefore != null
+                    && users.runsAsOthers(g.providers(), usersBefore)) {
+                groupsRebound.add(g.name());
+                prepare(next, users, g.name(), g.providers(), k -> next.locations().syncGroupProvider(g.name(), k), prepared, problems);
+            } else if (!sameGroupBlock(groupsBefore.get(g.name()), g)) {
                 for (String member : g.members()) {
                     if (!after.containsKey(member)) {
                         problems.add("sync group " + g.name() + ": no instance " + member);
@@ -408,7 +414,7 @@ final class Daemon implements AutoCloseable {
             lastReload = new ReloadOutcome(Instant.now(), false, why);
             throw new LaunchException(why);
         }
-        return new ReloadPlan(old, next, kept, changedInPlace, rebound, removed, added, prepared, users);
+        return new ReloadPlan(old, next, kept, changedInPlace, rebound, removed, added, prepared, users, groupsRebound);
     }
 
     /** Step 2 of a reload, on the control thread: applies a plan prepared against the running configuration. */
@@ -476,6 +482,14 @@ final class Daemon implements AutoCloseable {
                 LOG.error("{} ({}): not started: {}", name, where(next.locations().instance(name)), describe(e));
             }
         }
+        for (String name : plan.groupsRebound()) { // the node's group is untouched: only its providers change
+            coordinator.unbind(name);
+            bind(name, prepared.getOrDefault(name, List.of()));
+            State now = groupStates.get(name);
+            if (now != null) {
+                coordinator.update(new RoleChange(name, true, role(now), priority(groupsAfter.get(name).members().get(0))));
+            }
+        }
         for (SyncGroup g : groupsAfter.values()) {
             if (!sameGroupBlock(groupsBefore.get(g.name()), g)) {
                 try {
@@ -492,7 +506,8 @@ final class Daemon implements AutoCloseable {
         }
         trackers.apply(next, plan.users());
         String summary = "reloaded " + file + ": kept " + kept + ", changed in place " + changedInPlace
-                + ", new providers " + rebound + ", stopped " + removed
+                + ", new providers " + rebound + (plan.groupsRebound().isEmpty() ? "" : ", groups' new providers "
+                        + plan.groupsRebound()) + ", stopped " + removed
                 + ", started " + added.stream().filter(a -> !failed.contains(a)).toList()
                 + (failed.isEmpty() ? "" : ", failed " + failed);
         LOG.info(summary);
