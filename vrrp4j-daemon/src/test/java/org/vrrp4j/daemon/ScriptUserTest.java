@@ -216,6 +216,47 @@ class ScriptUserTest {
         }
     }
 
+    /** {@code vrrp4j check}: a notify keyword's unknown user is an error at its line; a known one passes. */
+    @Test
+    void checkRefusesANotifyKeywordsUnknownUserAtItsLine() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(isRoot(), "nobody can be switched to only as root");
+        Path conf = shared.resolve("keepalived.conf");
+        String text = """
+                vrrp_sync_group G {
+                    group {
+                        VI_1
+                    }
+                    notify_backup /bin/true %s
+                }
+                vrrp_instance VI_1 {
+                    interface eth1
+                    virtual_router_id 86
+                    virtual_ipaddress {
+                        198.18.1.100/24
+                    }
+                    notify_master "/bin/true x" %s
+                }
+                """;
+        Files.writeString(conf, text.formatted("nobody", "nosuchuser4j"));
+        StringWriter err = new StringWriter();
+        int exit = Vrrp4j.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "check", "-q", "-f", conf.toString());
+        assertThat(exit).as(err.toString()).isEqualTo(1);
+        assertThat(err.toString()).contains("error: " + conf + ":13: notify_master user: no user nosuchuser4j");
+        Files.writeString(conf, text.formatted("nobody nosuchgroup4j", "nobody"));
+        err = new StringWriter();
+        exit = Vrrp4j.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "check", "-q", "-f", conf.toString());
+        assertThat(exit).as(err.toString()).isEqualTo(1);
+        assertThat(err.toString()).contains("error: " + conf + ":5: notify_backup user: no group nosuchgroup4j");
+        Files.writeString(conf, text.formatted("nobody", "nobody"));
+        err = new StringWriter();
+        exit = Vrrp4j.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "check", "-q", "-f", conf.toString());
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(err.toString()).doesNotContain("error");
+    }
+
     private static boolean noKeepalivedScriptUser() throws Exception {
         return new ProcessBuilder("getent", "passwd", ScriptUsers.DEFAULT_USER).start().waitFor() != 0;
     }
