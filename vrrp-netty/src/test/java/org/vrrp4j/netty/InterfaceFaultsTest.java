@@ -83,6 +83,67 @@ class InterfaceFaultsTest {
         assertThat(hasVip(b)).isFalse();
     }
 
+    private VrrpNode virtualMacNode(String ns, String name, int priority) throws Exception {
+        VirtualRouterConfig cfg = VirtualRouterConfig.builder().name("VI_1").interfaceName("eth0").vrid(9)
+                .priority(priority).advertInterval(Duration.ofMillis(100)).addVirtualAddress(InetAddress.ofLiteral(VIP)).build();
+        return NetnsLab.inside(ns, () -> VrrpNode.builder().addRouter(cfg).virtualMac("VI_1").gratuitousArp(1, Duration.ZERO)
+                .listener(events.listener((router, to, reason) -> name + " " + to + " " + reason)).build());
+    }
+
+    private static String ifindex(String ns, String ifname) throws Exception {
+        return NetnsLab.run("ip", "-n", ns, "-o", "link", "show", ifname).split(":")[0].strip();
+    }
+
+    private static String sysctl(String ns, String ifname, String name) throws Exception {
+        return NetnsLab.run("ip", "netns", "exec", ns, "sysctl", "-n",
+                "net.ipv4.conf." + ifname.replace('.', '/') + "." + name).strip();
+    }
+
+    /**
+     * Issue 11 item 9: {@code use_vmac} and the base interface deleted and made again (a new ifindex). The
+     * kernel deletes the macvlan with its base: the router is in FAULT meanwhile (as keepalived); when the
+     * base is back, the macvlan is made again on it (same name and MAC, the same ARP settings on both, the
+     * netdev filter on the new macvlan), the socket reopened, and the router runs again: master again, the
+     * address on the new macvlan, its adverts heard by the peer.
+     */
+    @Test
+    void aVirtualMacsBaseDeletedAndMadeAgainGetsItsMacvlanBack() throws Exception {
+        nodeA = virtualMacNode(a, "a", 200);
+        nodeB = virtualMacNode(b, "b", 100);
+        events.await(STEP, "a MASTER", "b BACKUP");
+        String baseBefore = ifindex(a, "eth0");
+        String macvlanBefore = ifindex(a, "vrrp.9");
+
+        NetnsLab.run("ip", "-n", a, "link", "del", "eth0"); // the macvlan goes with it
+        events.await(STEP, "a FAULT", "b MASTER");
+        assertThat(NetnsLab.run("ip", "-n", a, "-o", "link", "show")).doesNotContain("vrrp.9");
+
+        lab.attach(sw, a, "198.18.1.1/24"); // eth0 again: same name and address, a new ifindex
+        events.await(STEP, "a BACKUP");
+        events.await(STEP, "a MASTER", "b BACKUP"); // a's adverts reach b again (b gives way), a preempts
+        assertThat(ifindex(a, "eth0")).isNotEqualTo(baseBefore);
+        String macvlan = NetnsLab.run("ip", "-n", a, "-d", "link", "show", "vrrp.9");
+        assertThat(macvlan).contains("link/ether 00:00:5e:00:01:09").contains("macvlan mode private").contains("@eth0");
+        assertThat(ifindex(a, "vrrp.9")).isNotEqualTo(macvlanBefore);
+        assertThat(NetnsLab.run("ip", "-n", a, "-4", "addr", "show", "dev", "vrrp.9")).contains(VIP + "/32");
+        assertThat(NetnsLab.run("ip", "-n", b, "-4", "addr", "show", "dev", "vrrp.9")).doesNotContain(VIP);
+        assertThat(sysctl(a, "eth0", "arp_ignore")).as("the new base's ARP settings").isEqualTo("1");
+        assertThat(sysctl(a, "eth0", "arp_filter")).isEqualTo("1");
+        assertThat(sysctl(a, "vrrp.9", "arp_ignore")).as("the new macvlan's").isEqualTo("1");
+        long heard = nodeB.status().getFirst().counters().advertisementsReceived();
+        long deadline = System.nanoTime() + STEP.toNanos();
+        while (nodeB.status().getFirst().counters().advertisementsReceived() < heard + 5 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(nodeB.status().getFirst().counters().advertisementsReceived()).as("adverts flow from the new macvlan")
+                .isGreaterThanOrEqualTo(heard + 5);
+        assertThat(nodeB.status().getFirst().master()).contains(InetAddress.ofLiteral("198.18.1.1"));
+        if (Prerequisite.NFT.unavailableReason() == null) { // the backup-drop filter hooks the new device
+            assertThat(NetnsLab.run("ip", "netns", "exec", a, "nft", "list", "table", "netdev", "vrrp4j-eth0-4-9"))
+                    .contains("device \"vrrp.9\"");
+        }
+    }
+
     @Test
     void advertsDroppedOnOutputAreCountedAndTheyFlowAgainAfterwards() throws Exception {
         Prerequisites.require(Prerequisite.NFT);
