@@ -57,6 +57,8 @@ final class InterfaceChannel {
     String virtualMacBase;
     /** The base's index when the macvlan was made: another one means the base was recreated (and the macvlan died). */
     int virtualMacBaseIndex;
+    /** The base is back but its macvlan could not be made yet (an IPv6 base without its link-local): retried on its events. */
+    boolean virtualMacPending;
 
     InterfaceChannel(String name, IpFamily family, int ifindex, InetAddress primary, String primaryFrom,
             int primaryIndex, VrrpSocket socket, AddressAnnouncer announcer) {

@@ -119,10 +119,14 @@ final class LinkWatcher {
         try {
             virtualMacs.rebuild(c);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("interface {} is back (ifindex {}), but virtual MAC interface {} cannot be made again on it yet: {}",
-                    c.virtualMacBase, baseIndex, c.name, e.getMessage());
+            if (!c.virtualMacPending) { // once: its next events try again
+                LOG.warn("interface {} is back (ifindex {}), but virtual MAC interface {} cannot be made again on it"
+                        + " yet: {}", c.virtualMacBase, baseIndex, c.name, e.getMessage());
+            }
+            c.virtualMacPending = true;
             return;
         }
+        c.virtualMacPending = false;
         LOG.info("interface {} was made again (ifindex {}): virtual MAC interface {} made again on it (ifindex {} -> {}),"
                 + " socket and announcer reopened", c.virtualMacBase, c.virtualMacBaseIndex, c.name, before, c.ifindex);
         for (RouterDriver r : c.byVrid.values()) {
@@ -172,6 +176,11 @@ final class LinkWatcher {
 
     /** The addresses of interface {@code ifindex} changed: a channel sending from it re-reads its primary. */
     void addressesChanged(int ifindex) {
+        for (InterfaceChannel c : java.util.List.copyOf(channels)) {
+            if (c.virtualMacPending && baseIndex(c) == ifindex) { // an IPv6 base's link-local came: the macvlan can be made
+                baseRecreated(c, ifindex);
+            }
+        }
         for (InterfaceChannel c : channels) {
             if (c.primaryIndex != ifindex) {
                 continue;
@@ -184,6 +193,14 @@ final class LinkWatcher {
                     r.step(new Input.PrimaryAddressChanged(p.get()));
                 }
             }
+        }
+    }
+
+    private int baseIndex(InterfaceChannel c) {
+        try {
+            return host.ifindex(c.virtualMacBase);
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -144,6 +144,35 @@ class InterfaceFaultsTest {
         }
     }
 
+    /**
+     * The same for an IPv6 router: its macvlan needs the new base's link-local, which comes after the base
+     * (an address event, DAD): the macvlan is made once it is there.
+     */
+    @Test
+    void anIpv6VirtualMacsBaseDeletedAndMadeAgainGetsItsMacvlanBackOnceTheBaseHasItsLinkLocal() throws Exception {
+        NetnsLab.linkLocal(a); // DAD done: the first macvlans take the bases' link-locals
+        NetnsLab.linkLocal(b);
+        nodeA = NetnsLab.inside(a, () -> VrrpNode.builder().addRouter(Ipv6NodeTest.v6("VI_6", 10, 200).build())
+                .virtualMac("VI_6").listener(events.listener((router, to, reason) -> "a " + to + " " + reason)).build());
+        nodeB = NetnsLab.inside(b, () -> VrrpNode.builder().addRouter(Ipv6NodeTest.v6("VI_6", 10, 100).build())
+                .virtualMac("VI_6").listener(events.listener((router, to, reason) -> "b " + to + " " + reason)).build());
+        events.await(STEP, "a MASTER", "b BACKUP");
+
+        NetnsLab.run("ip", "-n", a, "link", "del", "eth0");
+        events.await(STEP, "a FAULT", "b MASTER");
+        lab.attach(sw, a, "198.18.1.1/24"); // the new eth0 gets a new link-local after DAD
+        events.await(STEP, "a BACKUP");
+        events.await(STEP, "a MASTER", "b BACKUP");
+        assertThat(NetnsLab.run("ip", "-n", a, "-d", "link", "show", "vrrp.10")).contains("link/ether 00:00:5e:00:02:0a")
+                .contains("macvlan mode private").contains("@eth0");
+        String addrs = NetnsLab.run("ip", "-n", a, "-6", "addr", "show", "dev", "vrrp.10");
+        assertThat(addrs).contains("2001:db8::100/64");
+        assertThat(addrs.lines().map(String::strip).filter(l -> l.startsWith("inet6 "))
+                .map(l -> InetAddress.ofLiteral(l.split("\\s+")[1].split("/")[0])))
+                .as("the new base's link-local to send from: %s", addrs).contains(NetnsLab.linkLocal(a));
+        assertThat(nodeB.status().getFirst().master()).contains(NetnsLab.linkLocal(a));
+    }
+
     @Test
     void advertsDroppedOnOutputAreCountedAndTheyFlowAgainAfterwards() throws Exception {
         Prerequisites.require(Prerequisite.NFT);
