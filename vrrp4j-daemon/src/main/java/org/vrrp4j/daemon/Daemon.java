@@ -206,9 +206,7 @@ final class Daemon implements AutoCloseable {
     static FailoverProvider create(FailoverProviders providers, ProviderBlock block, Optional<SourceLocation> where)
             throws LaunchException {
         try {
-            // a notify script's own user (KEY_user) is the daemon's to resolve (forScripts), not the provider's
-            return providers.create(block.type(),
-                    BindingOptions.parse(providerConfig(ScriptUsers.withoutUserKeys(block))).providerConfig());
+            return providers.create(block.type(), BindingOptions.parse(providerConfig(block)).providerConfig());
         } catch (RuntimeException e) {
             throw new LaunchException(where(where) + ": failover_provider "
                     + block.type() + ": " + describe(e), e);
