@@ -85,14 +85,22 @@ public final class EffectiveConfig {
             indent(sb, 1).append("}\n");
             for (ProviderBlock p : sg.providers()) {
                 p.values().forEach((k, v) -> {
-                    if (!k.equals("group")) {
-                        kv(sb, 1, k, quoteEscaped(v));
+                    String user = p.values().get(userOf(k));
+                    boolean userOfAnother = k.endsWith(NotifyScripts.USER_SUFFIX)
+                            && p.values().containsKey(k.substring(0, k.length() - NotifyScripts.USER_SUFFIX.length()));
+                    if (!k.equals("group") && !userOfAnother) {
+                        // keepalived's own form: the command line, then USER [GROUP]
+                        kv(sb, 1, k, quoteEscaped(v) + (user == null ? "" : " " + user.replace(':', ' ')));
                     }
                 });
             }
             sb.append("}\n");
         }
         return sb.toString();
+    }
+
+    private static String userOf(String notifyKey) {
+        return notifyKey + NotifyScripts.USER_SUFFIX;
     }
 
     private static String checksum(ChecksumForm form) {

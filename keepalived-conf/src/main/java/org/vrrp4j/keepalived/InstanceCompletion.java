@@ -146,6 +146,8 @@ final class InstanceCompletion {
         List<ProviderBlock> providers = new ArrayList<>(d.providers);
         if (!d.notify.isEmpty()) {
             locations.instanceProvider(d.name, providers.size(), d.notify.first());
+            int index = providers.size();
+            d.notify.lines().forEach((kw, at) -> locations.instanceProviderKey(d.name, index, kw, at));
             providers.add(new ProviderBlock(ProviderBlock.EXEC, d.notify.scripts()));
         }
         return new Instance(d.name, router, state, trackInterfaces, trackScripts, d.useVmac,

@@ -17,6 +17,10 @@ import org.vrrp4j.keepalived.Keyword.Support;
  * on), and from which documentation is generated.
  */
 public final class Keywords {
+    private static final List<String> NOTIFY = List.of("notify_master", "notify_backup", "notify_fault", "notify_stop",
+            "notify");
+    private static final String NOTIFY_USER = "SCRIPT [USER [GROUP]]: with USER the script runs as that user (and"
+            + " GROUP, else the user's group), else as script_user";
     private static final String LOAD_BALANCER = "keepalived's load balancer (IPVS, health checkers): vrrp4j runs"
             + " none; keep keepalived for it (vrrp4j's systemd unit conflicts with keepalived.service)";
 
@@ -100,8 +104,10 @@ public final class Keywords {
                 + " keepalived's firewall table; needs the nft command");
         t.ignored(Block.VRRP_INSTANCE, "virtual_ipaddress_excluded", "vrrp4j does not add these addresses");
         t.supported(Block.VRRP_INSTANCE, "lower_prio_no_advert", "unicast_src_ip", "mcast_src_ip", "unicast_peer",
-                "track_interface", "track_script", "notify_master", "notify_backup", "notify_fault", "notify_stop",
-                "notify");
+                "track_interface", "track_script");
+        for (String notify : NOTIFY) {
+            t.supportedWithNote(Block.VRRP_INSTANCE, notify, NOTIFY_USER);
+        }
         for (String garp : List.of("garp_master_delay", "garp_master_repeat", "garp_master_refresh",
                 "garp_master_refresh_repeat", "garp_lower_prio_delay", "garp_lower_prio_repeat")) {
             t.ignored(Block.VRRP_INSTANCE, garp, "per-instance values are not supported; global_defs'"
@@ -126,8 +132,10 @@ public final class Keywords {
         t.supportedWithNote(Block.VRRP_SCRIPT, "user", "the check runs as this user (and group), as script_user");
         t.unsupported(Block.VRRP_SCRIPT, "init_fail");
 
-        t.supported(Block.VRRP_SYNC_GROUP, "group", "notify_master", "notify_backup", "notify_fault", "notify_stop",
-                "notify");
+        t.supported(Block.VRRP_SYNC_GROUP, "group");
+        for (String notify : NOTIFY) {
+            t.supportedWithNote(Block.VRRP_SYNC_GROUP, notify, NOTIFY_USER);
+        }
         t.unsupported(Block.VRRP_SYNC_GROUP, "track_interface", "track_script", "track_file", "track_process",
                 "track_bfd", "smtp_alert", "global_tracking", "sync_group_tracking_weight", "notify_priority_changes");
 

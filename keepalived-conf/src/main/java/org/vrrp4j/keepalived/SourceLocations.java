@@ -19,7 +19,9 @@ import java.util.Optional;
  *   <li>{@code global_defs KEYWORD}: the line of {@code script_user} or {@code enable_script_security};</li>
  *   <li>{@code vrrp_instance NAME providers[I]}, {@code vrrp_sync_group NAME providers[I]}: the line of the
  *       {@code I}th entry of {@link Instance#providers()} / {@link SyncGroup#providers()} (a
- *       {@code failover_provider} line, or for the {@code exec} block of notify scripts the first notify line).</li>
+ *       {@code failover_provider} line, or for the {@code exec} block of notify scripts the first notify line);</li>
+ *   <li>{@code vrrp_instance NAME providers[I] KEY}, {@code vrrp_sync_group NAME providers[I] KEY}: the line of
+ *       one notify keyword of such an {@code exec} block ({@code notify_master}, ...).</li>
  * </ul>
  */
 public final class SourceLocations {
@@ -53,6 +55,11 @@ public final class SourceLocations {
         return get(providerKey(INSTANCE + name, index));
     }
 
+    /** The line of key {@code key} (a notify keyword) of instance {@code name}'s {@code index}th provider. */
+    public Optional<SourceLocation> instanceProviderKey(String name, int index, String key) {
+        return get(providerKey(INSTANCE + name, index) + " " + key);
+    }
+
     /** The {@code vrrp_script} line of script {@code name}. */
     public Optional<SourceLocation> script(String name) {
         return get(SCRIPT + name);
@@ -66,6 +73,11 @@ public final class SourceLocations {
     /** The line of the {@code index}th of group {@code name}'s {@link SyncGroup#providers()}. */
     public Optional<SourceLocation> syncGroupProvider(String name, int index) {
         return get(providerKey(SYNC_GROUP + name, index));
+    }
+
+    /** The line of key {@code key} (a notify keyword) of group {@code name}'s {@code index}th provider. */
+    public Optional<SourceLocation> syncGroupProviderKey(String name, int index, String key) {
+        return get(providerKey(SYNC_GROUP + name, index) + " " + key);
     }
 
     /** The line of {@code keyword} in {@code global_defs} ({@code script_user}, {@code enable_script_security}). */
@@ -115,6 +127,14 @@ public final class SourceLocations {
 
         void instanceProvider(String name, int index, SourceLocation where) {
             put(providerKey(INSTANCE + name, index), where);
+        }
+
+        void instanceProviderKey(String name, int index, String key, SourceLocation where) {
+            put(providerKey(INSTANCE + name, index) + " " + key, where);
+        }
+
+        void syncGroupProviderKey(String name, int index, String key, SourceLocation where) {
+            put(providerKey(SYNC_GROUP + name, index) + " " + key, where);
         }
 
         void script(String name, SourceLocation where) {

@@ -89,6 +89,8 @@ final class SyncGroupReader {
                 Map<String, String> values = new LinkedHashMap<>(g.notifyScripts().scripts());
                 values.put("group", "true");
                 locations.syncGroupProvider(g.name(), providers.size(), g.notifyScripts().first());
+                int index = providers.size();
+                g.notifyScripts().lines().forEach((kw, at) -> locations.syncGroupProviderKey(g.name(), index, kw, at));
                 providers.add(new ProviderBlock(ProviderBlock.EXEC, values));
             }
             syncGroups.add(new SyncGroup(g.name(), members, providers));

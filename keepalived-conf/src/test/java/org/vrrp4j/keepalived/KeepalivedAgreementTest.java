@@ -144,4 +144,67 @@ class KeepalivedAgreementTest {
         assertThat(report).contains(unknown + ": Line 7) Unknown keyword 'frobnicate'");
         assertThat(KeepalivedConfigReader.read(unknown, n -> null).warnings().getFirst().line()).isEqualTo(7);
     }
+
+    /**
+     * keepalived's own user words on a notify keyword (issue 11 item 10): the forms vrrp4j reads are in the
+     * corpus (notify-users.conf, checked above). A user that does not exist: {@code keepalived -t} says
+     * nothing, and the running keepalived drops that script ("Invalid user/group ... - ignoring", no line);
+     * vrrp4j reads the word with the keyword's line, where {@code vrrp4j check} and {@code run} refuse the
+     * file (vrrp4j-daemon's ScriptUsersTest and ScriptUserTest): never a script silently not run.
+     */
+    @Test
+    void anUnknownNotifyUserIsDroppedByKeepalivedAtRunTimeAndReadWithItsLineByVrrp4j() throws Exception {
+        Path f = tmp.resolve("unknown-notify-user.conf");
+        Files.writeString(f, """
+                vrrp_instance VI_U {
+                    interface eth0
+                    virtual_router_id 64
+                    virtual_ipaddress {
+                        198.18.0.64
+                    }
+                    notify_master /bin/true nosuchuser4j
+                }
+                """);
+        KeepalivedConfig c = KeepalivedConfigReader.read(f, n -> null);
+        assertThat(c.instances().getFirst().providers().getFirst().values())
+                .containsEntry("notify_master_user", "nosuchuser4j");
+        assertThat(c.locations().instanceProviderKey("VI_U", 0, "notify_master").orElseThrow().line()).isEqualTo(7);
+        assertThat(keepalivedCheck(f).output()).doesNotContain("nosuchuser4j");
+        String log = keepalivedRunUntil(f, "Invalid user/group for notify");
+        assertThat(log).contains("Script user 'nosuchuser4j' does not exist")
+                .contains("Invalid user/group for notify script /bin/true - ignoring");
+    }
+
+    /** keepalived run in the namespace until a line contains {@code marker} (at most 20 s), then stopped. */
+    private static String keepalivedRunUntil(Path file, String marker) throws Exception {
+        String id = file.getFileName() + ".run";
+        Process p = new ProcessBuilder("ip", "netns", "exec", NS, "keepalived", "-n", "-l", "-D", "-f", file.toString(),
+                "-p", tmp.resolve(id + ".pid").toString(), "-r", tmp.resolve(id + ".vrrp.pid").toString(),
+                "-c", tmp.resolve(id + ".chk.pid").toString()).redirectErrorStream(true).start();
+        StringBuffer out = new StringBuffer();
+        Thread reader = Thread.ofPlatform().daemon().start(() -> {
+            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    out.append(line).append('\n');
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        try {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!out.toString().contains(marker) && p.isAlive() && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+        } finally {
+            p.destroy(); // SIGTERM: keepalived stops its children
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+            reader.join(5_000);
+        }
+        return out.toString();
+    }
 }

@@ -399,12 +399,55 @@ class KeepalivedConfigReaderTest {
         });
         assertThat(c.locations().instanceProvider("VI_N", 0).orElseThrow().line()).isEqualTo(7);
         Instance nu = c.instance("VI_NU").orElseThrow();
-        assertThat(nu.providers().getFirst().values()).containsExactly(
-                Map.entry("notify_master", "/etc/keepalived/to_master.sh"));
+        assertThat(nu.providers().getFirst().values()).containsExactly( // keepalived's USER word: root
+                Map.entry("notify_master", "/etc/keepalived/to_master.sh"), Map.entry("notify_master_user", "root"));
         assertThat(Corpus.warnings(c)).containsExactly(
-                "notify.conf:12: notify_backup is already set for vrrp_instance VI_N; this one is ignored (as keepalived does)",
-                "notify.conf:21: notify_master: running the script as another user (root) is not supported by vrrp4j; "
-                        + "it runs as global_defs' script_user. Quote the command line to pass arguments");
+                "notify.conf:12: notify_backup is already set for vrrp_instance VI_N; this one is ignored (as keepalived does)");
+    }
+
+    /**
+     * keepalived 2.2.7's {@code notify* SCRIPT [USER [GROUP]]} (notify_script_init: the line re-split with
+     * quotes and escapes, word 2 the user, word 3 the group, later words ignored), on instances and sync
+     * groups: each becomes the exec block's {@code KEYWORD_user} ({@code USER} or {@code USER:GROUP}) with
+     * the keyword's own line, and prints back in keepalived's form.
+     */
+    @Test
+    void notifyKeywordsTakeKeepalivedsUserAndGroupWords() throws Exception {
+        KeepalivedConfig c = Corpus.read("notify-users.conf");
+        Instance i = c.instance("VI_USERS").orElseThrow();
+        assertThat(i.providers()).singleElement().satisfies(p -> assertThat(p.values()).containsExactly(
+                Map.entry("notify_master", "/etc/keepalived/to_master.sh"),
+                Map.entry("notify_master_user", "nobody"),
+                Map.entry("notify_backup", "/etc/keepalived/to_backup.sh 198.18.0.62 'two words'"),
+                Map.entry("notify_backup_user", "nobody:nogroup"),
+                Map.entry("notify_fault", "/etc/keepalived/fault.sh"),
+                Map.entry("notify_fault_user", "nobody"),
+                Map.entry("notify_stop", "/etc/keepalived/stop.sh"),
+                Map.entry("notify_stop_user", "nobody:nogroup"),
+                Map.entry("notify", "/etc/keepalived/notify.sh")));
+        SyncGroup g = c.syncGroups().getFirst();
+        assertThat(g.providers()).singleElement().satisfies(p -> assertThat(p.values()).containsExactly(
+                Map.entry("notify_master", "/etc/keepalived/group_master.sh"),
+                Map.entry("notify_master_user", "nobody:nogroup"),
+                Map.entry("notify", "/etc/keepalived/group.sh all"),
+                Map.entry("notify_user", "nobody"),
+                Map.entry("group", "true")));
+        // each keyword's own line, for errors about its user (file:line)
+        assertThat(c.locations().instanceProviderKey("VI_USERS", 0, "notify_backup").orElseThrow().line()).isEqualTo(17);
+        assertThat(c.locations().instanceProviderKey("VI_USERS", 0, "notify").orElseThrow().line()).isEqualTo(20);
+        assertThat(c.locations().syncGroupProviderKey("G_USERS", 0, "notify").orElseThrow().line()).isEqualTo(7);
+        assertThat(Corpus.warnings(c)).containsExactly("notify-users.conf:19: notify_stop: words after the user and"
+                + " group are ignored (as keepalived does): these words are ignored. Quote the command line to pass arguments");
+        assertThat(c.warnings().getFirst().kind().differsFromKeepalived()).isFalse();
+
+        String effective = EffectiveConfig.render(c);
+        assertThat(effective).contains("    notify_master /etc/keepalived/group_master.sh nobody nogroup\n")
+                .contains("    notify \"/etc/keepalived/group.sh all\" nobody\n");
+        Path out = tmp.resolve("notify-users.conf");
+        Files.writeString(out, effective);
+        KeepalivedConfig back = KeepalivedConfigReader.read(out, n -> null);
+        assertThat(back.syncGroups()).isEqualTo(c.syncGroups());
+        assertThat(back.instance("VI_USERS").orElseThrow().providers()).isEqualTo(i.providers());
     }
 
     @Test

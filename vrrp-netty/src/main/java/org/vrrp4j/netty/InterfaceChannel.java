@@ -53,6 +53,12 @@ final class InterfaceChannel {
     boolean linkUp = true;
     /** The errno of the last failed send. */
     int lastSendErrno;
+    /** A virtual MAC's channel ({@code use_vmac}): the macvlan's base interface, else null. */
+    String virtualMacBase;
+    /** The base's index when the macvlan was made: another one means the base was recreated (and the macvlan died). */
+    int virtualMacBaseIndex;
+    /** The base is back but its macvlan could not be made yet (an IPv6 base without its link-local): retried on its events. */
+    boolean virtualMacPending;
 
     InterfaceChannel(String name, IpFamily family, int ifindex, InetAddress primary, String primaryFrom,
             int primaryIndex, VrrpSocket socket, AddressAnnouncer announcer) {
@@ -129,6 +135,8 @@ final class InterfaceChannel {
         announcer.replace(freshAnnouncer);
         if (primaryFrom.equals(name)) {
             primaryIndex = index;
+        } else if (primaryFrom.equals(virtualMacBase)) {
+            primaryIndex = host.ifindex(primaryFrom); // a recreated virtual MAC's base is new too
         }
         ifindex = index;
         if (watched) {

@@ -19,8 +19,16 @@ import org.vrrp4j.netty.linux.LinkMonitor;
 final class LinkWatcher {
     private static final Logger LOG = LoggerFactory.getLogger(LinkWatcher.class);
 
+    /** Makes a virtual MAC channel's macvlan again on its recreated base, and reopens the channel on it. */
+    interface VirtualMacRebuilder {
+        void rebuild(InterfaceChannel c) throws IOException;
+    }
+
     private final Collection<InterfaceChannel> channels;
     private final Host host;
+    private VirtualMacRebuilder virtualMacs = c -> {
+        throw new IOException("virtual MACs are not available on this node");
+    };
     private LinkMonitor monitor;
     private final EventLoopPort loop;
     private EventLoopPort.Cancellable registration;
@@ -31,6 +39,11 @@ final class LinkWatcher {
         this.channels = channels;
         this.host = host;
         this.loop = loop;
+    }
+
+    /** Who makes a virtual MAC again when its base interface is recreated (the node's runtime). */
+    void virtualMacRebuilder(VirtualMacRebuilder rebuilder) {
+        this.virtualMacs = rebuilder;
     }
 
     /**
@@ -56,6 +69,11 @@ final class LinkWatcher {
      */
     void linkChanged(int ifindex, String ifname, boolean up, boolean deleted) {
         if (ifname != null && !deleted) {
+            for (InterfaceChannel c : java.util.List.copyOf(channels)) {
+                if (ifname.equals(c.virtualMacBase) && c.virtualMacBaseIndex != ifindex) {
+                    baseRecreated(c, ifindex);
+                }
+            }
             for (InterfaceChannel c : channels) {
                 if (c.name.equals(ifname) && c.ifindex != ifindex) {
                     recreated(c, ifindex);
@@ -91,6 +109,37 @@ final class LinkWatcher {
     }
 
     /**
+     * A virtual MAC's base interface was deleted and made again under its name: the macvlan died with the
+     * old base (its router went to FAULT on that), so it is made again on the new base and the channel
+     * reopened on it; the router follows the new macvlan's link state. If that fails (the base went again,
+     * an IPv6 base has no link-local yet), the next event of the base tries again.
+     */
+    private void baseRecreated(InterfaceChannel c, int baseIndex) {
+        int before = c.ifindex;
+        try {
+            virtualMacs.rebuild(c);
+        } catch (IOException | RuntimeException e) {
+            if (!c.virtualMacPending) { // once: its next events try again
+                LOG.warn("interface {} is back (ifindex {}), but virtual MAC interface {} cannot be made again on it"
+                        + " yet: {}", c.virtualMacBase, baseIndex, c.name, e.getMessage());
+            }
+            c.virtualMacPending = true;
+            return;
+        }
+        c.virtualMacPending = false;
+        LOG.info("interface {} was made again (ifindex {}): virtual MAC interface {} made again on it (ifindex {} -> {}),"
+                + " socket and announcer reopened", c.virtualMacBase, c.virtualMacBaseIndex, c.name, before, c.ifindex);
+        for (RouterDriver r : c.byVrid.values()) {
+            r.deviceRecreated(c.name, c.ifindex);
+        }
+        boolean up = host.linkUp(c.name);
+        if (c.linkUp != up) {
+            linkChanged(c.ifindex, up);
+        }
+        addressesChanged(c.primaryIndex);
+    }
+
+    /**
      * After a netlink overrun (notifications were lost): every channel's interface is looked up again by
      * name (index, link state, primary address), as if each had sent its event anew.
      */
@@ -98,6 +147,16 @@ final class LinkWatcher {
         resyncs++;
         LOG.warn("rtnetlink notifications were lost (receive queue overrun): reading links and addresses again");
         for (InterfaceChannel c : java.util.List.copyOf(channels)) {
+            if (c.virtualMacBase != null) { // a recreated base: its macvlan is made again first
+                try {
+                    int base = host.ifindex(c.virtualMacBase);
+                    if (base != c.virtualMacBaseIndex) {
+                        baseRecreated(c, base);
+                    }
+                } catch (IOException e) {
+                    // the base is gone: so is the macvlan, found below
+                }
+            }
             int index;
             try {
                 index = host.ifindex(c.name);
@@ -117,6 +176,11 @@ final class LinkWatcher {
 
     /** The addresses of interface {@code ifindex} changed: a channel sending from it re-reads its primary. */
     void addressesChanged(int ifindex) {
+        for (InterfaceChannel c : java.util.List.copyOf(channels)) {
+            if (c.virtualMacPending && baseIndex(c) == ifindex) { // an IPv6 base's link-local came: the macvlan can be made
+                baseRecreated(c, ifindex);
+            }
+        }
         for (InterfaceChannel c : channels) {
             if (c.primaryIndex != ifindex) {
                 continue;
@@ -129,6 +193,14 @@ final class LinkWatcher {
                     r.step(new Input.PrimaryAddressChanged(p.get()));
                 }
             }
+        }
+    }
+
+    private int baseIndex(InterfaceChannel c) {
+        try {
+            return host.ifindex(c.virtualMacBase);
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -53,6 +53,7 @@ final class NodeRuntime {
         this.virtualMacs = virtualMacs;
         this.groups = new SyncGroups(routers, listeners);
         this.links = new LinkWatcher(channels.values(), host, loop);
+        this.links.virtualMacRebuilder(this::rebuildVirtualMac);
         this.warmUp = new WarmUp(warmUp);
         this.filters = new RouterFilters(host);
         this.ctx = new RouterDriver.Context(loop, host, listeners, cadence, new MismatchLog(MISMATCH_PERIOD_NANOS), groups,
@@ -195,6 +196,10 @@ final class NodeRuntime {
         if (channel == null) {
             channel = open(device, cfg.interfaceName(), cfg.family(), all);
             channels.put(channel.key(), channel);
+            if (vmac != null) {
+                channel.virtualMacBase = cfg.interfaceName();
+                channel.virtualMacBaseIndex = host.ifindex(cfg.interfaceName());
+            }
         }
         devices.putIfAbsent(channel.name, channel.ifindex);
         RouterDriver driver = new RouterDriver(new VirtualRouter(cfg), channel, devices, ctx);
@@ -254,6 +259,26 @@ final class NodeRuntime {
             }
         }
         return virtuals;
+    }
+
+    /**
+     * A virtual MAC's base interface was recreated (the macvlan died with the old one): the macvlan is made
+     * again on the new base with the same name, MAC and settings, the channel reopened on it, and the
+     * router's netdev filter made again on it. One router per virtual MAC channel.
+     */
+    private void rebuildVirtualMac(InterfaceChannel c) throws IOException {
+        if (virtualMacs == null || c.byVrid.isEmpty()) {
+            throw new IOException("virtual MACs are not available on this node");
+        }
+        RouterDriver d = c.byVrid.values().iterator().next();
+        VirtualRouterConfig cfg = d.router.config();
+        List<VirtualRouterConfig> all = routers.values().stream().map(r -> r.router.config()).toList();
+        d.virtualMacLink = virtualMacs.recreate(cfg, c.name, d.virtualMacLink, virtualAddressesOn(cfg.interfaceName(), all));
+        c.reopen(host, loop); // by name: the new macvlan's index, socket and announcer
+        c.virtualMacBaseIndex = host.ifindex(c.virtualMacBase);
+        if (d.virtualMacFiltered) {
+            filters.virtualMacRecreated(cfg, c.name, d.router.state() == org.vrrp4j.core.fsm.State.MASTER);
+        }
     }
 
     /** Listens for link and address events (before routers start: their link states are read after). */

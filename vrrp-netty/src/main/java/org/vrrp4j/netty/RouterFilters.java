@@ -207,6 +207,23 @@ final class RouterFilters implements AutoCloseable {
         }
     }
 
+    /**
+     * The router's macvlan was made again (its base interface was recreated): the netdev table hooked on the
+     * dead device is made again on {@code device}, dropping the virtual MAC's frames unless {@code master}.
+     * Run here, before the router can leave FAULT; a rare event, so starting nft once is fine.
+     */
+    void virtualMacRecreated(VirtualRouterConfig cfg, String device, boolean master) {
+        if (unavailable) {
+            return;
+        }
+        try {
+            run(virtualMacScript(cfg, device) + (master ? virtualMacStateScript(cfg, true) : ""));
+        } catch (IOException e) {
+            LOG.warn("{}: dropping frames to the virtual MAC while not master is not enforced on the new {}: nftables"
+                    + " table {} could not be made again ({})", cfg.name(), device, table(cfg), e.getMessage());
+        }
+    }
+
     /** The router became master or left it: its virtual MAC's frames are let in or dropped (in order, off the loop). */
     void virtualMacState(VirtualRouterConfig cfg, boolean master) {
         String script = virtualMacStateScript(cfg, master);

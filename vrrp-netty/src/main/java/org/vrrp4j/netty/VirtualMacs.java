@@ -30,6 +30,8 @@ final class VirtualMacs {
     private final List<Integer> links = new ArrayList<>();
     /** Base interfaces whose ARP settings a virtual MAC changed; restored on close. */
     private final Map<String, InterfaceSysctls> baseSysctls = new LinkedHashMap<>();
+    /** The index of each base interface whose settings {@link #baseSysctls} holds (a recreated one has another). */
+    private final Map<String, Integer> baseIndexes = new LinkedHashMap<>();
 
     VirtualMacs(Netlink netlink) {
         this.netlink = netlink;
@@ -68,6 +70,7 @@ final class VirtualMacs {
             InterfaceSysctls.setVirtualMac(name); // an IPv6 one too: it must not answer ARP for the host's IPv4
             if (!v6 && !baseSysctls.containsKey(cfg.interfaceName())) {
                 baseSysctls.put(cfg.interfaceName(), InterfaceSysctls.setBase(cfg.interfaceName()));
+                baseIndexes.put(cfg.interfaceName(), base);
             }
         } catch (IOException e) {
             throw new IllegalStateException(cfg.name() + ": cannot set the ARP settings a virtual MAC needs on "
@@ -82,6 +85,50 @@ final class VirtualMacs {
         LOG.info("{}: virtual MAC interface {} ({}) on {}", cfg.name(), name, HexFormat.ofDelimiter(":").formatHex(mac),
                 cfg.interfaceName());
         return Map.entry(name, index);
+    }
+
+    /**
+     * The base interface of {@code name} was deleted and made again (a new ifindex): the macvlan died with
+     * the old one (the kernel deletes a macvlan with its lower device). Makes it again on the new base as
+     * {@link #create} made it: same name and MAC, no generated IPv6 link-local (an IPv6 router's gets the
+     * base's), the same ARP settings on it and on the new base (whose own settings, the new interface's
+     * defaults, are kept to put back on a graceful stop).
+     *
+     * @param oldLink the dead macvlan's index (forgotten here)
+     * @return the new macvlan's index
+     */
+    int recreate(VirtualRouterConfig cfg, String name, int oldLink, Set<InetAddress> notThese) throws IOException {
+        boolean v6 = cfg.family() == IpFamily.IPV6;
+        int base = Libc.ifindex(cfg.interfaceName());
+        if (v6 && netlink.linkLocalIpv6(base, notThese).isEmpty()) { // not yet (DAD): the next event tries again
+            throw new IOException("interface " + cfg.interfaceName() + " has no IPv6 link-local address yet");
+        }
+        byte[] mac = {0x00, 0x00, 0x5e, 0x00, (byte) (v6 ? 0x02 : 0x01), (byte) cfg.vrid()};
+        int index = netlink.createMacvlan(base, name, mac);
+        links.remove(Integer.valueOf(oldLink));
+        links.add(index);
+        netlink.disableIpv6AddressGeneration(index);
+        InterfaceSysctls.setVirtualMac(name);
+        if (!v6) {
+            Integer known = baseIndexes.get(cfg.interfaceName());
+            if (known == null || known != base) { // the first router of this base to come back: the new base's own
+                InterfaceSysctls old = baseSysctls.remove(cfg.interfaceName());
+                if (old != null) {
+                    old.close(); // the old interface's files: nothing to put back there
+                }
+                baseSysctls.put(cfg.interfaceName(), InterfaceSysctls.setBase(cfg.interfaceName()));
+                baseIndexes.put(cfg.interfaceName(), base);
+            }
+        }
+        if (v6) {
+            InetAddress ll = netlink.linkLocalIpv6(base, notThese).orElseThrow(() ->
+                    new IOException("interface " + cfg.interfaceName() + " has no IPv6 link-local address"));
+            netlink.addAddress(index, ll, 64, Optional.empty(), 253);
+        }
+        netlink.setLinkUp(index);
+        LOG.info("{}: virtual MAC interface {} ({}) made again on {} (ifindex {})", cfg.name(), name,
+                HexFormat.ofDelimiter(":").formatHex(mac), cfg.interfaceName(), base);
+        return index;
     }
 
     /** Deletes the links made since {@code mark} (a router that failed half-way). */
@@ -122,6 +169,7 @@ final class VirtualMacs {
             s.close();
         }
         baseSysctls.clear();
+        baseIndexes.clear();
         if (graceful) {
             for (int link : links) {
                 try {

@@ -73,4 +73,53 @@ class InterfacesComeAndGoTest {
         h.runtime.links().linkChanged(77, "eth9", true, false);
         assertThat(h.host.socket("eth0", IpFamily.IPV4)).isSameAs(fresh);
     }
+
+    /**
+     * A virtual MAC's base made again (issue 11 item 9), the link watcher's decisions: the runtime's rebuild
+     * (which needs real macvlans, see {@code InterfaceFaultsTest}) is replaced by a stand-in that can fail,
+     * and eth0 plays the macvlan on base eth1. The base's new index triggers the rebuild; one that fails (an
+     * IPv6 base without its link-local yet) is retried on the base's address events; a resync after an
+     * overrun finds a base recreated without any event; the router follows the macvlan's link state.
+     */
+    @Test
+    void aVirtualMacsBaseMadeAgainIsRebuiltOnItsEventOrAResyncAndRetriedOnItsAddressEvents() throws Exception {
+        Harness h = master();
+        InterfaceChannel c = h.runtime.channel("eth0", IpFamily.IPV4);
+        c.virtualMacBase = "eth1";
+        c.virtualMacBaseIndex = h.host.interfaces.get("eth1").ifindex;
+        java.util.List<String> rebuilt = new java.util.ArrayList<>();
+        boolean[] failing = {true};
+        h.runtime.links().virtualMacRebuilder(ch -> {
+            if (failing[0]) {
+                throw new java.io.IOException("interface eth1 has no IPv6 link-local address yet");
+            }
+            rebuilt.add(ch.name);
+            ch.virtualMacBaseIndex = h.host.ifindex(ch.virtualMacBase);
+        });
+
+        h.runtime.links().linkChanged(c.ifindex, "eth0", false, true); // the macvlan died with its base
+        assertThat(h.state("VI_1")).isEqualTo(State.FAULT);
+        h.host.interfaces.put("eth1", new FakeHost.Iface("eth1", 50));
+        h.runtime.links().linkChanged(50, "eth1", false, false); // the base is back: the rebuild fails for now
+        assertThat(rebuilt).isEmpty();
+        assertThat(c.virtualMacPending).isTrue();
+        assertThat(h.state("VI_1")).isEqualTo(State.FAULT);
+
+        failing[0] = false;
+        h.runtime.links().addressesChanged(77); // another interface's addresses: nothing
+        assertThat(rebuilt).isEmpty();
+        h.runtime.links().addressesChanged(50); // the base's link-local came
+        assertThat(rebuilt).containsExactly("eth0");
+        assertThat(c.virtualMacPending).isFalse();
+        assertThat(h.state("VI_1")).as("the macvlan is up: FAULT cleared").isEqualTo(State.BACKUP);
+        h.loop.advance(SETTLE);
+        assertThat(h.state("VI_1")).isEqualTo(State.MASTER);
+
+        h.runtime.links().linkChanged(50, "eth1", true, false); // the same base again: no rebuild
+        assertThat(rebuilt).hasSize(1);
+        h.host.interfaces.put("eth1", new FakeHost.Iface("eth1", 60)); // made again, and the events were lost
+        h.runtime.links().resync();
+        assertThat(rebuilt).containsExactly("eth0", "eth0");
+        assertThat(c.virtualMacBaseIndex).isEqualTo(60);
+    }
 }

@@ -195,7 +195,8 @@ final class CheckCommand implements java.util.concurrent.Callable<Integer> {
 
     private static void check(FailoverProviders providers, ProviderBlock b, Optional<SourceLocation> where,
             List<String> errors, List<String> warnings) {
-        try (FailoverProvider p = Daemon.create(providers, b, where)) {
+        // a notify script's own user (KEY_user) is resolved by ScriptUsers (checked there), not by the provider
+        try (FailoverProvider p = Daemon.create(providers, ScriptUsers.withoutUserKeys(b), where)) {
             BindingOptions.parse(Daemon.providerConfig(b)).warnings()
                     .forEach(w -> warnings.add(Daemon.where(where) + ": " + w));
         } catch (LaunchException e) {

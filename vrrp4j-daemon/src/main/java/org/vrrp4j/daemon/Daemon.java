@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrp4j.core.config.VirtualAddress;
 import org.vrrp4j.core.fsm.State;
-import org.vrrp4j.core.fsm.VirtualRouter;
 import org.vrrp4j.core.fsm.TransitionReason;
 import org.vrrp4j.keepalived.GarpSettings;
 import org.vrrp4j.keepalived.Instance;
@@ -51,21 +49,21 @@ final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     private static final Duration STOP_ACTIONS_GRACE = Duration.ofSeconds(3);
 
-    private final Path file;
+    final Path file;
     private final FailoverProviders providers;
-    private final FailoverCoordinator coordinator;
+    final FailoverCoordinator coordinator;
     private final ScheduledExecutorService control;
-    private final Trackers trackers;
+    final Trackers trackers;
     private final Instant started = Instant.now();
-    private final Map<String, State> states = new ConcurrentHashMap<>();
-    private final Map<String, State> groupStates = new ConcurrentHashMap<>();
+    final Map<String, State> states = new ConcurrentHashMap<>();
+    final Map<String, State> groupStates = new ConcurrentHashMap<>();
     private final Map<String, Long> masterReleases = new ConcurrentHashMap<>();
     private final FailoverCallStats calls = new FailoverCallStats();
     private final ProviderBindings bindings;
-    private volatile KeepalivedConfig config;
+    volatile KeepalivedConfig config;
     /** Who scripts run as (script_user, vrrp_script's user): decided with the configuration, applied by both script runners. */
-    private volatile ScriptUsers.Resolution scriptUsers;
-    private VrrpNode node;
+    volatile ScriptUsers.Resolution scriptUsers;
+    VrrpNode node;
     private volatile boolean stopping;
 
     private Daemon(Path file, KeepalivedConfig config) {
@@ -142,19 +140,19 @@ final class Daemon implements AutoCloseable {
         return r;
     }
 
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     /** The node announces with one cadence: an instance's own garp_* settings give way to global_defs'. */
-    private static void warnUnsupported(Instance i, GarpSettings global, SourceLocations locations) {
+    static void warnUnsupported(Instance i, GarpSettings global, SourceLocations locations) {
         if (!i.garp().equals(global)) {
             LOG.warn("{} ({}): per-instance garp_* settings are not supported; global_defs' apply ({})",
                     i.name(), where(locations.instance(i.name())), global);
         }
     }
 
-    private void addToNode(Instance n) {
+    void addToNode(Instance n) {
         if (n.useVmac()) {
             node.addRouterWithVirtualMac(n.router(), n.vmacName().orElse(null));
         } else {
@@ -197,12 +195,11 @@ final class Daemon implements AutoCloseable {
      */
     static ProviderBlock forScripts(ProviderBlock block, java.util.Set<String> secrets, ScriptUsers.Resolution users) {
         ProviderBlock unset = ProviderBindings.withoutSecretEnvironment(block, secrets);
-        if (!block.type().equals("exec") || users == null || block.values().containsKey("run_as")
-                || users.notifyRunAs().isEmpty()) {
+        if (!block.type().equals("exec") || users == null) {
             return unset;
         }
-        Map<String, String> values = new LinkedHashMap<>(unset.values());
-        values.put("run_as", users.notifyRunAs().get());
+        Map<String, String> values = new LinkedHashMap<>(ScriptUsers.withoutUserKeys(unset).values());
+        values.putAll(users.runAsKeys(block)); // script_user's, and each script's own USER [GROUP]
         return new ProviderBlock(block.type(), values);
     }
 
@@ -258,7 +255,7 @@ final class Daemon implements AutoCloseable {
         }
     }
 
-    private int priority(String router) {
+    int priority(String router) {
         return config.instances().stream().filter(i -> i.name().equals(router)).findFirst()
                 .map(i -> i.router().priority()).orElse(0);
     }
@@ -283,7 +280,10 @@ final class Daemon implements AutoCloseable {
     record ReloadOutcome(Instant at, boolean applied, String summary) {
     }
 
-    private volatile ReloadOutcome lastReload;
+    /** Written by {@link DaemonReload} too. */
+    volatile ReloadOutcome lastReload;
+    /** Prepares and applies reloads (classification, providers made first, then the change). */
+    private final DaemonReload reloads = new DaemonReload(this);
 
     /**
      * Applies a new configuration atomically: first everything that can fail is done or checked (new
@@ -299,19 +299,19 @@ final class Daemon implements AutoCloseable {
      * @throws LaunchException when the new configuration cannot be applied; nothing was changed
      */
     String reload(KeepalivedConfig next) throws LaunchException {
-        return applyReload(prepareReload(next));
+        return reloads.apply(reloads.prepare(next));
     }
 
     /**
      * A reload in two steps, so that role changes never queue behind it: what can be slow (providers
      * created, interfaces looked up: a provider's first TLS or WSDL set-up takes seconds) runs on the
-     * calling thread ({@link #prepareReload}); only the change itself runs on the control thread, where the
+     * calling thread ({@link DaemonReload#prepare}); only the change itself runs on the control thread, where the
      * node's role changes reach the coordinator. Reloads are one at a time (the signal loop's thread).
      */
     String reloadOffControl(KeepalivedConfig next) throws Exception {
-        ReloadPlan plan = prepareReload(next);
+        DaemonReload.Plan plan = reloads.prepare(next);
         try {
-            return control.submit(() -> applyReload(plan)).get(60, TimeUnit.SECONDS);
+            return control.submit(() -> reloads.apply(plan)).get(60, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof Exception x) {
                 throw x;
@@ -320,224 +320,15 @@ final class Daemon implements AutoCloseable {
         }
     }
 
-    /** A reload prepared against {@link #old}: the classification and every provider made. */
-    private record ReloadPlan(KeepalivedConfig old, KeepalivedConfig next, List<String> kept, List<String> changedInPlace,
-            List<String> rebound,
-            List<String> removed, List<String> added, Map<String, List<Prepared>> prepared,
-            ScriptUsers.Resolution users) {
-        void discard() {
-            ProviderBindings.closeAll(prepared);
-        }
-    }
-
-    /** Step 1 of a reload, on any thread: reads the running configuration only, changes nothing. */
-    private ReloadPlan prepareReload(KeepalivedConfig next) throws LaunchException {
-        KeepalivedConfig old = config;
-        Map<String, Instance> before = byName(old.instances());
-        Map<String, Instance> after = byName(next.instances());
-        List<String> kept = new ArrayList<>();
-        List<String> rebound = new ArrayList<>();
-        List<String> changedInPlace = new ArrayList<>();
-        List<String> removed = new ArrayList<>();
-        List<String> added = new ArrayList<>();
-        ScriptUsers.Resolution users = ScriptUsers.resolve(next);
-        ScriptUsers.Resolution usersBefore = scriptUsers;
-        // a new script_user reaches notify scripts by rebinding their exec provider (no restart, no failover)
-        boolean notifyUserChanged = usersBefore != null && !usersBefore.notifyRunAs().equals(users.notifyRunAs());
-        for (Instance i : before.values()) {
-            Instance n = after.get(i.name());
-            boolean exec = n != null && n.providers().stream().anyMatch(b -> b.type().equals("exec"));
-            if (i.equals(n) && sameGroup(old, next, i.name()) && !(notifyUserChanged && exec)) {
-                kept.add(i.name());
-            } else if (n != null && withoutProviders(i).equals(withoutProviders(n)) && sameGroup(old, next, i.name())) {
-                rebound.add(i.name());
-            } else if (n != null && changesInPlace(i, n) && sameGroup(old, next, i.name())) {
-                changedInPlace.add(i.name()); // keepalived keeps the instance's state across such a reload too
-                if (!i.providers().equals(n.providers()) || (notifyUserChanged && exec)) {
-                    rebound.add(i.name());
-                }
-            } else {
-                removed.add(i.name());
-            }
-        }
-        for (Instance n : after.values()) {
-            if (!kept.contains(n.name()) && !rebound.contains(n.name()) && !changedInPlace.contains(n.name())) {
-                added.add(n.name());
-            }
-        }
-        Map<String, SyncGroup> groupsBefore = groupsByName(old);
-        Map<String, SyncGroup> groupsAfter = groupsByName(next);
-
-        // 1. everything that can fail, before anything changes
-        Map<String, List<Prepared>> prepared = new LinkedHashMap<>();
-        List<String> problems = new ArrayList<>();
-        users.warnings().forEach(w -> LOG.warn("{}", w));
-        problems.addAll(users.problems());
-        for (String name : added) {
-            Instance n = after.get(name);
-            String ifname = n.router().interfaceName();
-            if (!interfaceExists(ifname)) {
-                problems.add(name + " (" + where(next.locations().instance(name)) + "): interface " + ifname
-                        + " does not exist");
-            }
-        }
-        for (String name : changedInPlace) {
-            for (VirtualAddress va : after.get(name).router().virtualAddresses()) {
-                if (va.device().isPresent() && !interfaceExists(va.device().get())) {
-                    problems.add(name + " (" + where(next.locations().instance(name)) + "): " + va + ": interface "
-                            + va.device().get() + " does not exist");
-                }
-            }
-        }
-        for (String name : concat(added, rebound)) {
-            prepare(next, users, name, after.get(name).providers(), k -> next.locations().instanceProvider(name, k), prepared, problems);
-        }
-        for (SyncGroup g : groupsAfter.values()) {
-            if (!sameGroupBlock(groupsBefore.get(g.name()), g)) {
-                for (String member : g.members()) {
-                    if (!after.containsKey(member)) {
-                        problems.add("sync group " + g.name() + ": no instance " + member);
-                    }
-                }
-                prepare(next, users, g.name(), g.providers(), k -> next.locations().syncGroupProvider(g.name(), k), prepared, problems);
-            }
-        }
-        if (!problems.isEmpty()) {
-            ProviderBindings.closeAll(prepared);
-            String why = String.join("; ", problems);
-            lastReload = new ReloadOutcome(Instant.now(), false, why);
-            throw new LaunchException(why);
-        }
-        return new ReloadPlan(old, next, kept, changedInPlace, rebound, removed, added, prepared, users);
-    }
-
-    /** Step 2 of a reload, on the control thread: applies a plan prepared against the running configuration. */
-    private String applyReload(ReloadPlan plan) throws LaunchException {
-        if (config != plan.old()) {
-            plan.discard();
-            throw new LaunchException("the configuration changed while the reload was prepared; reload again");
-        }
-        KeepalivedConfig old = plan.old();
-        KeepalivedConfig next = plan.next();
-        List<String> kept = plan.kept();
-        List<String> changedInPlace = plan.changedInPlace();
-        List<String> rebound = plan.rebound();
-        List<String> removed = plan.removed();
-        List<String> added = plan.added();
-        Map<String, List<Prepared>> prepared = plan.prepared();
-        Map<String, Instance> after = byName(next.instances());
-        Map<String, SyncGroup> groupsBefore = groupsByName(old);
-        Map<String, SyncGroup> groupsAfter = groupsByName(next);
-
-        // 2. apply
-        if (!old.global().garp().equals(next.global().garp())) {
-            LOG.warn("global_defs vrrp_garp_* changes take effect at the next restart");
-        }
-        for (String name : removed) {
-            coordinator.unbind(name);
-            node.removeRouter(name);
-            states.remove(name);
-        }
-        for (SyncGroup g : groupsBefore.values()) {
-            if (!sameGroupBlock(g, groupsAfter.get(g.name()))) {
-                coordinator.unbind(g.name());
-                groupStates.remove(g.name());
-                node.removeSyncGroup(g.name());
-            }
-        }
-        config = next;
-        scriptUsers = plan.users();
-        for (String name : changedInPlace) {
-            try {
-                node.reconfigureRouter(after.get(name).router());
-            } catch (IllegalArgumentException e) { // checked above; the interface went away meanwhile
-                LOG.error("{} ({}): the new addresses were not applied: {}", name, where(next.locations().instance(name)),
-                        describe(e));
-            }
-        }
-        for (String name : rebound) {
-            coordinator.unbind(name);
-            bind(name, prepared.getOrDefault(name, List.of()));
-            State now = states.get(name);
-            if (now != null) {
-                coordinator.update(new RoleChange(name, false, role(now), priority(name)));
-            }
-        }
-        List<String> failed = new ArrayList<>();
-        for (String name : added) {
-            Instance n = after.get(name);
-            try {
-                bind(name, prepared.getOrDefault(name, List.of()));
-                warnUnsupported(n, config.global().garp(), next.locations());
-                addToNode(n);
-            } catch (RuntimeException e) {
-                coordinator.unbind(name);
-                failed.add(name);
-                LOG.error("{} ({}): not started: {}", name, where(next.locations().instance(name)), describe(e));
-            }
-        }
-        for (SyncGroup g : groupsAfter.values()) {
-            if (!sameGroupBlock(groupsBefore.get(g.name()), g)) {
-                try {
-                    node.syncGroup(g.name(), g.members());
-                } catch (IllegalArgumentException e) {
-                    LOG.error("sync group {}: {}", g.name(), e.getMessage());
-                }
-                bind(g.name(), prepared.getOrDefault(g.name(), List.of()));
-                State now = groupStates.get(g.name());
-                if (now != null) {
-                    coordinator.update(new RoleChange(g.name(), true, role(now), priority(g.members().get(0))));
-                }
-            }
-        }
-        trackers.apply(next, plan.users());
-        String summary = "reloaded " + file + ": kept " + kept + ", changed in place " + changedInPlace
-                + ", new providers " + rebound + ", stopped " + removed
-                + ", started " + added.stream().filter(a -> !failed.contains(a)).toList()
-                + (failed.isEmpty() ? "" : ", failed " + failed);
-        LOG.info(summary);
-        lastReload = new ReloadOutcome(Instant.now(), failed.isEmpty(), summary);
-        return summary;
-    }
-
-    private void prepare(KeepalivedConfig next, ScriptUsers.Resolution users, String router, List<ProviderBlock> blocks,
+    void prepare(KeepalivedConfig next, ScriptUsers.Resolution users, String router, List<ProviderBlock> blocks,
             IntFunction<Optional<SourceLocation>> where, Map<String, List<Prepared>> into, List<String> problems) {
         java.util.Set<String> secrets = secretEnvironment(next);
         bindings.prepare(router, blocks, where, b -> forScripts(b, secrets, users), into, problems);
     }
 
     /** The one way a provider is bound, at start and on reload: to the coordinator and to the call metrics. */
-    private void bind(String router, List<Prepared> providers) {
+    void bind(String router, List<Prepared> providers) {
         bindings.bind(router, providers);
-    }
-
-    /**
-     * Whether a running instance takes {@code n} without a restart: only its virtual addresses or its
-     * non-owner priority changed (and perhaps its providers); see {@link VirtualRouter#takesInPlace}.
-     */
-    private static boolean changesInPlace(Instance i, Instance n) {
-        Instance sameRouter = new Instance(n.name(), i.router(), n.initialState(), n.trackInterfaces(), n.trackScripts(),
-                n.useVmac(), n.vmacName(), n.garp(), List.of());
-        return sameRouter.equals(withoutProviders(i)) && VirtualRouter.takesInPlace(i.router(), n.router());
-    }
-
-    private static Instance withoutProviders(Instance i) {
-        return new Instance(i.name(), i.router(), i.initialState(), i.trackInterfaces(), i.trackScripts(), i.useVmac(),
-                i.vmacName(), i.garp(), List.of());
-    }
-
-    private static boolean interfaceExists(String name) {
-        try {
-            return java.net.NetworkInterface.getByName(name) != null;
-        } catch (java.net.SocketException e) {
-            return false;
-        }
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 
     /** Records a reload refused before it reached the daemon (the file could not be read). */
@@ -553,33 +344,6 @@ final class Daemon implements AutoCloseable {
     /** Reloads (prepared on this thread, applied on the control thread) and waits for it. */
     String reloadAndWait(KeepalivedConfig next) throws Exception {
         return reloadOffControl(next);
-    }
-
-    private static Map<String, Instance> byName(List<Instance> list) {
-        Map<String, Instance> m = new LinkedHashMap<>();
-        list.forEach(i -> m.put(i.name(), i));
-        return m;
-    }
-
-    private static Map<String, SyncGroup> groupsByName(KeepalivedConfig c) {
-        Map<String, SyncGroup> m = new LinkedHashMap<>();
-        c.syncGroups().forEach(g -> m.put(g.name(), g));
-        return m;
-    }
-
-    /** Whether an instance belongs to the same sync group (or none) in both configurations. */
-    private static boolean sameGroup(KeepalivedConfig a, KeepalivedConfig b, String instance) {
-        return Objects.equals(groupOf(a, instance), groupOf(b, instance));
-    }
-
-    private static String groupOf(KeepalivedConfig c, String instance) {
-        return c.syncGroups().stream().filter(g -> g.members().contains(instance)).map(SyncGroup::name).findFirst()
-                .orElse(null);
-    }
-
-    /** Values carry no source locations, so a group that only moved in the file is equal. */
-    private static boolean sameGroupBlock(SyncGroup a, SyncGroup b) {
-        return a != null && a.equals(b);
     }
 
     // ---- observation ----------------------------------------------------------------------------

@@ -64,7 +64,7 @@ final class OnlineCheck {
         boolean allOk = true;
         for (Entry e : entries) {
             String head = e.owner() + " " + Daemon.where(e.where()) + " ";
-            try (FailoverProvider p = Daemon.create(providers, e.block(), e.where())) {
+            try (FailoverProvider p = Daemon.create(providers, ScriptUsers.withoutUserKeys(e.block()), e.where())) {
                 if (!p.supportsCheck()) {
                     out.println("skip   " + head + p.resource() + ": nothing to prove (no credentials or lookup)");
                     continue;

@@ -99,10 +99,39 @@ final class ScriptUsers {
      * warnings. A user equal to the daemon's own needs no switch and gets no prefix.
      */
     record Resolution(RunAs notifyUser, Map<String, RunAs> scripts, List<String> problems, List<String> warnings,
-            Identity self) {
+            Identity self, Map<String, RunAs> notifyUsers) {
         /** The exec provider's {@code run_as} for notify scripts, or empty when they run as the daemon. */
         Optional<String> notifyRunAs() {
             return switches(notifyUser) ? Optional.of(notifyUser.spec()) : Optional.empty();
+        }
+
+        /**
+         * The {@code run_as} keys an exec block gets: {@code run_as} (script_user) unless the block sets it,
+         * and {@code KEY_run_as} for each notify script naming its own user ({@code KEY_user}: keepalived's
+         * {@code notify_master SCRIPT USER [GROUP]}), {@code self} when that user is the daemon's own. Two
+         * configurations whose blocks get the same keys run their scripts as the same users.
+         */
+        Map<String, String> runAsKeys(ProviderBlock b) {
+            Map<String, String> keys = new LinkedHashMap<>();
+            if (!b.type().equals(ProviderBlock.EXEC)) {
+                return keys;
+            }
+            if (!b.values().containsKey("run_as")) {
+                notifyRunAs().ifPresent(v -> keys.put("run_as", v));
+            }
+            for (String key : NOTIFY_KEYS) {
+                String spec = b.values().get(key + USER_SUFFIX);
+                RunAs r = spec == null || !b.values().containsKey(key) ? null : notifyUsers.get(spec);
+                if (r != null) {
+                    keys.put(key + "_run_as", switches(r) ? r.spec() : "self");
+                }
+            }
+            return keys;
+        }
+
+        /** Whether scripts of any of {@code blocks} run as other users under {@code other} than under this. */
+        boolean runsAsOthers(List<ProviderBlock> blocks, Resolution other) {
+            return blocks.stream().anyMatch(b -> !runAsKeys(b).equals(other.runAsKeys(b)));
         }
 
         /** The words in front of a vrrp_script's command (setpriv ...), or none. */
@@ -114,6 +143,19 @@ final class ScriptUsers {
         private boolean switches(RunAs r) {
             return r != null && (r.uid() != self.uid() || r.gid() != self.gid());
         }
+    }
+
+    /** The suffix of a notify script's own user in an exec block ({@code notify_master_user}: USER or USER:GROUP). */
+    static final String USER_SUFFIX = "_user";
+
+    /** An exec block without its {@code KEY_user} keys (resolved into {@code KEY_run_as} by {@link Resolution#runAsKeys}). */
+    static ProviderBlock withoutUserKeys(ProviderBlock b) {
+        if (!b.type().equals(ProviderBlock.EXEC) || NOTIFY_KEYS.stream().noneMatch(k -> b.values().containsKey(k + USER_SUFFIX))) {
+            return b;
+        }
+        Map<String, String> values = new LinkedHashMap<>(b.values());
+        NOTIFY_KEYS.forEach(k -> values.remove(k + USER_SUFFIX));
+        return new ProviderBlock(b.type(), values);
     }
 
     static List<String> setpriv(RunAs r) {
@@ -131,7 +173,8 @@ final class ScriptUsers {
         RunAs own = new RunAs("(vrrp4j's user)", self.uid(), self.gid());
         RunAs global = own;
         boolean explicit = c.global().scriptUser().isPresent();
-        boolean globalUsed = !notifyEntries(c).isEmpty() || trackedScripts(c).stream()
+        List<NotifyEntry> notify = notifyEntries(c);
+        boolean globalUsed = notify.stream().anyMatch(e -> e.user() == null) || trackedScripts(c).stream()
                 .anyMatch(n -> c.scripts().containsKey(n) && c.scripts().get(n).user().isEmpty());
         if (explicit) {
             global = lookup(c.global().scriptUser().get(), "script_user", globalAt, dir, problems);
@@ -165,10 +208,23 @@ final class ScriptUsers {
                         warnings);
             }
         }
-        for (Map.Entry<String, String> e : notifyEntries(c).entrySet()) {
-            security(c, e.getValue(), global, e.getKey(), problems, warnings);
+        Map<String, RunAs> notifyUsers = new LinkedHashMap<>();
+        for (NotifyEntry e : notify) {
+            RunAs r = global;
+            if (e.user() != null) { // keepalived's notify_master SCRIPT USER [GROUP]: that user, checked as script_user
+                String keyword = e.key() + " user";
+                RunAs mine = lookup(e.user(), keyword, e.at(), dir, problems);
+                r = mine == null ? null : usable(mine, true, keyword, Daemon.where(e.at()), self, setprivThere, own,
+                        problems, warnings);
+                if (r != null) {
+                    notifyUsers.putIfAbsent(e.user(), r);
+                }
+            }
+            if (r != null) {
+                security(c, e.commandLine(), r, Daemon.where(e.at()) + ": " + e.key(), problems, warnings);
+            }
         }
-        return new Resolution(global, scripts, problems, warnings, self);
+        return new Resolution(global, scripts, problems, warnings, self, notifyUsers);
     }
 
     /** {@code USER} or {@code USER:GROUP} to numbers; an unknown name is a problem (null returned). */
@@ -327,30 +383,39 @@ final class ScriptUsers {
     private static final List<String> NOTIFY_KEYS = List.of("notify_master", "notify_backup", "notify_fault",
             "notify_stop", "notify");
 
-    /** Every notify script's command line by "file:line: KEY" of its exec block. */
-    private static Map<String, String> notifyEntries(KeepalivedConfig c) {
-        Map<String, String> out = new LinkedHashMap<>();
+    /** A notify script of an exec block: its key, command line, own user (or null) and line. */
+    private record NotifyEntry(String key, String commandLine, String user, Optional<SourceLocation> at) {
+    }
+
+    /** Every notify script of every exec block, each with its keyword's line (else its block's). */
+    private static List<NotifyEntry> notifyEntries(KeepalivedConfig c) {
+        List<NotifyEntry> out = new ArrayList<>();
         for (Instance i : c.instances()) {
             for (int k = 0; k < i.providers().size(); k++) {
-                add(out, i.providers().get(k), Daemon.where(c.locations().instanceProvider(i.name(), k)));
+                int index = k;
+                add(out, i.providers().get(k), key -> c.locations().instanceProviderKey(i.name(), index, key)
+                        .or(() -> c.locations().instanceProvider(i.name(), index)));
             }
         }
         for (SyncGroup g : c.syncGroups()) {
             for (int k = 0; k < g.providers().size(); k++) {
-                add(out, g.providers().get(k), Daemon.where(c.locations().syncGroupProvider(g.name(), k)));
+                int index = k;
+                add(out, g.providers().get(k), key -> c.locations().syncGroupProviderKey(g.name(), index, key)
+                        .or(() -> c.locations().syncGroupProvider(g.name(), index)));
             }
         }
         return out;
     }
 
-    private static void add(Map<String, String> out, ProviderBlock b, String where) {
-        if (!b.type().equals("exec")) {
+    private static void add(List<NotifyEntry> out, ProviderBlock b,
+            java.util.function.Function<String, Optional<SourceLocation>> where) {
+        if (!b.type().equals(ProviderBlock.EXEC)) {
             return;
         }
         for (String key : NOTIFY_KEYS) {
             String v = b.values().get(key);
             if (v != null) {
-                out.put(where + ": " + key, v);
+                out.add(new NotifyEntry(key, v, b.values().get(key + USER_SUFFIX), where.apply(key)));
             }
         }
     }

@@ -97,6 +97,185 @@ class ScriptUserTest {
         }
     }
 
+    /** A script that writes {@code id -u} and {@code id -g} to {@code out}. */
+    private Path idScript(String name, Path out) throws Exception {
+        Path script = shared.resolve(name);
+        Files.writeString(script, "#!/bin/sh\necho \"$(id -u) $(id -g)\" > " + out + "\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
+    }
+
+    private Path outDir() throws Exception {
+        Path out = Files.createDirectory(shared.resolve("out"));
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx")); // nobody writes here
+        return out;
+    }
+
+    /**
+     * Issue 11 item 10: a reload that changes only {@code script_user} reaches a sync group's notify scripts
+     * (it used to reach only instances' scripts: the group's ran as the old user until a restart). s1 is
+     * master of group G with no script_user (its scripts run as root), gets {@code script_user nobody} by a
+     * reload, then s2 with a higher priority takes over: G's notify_backup runs as nobody.
+     */
+    @Test
+    void aSyncGroupsNotifyScriptsFollowANewScriptUserOnReload() throws Exception {
+        Prerequisites.require(Prerequisite.NETNS);
+        org.junit.jupiter.api.Assumptions.assumeTrue(isRoot(), "the daemon must be able to switch users (root)");
+        org.junit.jupiter.api.Assumptions.assumeTrue(noKeepalivedScriptUser(), "keepalived_script would run them");
+        int nobody = uidOf("nobody");
+        Path out = outDir();
+        Path masterId = out.resolve("master.id");
+        Path backupId = out.resolve("backup.id");
+        Path toMaster = idScript("group_master.sh", masterId);
+        Path toBackup = idScript("group_backup.sh", backupId);
+        String conf = """
+                global_defs {
+                %s
+                }
+                vrrp_sync_group G {
+                    group {
+                        VI_1
+                    }
+                    notify_master %s
+                    notify_backup %s
+                }
+                vrrp_instance VI_1 {
+                    state BACKUP
+                    interface eth1
+                    virtual_router_id 84
+                    priority %d
+                    advert_int 1
+                    virtual_ipaddress {
+                        198.18.1.100/24
+                    }
+                }
+                """;
+        try (FailoverPairLab lab = FailoverPairLab.create("v4jsg", FailoverPairLab.javaCommand(Vrrp4j.class.getName()))) {
+            FailoverPairLab.Node s1 = lab.startVrrp4j(1, conf.formatted("", toMaster, toBackup, 100), null);
+            s1.awaitLine("sync group G: MASTER", 0, STEP);
+            FailoverPairLab.await("G's notify_master ran", STEP, () -> !read(masterId).isEmpty());
+            assertThat(read(masterId)).as("before the reload: the daemon's user").startsWith("0 ");
+
+            int mark = s1.mark();
+            Files.writeString(lab.configFile(1), conf.formatted("    script_user nobody", toMaster, toBackup, 100));
+            s1.signal("HUP");
+            String reloaded = s1.awaitLine("reloaded .*kept \\[VI_1\\]", mark, STEP).text(); // no restart
+            Files.deleteIfExists(backupId);
+
+            FailoverPairLab.Node s2 = lab.startVrrp4j(2, conf.formatted("", toMaster, toBackup, 200)
+                    .replace("notify_", "# notify_"), null);
+            s2.awaitLine("VI_1: \\w+ -> MASTER", 0, STEP);
+            s1.awaitLine("sync group G: BACKUP", mark, STEP);
+            FailoverPairLab.await("G's notify_backup ran", STEP, () -> !read(backupId).isEmpty());
+            assertThat(read(backupId)).as("G's notify_backup after the reload").isEqualTo(nobody + " " + nobody);
+            assertThat(reloaded).contains("groups' new providers [G]");
+            assertThat(s1.terminate(Duration.ofSeconds(25))).isZero();
+            assertThat(s2.terminate(Duration.ofSeconds(25))).isZero();
+        }
+    }
+
+    /**
+     * Issue 11 item 10: keepalived's {@code notify_master SCRIPT USER [GROUP]}: with no script_user, the
+     * script named with {@code nobody} runs as nobody (and the user's primary group), the one named with
+     * {@code nobody daemon} as nobody in group daemon, the one without as the daemon's user.
+     */
+    @Test
+    void aNotifyKeywordsOwnUserAndGroupRunTheScript() throws Exception {
+        Prerequisites.require(Prerequisite.NETNS);
+        org.junit.jupiter.api.Assumptions.assumeTrue(isRoot(), "the daemon must be able to switch users (root)");
+        org.junit.jupiter.api.Assumptions.assumeTrue(noKeepalivedScriptUser(), "keepalived_script would run them");
+        int nobody = uidOf("nobody");
+        int nobodyGroup = idOf("-g", "nobody");
+        int daemonGroup = gidOf("daemon");
+        Path out = outDir();
+        Path masterId = out.resolve("master.id");
+        Path notifyId = out.resolve("notify.id");
+        Path stopId = out.resolve("stop.id");
+        try (FailoverPairLab lab = FailoverPairLab.create("v4jnu", FailoverPairLab.javaCommand(Vrrp4j.class.getName()))) {
+            FailoverPairLab.Node s1 = lab.startVrrp4j(1, """
+                    vrrp_instance VI_1 {
+                        interface eth1
+                        virtual_router_id 85
+                        priority 150
+                        advert_int 1
+                        virtual_ipaddress {
+                            198.18.1.100/24
+                        }
+                        notify_master %s nobody
+                        notify "%s" nobody daemon
+                        notify_stop %s
+                    }
+                    """.formatted(idScript("to_master.sh", masterId), idScript("notify.sh", notifyId),
+                    idScript("stop.sh", stopId)), null);
+            s1.awaitLine("VI_1: \\w+ -> MASTER", 0, STEP);
+            FailoverPairLab.await("notify_master and notify ran", STEP,
+                    () -> !read(masterId).isEmpty() && !read(notifyId).isEmpty());
+            assertThat(read(masterId)).as("notify_master SCRIPT nobody").isEqualTo(nobody + " " + nobodyGroup);
+            assertThat(read(notifyId)).as("notify SCRIPT nobody daemon").isEqualTo(nobody + " " + daemonGroup);
+            assertThat(s1.terminate(Duration.ofSeconds(25))).isZero();
+            assertThat(read(stopId)).as("notify_stop without a user: the daemon's").isEqualTo("0 0");
+        }
+    }
+
+    /** {@code vrrp4j check}: a notify keyword's unknown user is an error at its line; a known one passes. */
+    @Test
+    void checkRefusesANotifyKeywordsUnknownUserAtItsLine() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(isRoot(), "nobody can be switched to only as root");
+        Path conf = shared.resolve("keepalived.conf");
+        String text = """
+                vrrp_sync_group G {
+                    group {
+                        VI_1
+                    }
+                    notify_backup /bin/true %s
+                }
+                vrrp_instance VI_1 {
+                    interface eth1
+                    virtual_router_id 86
+                    virtual_ipaddress {
+                        198.18.1.100/24
+                    }
+                    notify_master "/bin/true x" %s
+                }
+                """;
+        Files.writeString(conf, text.formatted("nobody", "nosuchuser4j"));
+        StringWriter err = new StringWriter();
+        int exit = Vrrp4j.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "check", "-q", "-f", conf.toString());
+        assertThat(exit).as(err.toString()).isEqualTo(1);
+        assertThat(err.toString()).contains("error: " + conf + ":13: notify_master user: no user nosuchuser4j");
+        Files.writeString(conf, text.formatted("nobody nosuchgroup4j", "nobody"));
+        err = new StringWriter();
+        exit = Vrrp4j.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "check", "-q", "-f", conf.toString());
+        assertThat(exit).as(err.toString()).isEqualTo(1);
+        assertThat(err.toString()).contains("error: " + conf + ":5: notify_backup user: no group nosuchgroup4j");
+        Files.writeString(conf, text.formatted("nobody", "nobody"));
+        err = new StringWriter();
+        exit = Vrrp4j.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "check", "-q", "-f", conf.toString());
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(err.toString()).doesNotContain("error");
+    }
+
+    private static boolean noKeepalivedScriptUser() throws Exception {
+        return new ProcessBuilder("getent", "passwd", ScriptUsers.DEFAULT_USER).start().waitFor() != 0;
+    }
+
+    private static int idOf(String option, String user) throws Exception {
+        Process p = new ProcessBuilder("id", option, user).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        return Integer.parseInt(out);
+    }
+
+    private static int gidOf(String group) throws Exception {
+        Process p = new ProcessBuilder("getent", "group", group).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        return Integer.parseInt(out.split(":")[2]);
+    }
+
     @Test
     void enableScriptSecurityRefusesARootScriptInAWorldWritableDirectoryWithFileAndLine() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(isRoot(), "scripts run as root only when the daemon is root");

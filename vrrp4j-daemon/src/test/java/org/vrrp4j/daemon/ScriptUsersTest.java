@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.vrrp4j.keepalived.KeepalivedConfig;
 import org.vrrp4j.keepalived.KeepalivedConfigReader;
+import org.vrrp4j.keepalived.ProviderBlock;
 
 /**
  * keepalived's rules for who scripts run as, decided against a user directory and an identity the test
@@ -27,10 +28,11 @@ class ScriptUsersTest {
     @TempDir
     Path dir;
 
-    /** nobody 65534:65534, keepalived_script 990:990 when {@code withDefault}, group nogroup 65534, wheel 10. */
+    /** root, nobody 65534:65534, keepalived_script 990:990 when {@code withDefault}, group nogroup 65534, wheel 10. */
     private static ScriptUsers.Directory users(boolean withDefault) {
         Map<String, int[]> u = withDefault ? Map.of("nobody", new int[] {65534, 65534}, "keepalived_script",
-                new int[] {990, 990}) : Map.of("nobody", new int[] {65534, 65534});
+                new int[] {990, 990}, "root", new int[] {0, 0})
+                : Map.of("nobody", new int[] {65534, 65534}, "root", new int[] {0, 0});
         Map<String, Integer> g = Map.of("nogroup", 65534, "wheel", 10);
         return new ScriptUsers.Directory() {
             @Override
@@ -184,5 +186,82 @@ class ScriptUsersTest {
             assertThat(ScriptUsers.insecure(rootScript)).as("under a sticky directory").isEmpty();
         }
         assertThat(ScriptUsers.program("\"/bin/true\" x")).contains(Path.of("/bin/true"));
+    }
+
+    /**
+     * keepalived's {@code notify_master SCRIPT USER [GROUP]}: that script runs as USER (the group defaults to
+     * the user's primary group), the others as script_user; an unknown user or group is an error at the
+     * keyword's line, as is a user the daemon cannot switch to; enable_script_security judges the script
+     * by the user it runs as.
+     */
+    @Test
+    void aNotifyKeywordsOwnUserAndGroupWinOverScriptUser() throws Exception {
+        Path f = dir.resolve("keepalived.conf");
+        KeepalivedConfig c = conf("    script_user nobody wheel", "", "/bin/true nobody\n    notify_backup /bin/true root"
+                + "\n    notify_fault /bin/true nobody nogroup\n    notify /bin/true");
+        ScriptUsers.Resolution r = ScriptUsers.resolve(c, ROOT, users(false), true);
+        assertThat(r.problems()).isEmpty();
+        ProviderBlock exec = c.instances().getFirst().providers().getFirst();
+        assertThat(r.runAsKeys(exec)).containsExactly(Map.entry("run_as", "65534:10"),
+                Map.entry("notify_master_run_as", "65534:65534"), Map.entry("notify_backup_run_as", "self"),
+                Map.entry("notify_fault_run_as", "65534:65534"));
+        ProviderBlock run = Daemon.forScripts(exec, java.util.Set.of(), r);
+        assertThat(run.values()).doesNotContainKeys("notify_master_user", "notify_backup_user", "notify_fault_user")
+                .containsEntry("notify_master_run_as", "65534:65534").containsEntry("run_as", "65534:10");
+
+        ScriptUsers.Resolution unknown = ScriptUsers.resolve(conf("", "", "/bin/true nosuchuser"), ROOT, users(false), true);
+        assertThat(unknown.problems()).containsExactly(f + ":17: notify_master user: no user nosuchuser");
+        ScriptUsers.Resolution noGroup = ScriptUsers.resolve(conf("", "", "\"/bin/true x\" nobody nosuchgroup"), ROOT,
+                users(false), true);
+        assertThat(noGroup.problems()).containsExactly(f + ":17: notify_master user: no group nosuchgroup");
+        ScriptUsers.Resolution cannot = ScriptUsers.resolve(conf("", "", "/bin/true nobody"), UNPRIVILEGED, users(false),
+                true);
+        assertThat(cannot.problems()).singleElement().satisfies(p -> assertThat(p)
+                .startsWith(f + ":17: notify_master user nobody: ").contains("without CAP_SETUID and CAP_SETGID"));
+
+        // enable_script_security: root named on the keyword is judged as root; nobody is not
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path script = Files.writeString(open.resolve("to_master.sh"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThat(ScriptUsers.resolve(conf("    enable_script_security\n    script_user nobody", "", script + " root"),
+                ROOT, users(false), true).problems()).singleElement().satisfies(p -> assertThat(p)
+                .startsWith(f + ":18: notify_master: " + script + " runs as root but ").endsWith("(enable_script_security)"));
+        assertThat(ScriptUsers.resolve(conf("    enable_script_security", "", script + " nobody"), ROOT, users(false),
+                true).problems()).isEmpty();
+    }
+
+    /** A reload that changes only script_user changes the run_as keys of every exec block, a group's too. */
+    @Test
+    void onlyScriptUserChangedIsSeenOnEveryExecBlock() throws Exception {
+        Path f = dir.resolve("g.conf");
+        String text = """
+                global_defs {
+                %s
+                }
+                vrrp_sync_group G {
+                    group {
+                        VI_1
+                    }
+                    notify_backup /bin/true
+                    notify_master /bin/true nobody
+                }
+                vrrp_instance VI_1 {
+                    interface eth1
+                    virtual_router_id 51
+                    virtual_ipaddress {
+                        198.18.1.100
+                    }
+                }
+                """;
+        Files.writeString(f, text.formatted(""));
+        KeepalivedConfig before = KeepalivedConfigReader.read(f, n -> "h");
+        Files.writeString(f, text.formatted("    script_user nobody"));
+        KeepalivedConfig after = KeepalivedConfigReader.read(f, n -> "h");
+        assertThat(after.syncGroups()).isEqualTo(before.syncGroups());
+        ScriptUsers.Resolution a = ScriptUsers.resolve(before, ROOT, users(false), true);
+        ScriptUsers.Resolution b = ScriptUsers.resolve(after, ROOT, users(false), true);
+        assertThat(b.runsAsOthers(after.syncGroups().getFirst().providers(), a)).isTrue();
+        assertThat(a.runsAsOthers(before.syncGroups().getFirst().providers(), a)).isFalse();
     }
 }

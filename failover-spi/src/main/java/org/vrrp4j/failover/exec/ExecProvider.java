@@ -45,6 +45,8 @@ final class ExecProvider implements FailoverProvider {
     private final Set<String> unsetEnv;
     /** setpriv and its options in front of every script, or nothing (the daemon's own user). */
     private final List<String> runAs;
+    /** A script's own user (keepalived's {@code notify_master SCRIPT USER [GROUP]}) by its key, in place of runAs. */
+    private final java.util.Map<String, List<String>> runAsByScript = new java.util.HashMap<>();
     static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
     /** A script's output is logged up to this many lines per run, each cut at {@link #MAX_LINE} characters. */
@@ -64,6 +66,10 @@ final class ExecProvider implements FailoverProvider {
         this.unsetEnv = config.optionalString("unset_env").map(v -> Set.of(v.trim().split("[,\\s]+")))
                 .orElse(Set.of());
         this.runAs = config.optionalString("run_as").map(ExecProvider::runAs).orElse(List.of());
+        for (String key : List.of("notify_master", "notify_backup", "notify_fault", "notify_stop", "notify")) {
+            config.optionalString(key + "_run_as")
+                    .ifPresent(v -> runAsByScript.put(key, v.strip().equals("self") ? List.of() : runAs(v)));
+        }
         if (master.isEmpty() && backup.isEmpty() && fault.isEmpty() && stop.isEmpty() && notify.isEmpty()) {
             throw new ProviderConfigException("notify", "the exec provider needs at least one notify script");
         }
@@ -188,7 +194,8 @@ final class ExecProvider implements FailoverProvider {
         cancellation.throwIfCancelled();
         List<String> argv = new ArrayList<>();
         SETSID.ifPresent(p -> argv.add(p.toString()));
-        argv.addAll(runAs); // after setsid: the session's leader is the script itself once setpriv execs it
+        // after setsid: the session's leader is the script itself once setpriv execs it
+        argv.addAll(runAsByScript.getOrDefault(label, runAs));
         argv.addAll(command);
         Process process;
         try {
