@@ -107,6 +107,40 @@ class WireTest {
     }
 
     @Test
+    void aBurstOfAdvertsFromManyRoutersInPhaseIsReceivedWhole() throws Exception {
+        // a master of 255 routers on a link sends their adverts at one instant (see NettyLoop.hold); with the
+        // kernel's default receive buffer the tail of such a burst was dropped
+        int burst = 500;
+        RawVrrpSocket receiver = NetnsLab.inside(b, () -> RawVrrpSocket.open("eth0"));
+        try {
+            byte[] src = InetAddress.ofLiteral("198.18.1.1").getAddress();
+            NetnsLab.inside(a, () -> {
+                try (RawVrrpSocket s = RawVrrpSocket.open("eth0")) {
+                    for (int i = 0; i < burst; i++) {
+                        VrrpPacket p = new VrrpPacket(VrrpVersion.V3, IpFamily.IPV4, 1 + i % 255, 200, 10, List.of(VIP),
+                                AuthType.NONE, null);
+                        assertThat(s.send(encode(s, p), src, GROUP)).as("send %d", i).isZero();
+                    }
+                }
+                return null;
+            });
+            RawVrrpSocket.Received r = new RawVrrpSocket.Received();
+            int got = 0;
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (got < burst && System.nanoTime() < end) {
+                if (receiver.receive(r)) {
+                    got++;
+                } else {
+                    Thread.sleep(1); // the burst is still on its way through the veth's backlog
+                }
+            }
+            assertThat(got).as("adverts of the burst received").isEqualTo(burst);
+        } finally {
+            receiver.close();
+        }
+    }
+
+    @Test
     void malformedPacketsChangeNothingButTheirOwnCounter() throws Exception {
         master = NetnsLab.inside(a, () -> VrrpNode.builder().addRouter(v3(200)).addRouter(v2(200)).build());
         backup = NetnsLab.inside(b, () -> VrrpNode.builder().addRouter(v3(100)).addRouter(v2(100)).build());

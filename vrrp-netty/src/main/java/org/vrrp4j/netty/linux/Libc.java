@@ -38,6 +38,7 @@ public final class Libc {
     static final int SOL_SOCKET = 1;
     static final int SO_BINDTODEVICE = 25;
     static final int SO_RCVBUF = 8;
+    static final int SO_RCVBUFFORCE = 33;
     static final int IPPROTO_IP = 0;
     static final int IP_TOS = 1;
     static final int IP_TTL = 2;

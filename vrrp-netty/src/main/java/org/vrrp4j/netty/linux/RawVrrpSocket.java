@@ -54,6 +54,22 @@ public final class RawVrrpSocket implements AutoCloseable {
     private final Libc.Call call = new Libc.Call();
     private volatile boolean closed;
 
+    /**
+     * The receive buffer asked for: masters of many routers send their adverts in bursts (routers that
+     * became master together stay in phase, in keepalived as here), 250 of them at once on a link, and the
+     * kernel's default (208 KiB, ~270 small packets) dropped the tail of such a burst at take-overs.
+     */
+    static final int RECEIVE_BUFFER = 1 << 20;
+
+    /** SO_RCVBUFFORCE (CAP_NET_ADMIN, which the daemon has), else SO_RCVBUF within net.core.rmem_max. */
+    private static void sizeReceiveBuffer(int fd) throws Libc.NativeException {
+        try {
+            Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, RECEIVE_BUFFER, "SO_RCVBUFFORCE");
+        } catch (Libc.NativeException e) {
+            Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, RECEIVE_BUFFER, "SO_RCVBUF");
+        }
+    }
+
     private RawVrrpSocket(int fd, int ifindex, String ifname, boolean ipv6) {
         this.fd = fd;
         this.ifindex = ifindex;
@@ -69,6 +85,7 @@ public final class RawVrrpSocket implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment dev = a.allocateFrom(ifname);
             Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, dev, "SO_BINDTODEVICE " + ifname);
+            sizeReceiveBuffer(fd);
             Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL");
             Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP");
             Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_PKTINFO, 1, "IP_PKTINFO");
@@ -95,6 +112,7 @@ public final class RawVrrpSocket implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment dev = a.allocateFrom(ifname);
             Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, dev, "SO_BINDTODEVICE " + ifname);
+            sizeReceiveBuffer(fd);
             try {
                 // only the groups this socket joined (Linux ≥ 4.20); without it every ff02::12 of the host arrives
                 Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_ALL, 0, "IPV6_MULTICAST_ALL");
