@@ -27,15 +27,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     /** The bound on a graceful stop; past it the process halts with status 1. */
     static final Duration STOP_BOUND = Duration.ofSeconds(20);
 
-    static final String DEFAULT_FILE = "/etc/keepalived/keepalived.conf";
-    static final String DEFAULT_LOG_LEVEL = "info";
-    static final String DEFAULT_METRICS_NAMES = "vrrp4j";
-
-    @Option(names = {"-f", "--use-file"}, paramLabel = "FILE", defaultValue = DEFAULT_FILE,
+    @Option(names = {"-f", "--use-file"}, paramLabel = "FILE", defaultValue = "/etc/keepalived/keepalived.conf",
             description = "keepalived.conf to run (default: ${DEFAULT-VALUE})")
     Path file;
 
-    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = DEFAULT_LOG_LEVEL,
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
             description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE})")
     Logging.Level logLevel;
 
@@ -47,63 +43,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     + ", loopback of the daemon's network namespace; ADDR defaults to 127.0.0.1); off: not at all")
     String http;
 
-    @Option(names = "--metrics-names", paramLabel = "NAMES", defaultValue = DEFAULT_METRICS_NAMES,
+    @Option(names = "--metrics-names", paramLabel = "NAMES", defaultValue = "vrrp4j",
             description = "metric names on /metrics: vrrp4j (default); keepalived-exporter or keepalived_exporter: "
                     + "also that exporter's VRRP families and labels, so its dashboards keep working; keepalived: both")
     String metricsNames;
-
-    /**
-     * The daemon's own command line read without picocli, for {@code vrrp4j run} started as a service: picocli
-     * is compiled for Java 5, so the JDK's AOT cache cannot hold its classes, and loading and introspecting
-     * them took ~280 ms of a ~1 s start. Only plain uses of this command's options are read here (each
-     * option once, a value that does not start with '-', a known log level); anything else (help, an error,
-     * an unknown option) returns empty and goes to picocli, which says what is wrong. {@code RunCommandArgsTest}
-     * checks both readings agree.
-     *
-     * @param args the arguments after {@code run}
-     */
-    static java.util.Optional<RunCommand> plain(String... args) {
-        RunCommand c = new RunCommand();
-        c.file = Path.of(DEFAULT_FILE);
-        c.logLevel = Logging.Level.valueOf(DEFAULT_LOG_LEVEL.toUpperCase(java.util.Locale.ROOT));
-        c.metricsNames = DEFAULT_METRICS_NAMES;
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i];
-            String value;
-            int eq = name.indexOf('=');
-            if (name.startsWith("--") && eq > 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            } else if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
-                value = args[++i];
-            } else {
-                return java.util.Optional.empty();
-            }
-            if (name.equals("-f")) {
-                name = "--use-file";
-            }
-            if (!seen.add(name) || value.isEmpty()) {
-                return java.util.Optional.empty();
-            }
-            switch (name) {
-                case "--use-file" -> c.file = Path.of(value);
-                case "--log-level" -> {
-                    try {
-                        c.logLevel = Logging.Level.valueOf(value.toUpperCase(java.util.Locale.ROOT));
-                    } catch (IllegalArgumentException e) {
-                        return java.util.Optional.empty();
-                    }
-                }
-                case "--http" -> c.http = value;
-                case "--metrics-names" -> c.metricsNames = value;
-                default -> {
-                    return java.util.Optional.empty();
-                }
-            }
-        }
-        return java.util.Optional.of(c);
-    }
 
     @Override
     public Integer call() {

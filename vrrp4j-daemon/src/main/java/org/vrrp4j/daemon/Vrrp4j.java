@@ -37,24 +37,7 @@ public final class Vrrp4j {
         if (args.length > 0 && (args[0].equals("run") || args[0].equals("failover-agent"))) {
             DaemonSignals.install(); // before anything else: a SIGHUP during start-up must not end the daemon
         }
-        if (args.length > 0 && args[0].equals("run")) {
-            java.util.Optional<RunCommand> plain = RunCommand.plain(java.util.Arrays.copyOfRange(args, 1, args.length));
-            if (plain.isPresent()) {
-                System.exit(callAsPicocliWould(plain.get()));
-            }
-        }
         System.exit(execute(args));
-    }
-
-    /** Runs a command read without picocli, ending as picocli's execute would (a failure: its trace, status 1). */
-    static int callAsPicocliWould(java.util.concurrent.Callable<Integer> command) {
-        try {
-            Integer code = command.call();
-            return code == null ? 0 : code;
-        } catch (Exception e) {
-            e.printStackTrace();
-            return 1;
-        }
     }
 
     /** The version from the jar's manifest (absent when run from classes). */
