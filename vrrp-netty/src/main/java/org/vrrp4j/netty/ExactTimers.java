@@ -13,6 +13,12 @@ import org.vrrp4j.netty.linux.TimerFd;
  * so arming allocates nothing. Loop only, except {@link #close()} once the loop stopped using them.
  */
 final class ExactTimers implements AutoCloseable {
+    /**
+     * How long before a deadline the loop is woken first, to be woken again at the deadline itself: a vCPU
+     * idle since the last packet took ~1 ms longer to run the deadline's wake-up (a take-over's first
+     * advert came +2 ms after Master_Down_Interval instead of +1 ms).
+     */
+    static final long PREWAKE_NANOS = 2_000_000L;
     private final NettyLoop loop;
     private final TimerFd fd;
     private final Consumer<Throwable> report;
@@ -76,16 +82,23 @@ final class ExactTimers implements AutoCloseable {
         }
     }
 
-    /** Arms the kernel timer at the earliest deadline unless it already is (or is earlier: it will re-arm). */
+    /**
+     * Arms the kernel timer for the earliest deadline unless it already is (or earlier: it will re-arm):
+     * {@link #PREWAKE_NANOS} before it, then at it exactly.
+     */
     private void armKernel() {
         if (dispatching || size == 0) {
             return;
         }
         long first = heap[0].deadline;
-        if (first < kernelAt) {
+        long at = first - PREWAKE_NANOS;
+        if (at - System.nanoTime() <= 0) {
+            at = first;
+        }
+        if (at < kernelAt) {
             try {
-                fd.armAt(first);
-                kernelAt = first;
+                fd.armAt(at);
+                kernelAt = at;
             } catch (IOException e) {
                 throw new IllegalStateException("arming the node's deadline timer failed: " + e.getMessage(), e);
             }
