@@ -17,7 +17,7 @@ final class DeadlineTimers {
     /** @param fired called on the loop when a timer's deadline is reached (it is no longer armed then) */
     DeadlineTimers(EventLoopPort loop, Consumer<TimerKind> fired) {
         for (TimerKind kind : TimerKind.values()) {
-            timers.put(kind, loop.timer(new Fire(fired, kind)));
+            timers.put(kind, loop.timer(new Fire(fired, kind), kind == TimerKind.MASTER_DOWN)); // the take-over's
         }
     }
 

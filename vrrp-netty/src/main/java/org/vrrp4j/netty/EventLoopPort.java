@@ -53,6 +53,14 @@ interface EventLoopPort {
      * {@link #schedule}; the real loop has an exact one of its own (a timerfd).
      */
     default Timer timer(Runnable task) {
+        return timer(task, false);
+    }
+
+    /**
+     * {@link #timer(Runnable)}; {@code wakeEarly}: the loop is also woken shortly before each deadline, so
+     * it runs the deadline's task from a CPU that is awake (the take-over's timer). The default ignores it.
+     */
+    default Timer timer(Runnable task, boolean wakeEarly) {
         return new Timer() {
             private Cancellable pending;
 

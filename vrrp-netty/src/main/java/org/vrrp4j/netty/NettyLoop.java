@@ -110,7 +110,7 @@ final class NettyLoop implements EventLoopPort {
 
     /** A timer on this loop's timerfd (made with the first timer; {@link #close()} gives it back). */
     @Override
-    public synchronized Timer timer(Runnable task) {
+    public synchronized Timer timer(Runnable task, boolean wakeEarly) {
         if (timers == null) {
             try {
                 timers = new ExactTimers(this, report);
@@ -118,7 +118,7 @@ final class NettyLoop implements EventLoopPort {
                 throw new IllegalStateException("cannot make the node's deadline timer: " + e.getMessage(), e);
             }
         }
-        return timers.timer(task);
+        return timers.timer(task, wakeEarly);
     }
 
     /** Closes the timerfd once the node no longer uses its timers (the loop may live on: a shared one). */
