@@ -1,6 +1,5 @@
 package org.vrrp4j.core.fsm;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +17,6 @@ import org.vrrp4j.core.config.VirtualRouterConfig;
 import org.vrrp4j.core.packet.AuthType;
 import org.vrrp4j.core.packet.ChecksumForm;
 import org.vrrp4j.core.packet.DropReason;
-import org.vrrp4j.core.packet.IpFamily;
 import org.vrrp4j.core.packet.VrrpPacket;
 import org.vrrp4j.core.packet.VrrpVersion;
 
@@ -62,12 +60,11 @@ public final class VirtualRouter {
     private long priorityZeroReceived;
     private long priorityZeroSent;
     private long masterTransitions;
-    private long intervalMismatches;
-    private long addressListMismatches;
     private long lowerPriorityMasters;
     private long pseudoHeaderChecksums;
     private long messageOnlyChecksums;
-    private long ipv6GlobalFirstLists;
+    /** The receive validation, and its counters of what it tolerated. */
+    private final AdvertCheck check = new AdvertCheck();
     private final long[] drops = new long[DropReason.values().length];
 
     /** A router in {@link State#INITIALIZE}; send {@link Input.Start} to run it. */
@@ -163,7 +160,7 @@ public final class VirtualRouter {
         }
         VrrpPacket p = in.packet();
         InetAddress src = in.source();
-        DropReason reason = validate(p, src, out);
+        DropReason reason = check.validate(config, addressList, addressSet, advertSource(), p, src, out);
         if (reason != null) {
             drop(reason, src, out);
             return;
@@ -182,79 +179,6 @@ public final class VirtualRouter {
             case MASTER -> masterReceives(p, src, now, out);
             case FAULT, INITIALIZE -> { } // counted, otherwise ignored: FAULT sends and takes nothing
         }
-    }
-
-    /** Router-level receive validation (RFC 9568 §7.1 after the codec's checks), in the checklist's order. */
-    private DropReason validate(VrrpPacket p, InetAddress src, List<Action> out) {
-        if (p.vrid() != config.vrid() || p.family() != config.family()) {
-            return DropReason.VRID_NOT_CONFIGURED;
-        }
-        if (p.version() != config.version()) {
-            return DropReason.VERSION_MISMATCH;
-        }
-        if (src.equals(advertSource())) {
-            return DropReason.OWN_ADVERT;
-        }
-        if (p.priority() == 255 && config.isOwner()) {
-            // erratum 8298: two owners is a misconfiguration to report, not a reason to drop
-            out.add(new Action.ConfigMismatch("another router claims to own the addresses (priority 255)", src));
-        }
-        if (p.family() == IpFamily.IPV6 && !p.addresses().isEmpty()
-                && !(p.addresses().getFirst() instanceof Inet6Address first && first.isLinkLocalAddress())) {
-            if (config.strictIpv6LinkLocalFirst()) {
-                return DropReason.IPV6_FIRST_NOT_LINK_LOCAL;
-            }
-            // erratum 8300: keepalived sends global-only lists; dropping them makes two masters
-            ipv6GlobalFirstLists++;
-            out.add(new Action.ConfigMismatch("first IPv6 address " + p.addresses().getFirst().getHostAddress()
-                    + " is not link-local (RFC 9568 §5.2.9; keepalived sends such lists)", src));
-        }
-        if (config.version() == VrrpVersion.V2) {
-            AuthType expected = config.authKey().isPresent() ? AuthType.SIMPLE_TEXT : AuthType.NONE;
-            if (p.authType() != expected) { // AH as the codec has it: no router here speaks it
-                return p.authType() == AuthType.IP_AH ? DropReason.AUTH_TYPE_AH_UNSUPPORTED : DropReason.AUTH_TYPE_MISMATCH;
-            }
-            if (expected == AuthType.SIMPLE_TEXT && !config.authKey().get().equals(p.authKey())) {
-                return DropReason.AUTH_FAILURE;
-            }
-            if (p.intervalCentis() != config.advertIntervalCentis()) {
-                return DropReason.INTERVAL_MISMATCH; // RFC 3768 §7.1: MUST discard
-            }
-        } else if (p.intervalCentis() != config.advertIntervalCentis()) {
-            intervalMismatches++;
-            out.add(new Action.ConfigMismatch("advertisement interval " + p.intervalCentis()
-                    + " cs differs from ours " + config.advertIntervalCentis() + " cs", src));
-        }
-        if (!sameAddresses(p.addresses())) {
-            addressListMismatches++;
-            if (config.version() == VrrpVersion.V2 && p.priority() != 255) {
-                return DropReason.ADDRESS_LIST_MISMATCH;
-            }
-            out.add(new Action.ConfigMismatch("address list " + p.addresses().stream().map(InetAddress::getHostAddress).toList()
-                    + " differs from ours", src));
-        }
-        if (config.isUnicast() && !config.unicastPeers().contains(src)) {
-            return DropReason.UNICAST_SOURCE_NOT_PEER;
-        }
-        return null;
-    }
-
-    /** Same addresses in any order; no allocation (this runs for every received advert). */
-    private boolean sameAddresses(List<InetAddress> received) {
-        if (received.size() != addressList.size()) {
-            return false;
-        }
-        for (int i = 0; i < received.size(); i++) {
-            if (!addressSet.contains(received.get(i))) {
-                return false;
-            }
-        }
-        for (int i = 0; i < addressList.size(); i++) {
-            if (!received.contains(addressList.get(i))) {
-                return false; // received had a duplicate in place of one of ours
-            }
-        }
-        return true;
     }
 
     private void backupReceives(VrrpPacket p, InetAddress src, long now, List<Action> out) {
@@ -630,8 +554,8 @@ public final class VirtualRouter {
             d.put(r, drops[r.ordinal()]);
         }
         return new RouterCounters(advertsReceived, advertsSent, priorityZeroReceived, priorityZeroSent,
-                masterTransitions, intervalMismatches, addressListMismatches, lowerPriorityMasters,
-                pseudoHeaderChecksums, messageOnlyChecksums, ipv6GlobalFirstLists, d);
+                masterTransitions, check.intervalMismatches, check.addressListMismatches, lowerPriorityMasters,
+                pseudoHeaderChecksums, messageOnlyChecksums, check.ipv6GlobalFirstLists, d);
     }
 
     @Override
