@@ -16,7 +16,8 @@ final class ExactTimers implements AutoCloseable {
     /**
      * How long before an early-waking timer's deadline the loop is woken first, to be woken again at the
      * deadline itself: a vCPU idle since the last packet was ~0.4 ms slower to run a take-over. Only the
-     * take-over's timer wakes early: for every advert timer it cost 500 routers a third more CPU.
+     * take-over's timer wakes early: advert timers would add a wake-up per deadline group (500 routers:
+     * 29 a second instead of 20, ~5 % more CPU) for a median advert error of 0.02 ms instead of 0.05 ms.
      */
     static final long PREWAKE_NANOS = 2_000_000L;
     private final NettyLoop loop;
