@@ -48,11 +48,6 @@ final class ExactTimers implements AutoCloseable {
         return new Entry(task, early);
     }
 
-    /** Armed timers (for tests). */
-    int size() {
-        return size;
-    }
-
     private void expired() {
         fd.drain();
         kernelAt = Long.MAX_VALUE;

@@ -49,8 +49,7 @@ final class WarmUp {
         if (!enabled) {
             return;
         }
-        int rounds = sharedPathDone ? 1 : FULL_ROUNDS;
-        sharedPathDone = true;
+        int rounds = roundsForNextInterface();
         // each slice runs from the loop's own timer, so the timer dispatch a take-over starts from is rehearsed too
         Runnable slices = new Runnable() {
             private final EventLoopPort.Timer next = loop.timer(this);
@@ -84,8 +83,7 @@ final class WarmUp {
         if (!enabled) {
             return 0;
         }
-        int rounds = sharedPathDone ? 1 : FULL_ROUNDS;
-        sharedPathDone = true;
+        int rounds = roundsForNextInterface();
         long start = System.nanoTime();
         int r = rounds(channel, cfg, rounds, BUDGET_NANOS);
         long micros = (System.nanoTime() - start) / 1_000;
@@ -96,6 +94,13 @@ final class WarmUp {
             LOG.debug("warm-up: send path of {} in {} µs", channel.name, micros);
         }
         return r;
+    }
+
+    /** All the rounds for the node's first interface (the shared path), one for each later one. */
+    private int roundsForNextInterface() {
+        int rounds = sharedPathDone ? 1 : FULL_ROUNDS;
+        sharedPathDone = true;
+        return rounds;
     }
 
     /** Runs up to {@code rounds} rehearsals (at least one) within {@code budgetNanos}; returns how many ran. */

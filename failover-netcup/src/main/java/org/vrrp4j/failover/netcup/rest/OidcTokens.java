@@ -337,7 +337,7 @@ public final class OidcTokens {
     }
 
     /** Waits until the rotated refresh token, written in the background after a refresh, is on disk. */
-    public void flush() {
+    private void flush() {
         lock.lock();
         try {
             awaitStoreQuietly();
