@@ -181,7 +181,10 @@ public final class PacketView {
             byte[] a = new byte[alen];
             buf.get(offset + 8 + i * alen, a);
             try {
-                addrs.add(InetAddress.getByAddress(a));
+                // an IPv6 advert's address is IPv6 even when its bytes are IPv4-mapped (::ffff:a.b.c.d), which
+                // InetAddress.getByAddress would make an Inet4Address: the packet would be refused by its family
+                addrs.add(family == IpFamily.IPV6 ? java.net.Inet6Address.getByAddress(null, a, -1)
+                        : InetAddress.getByAddress(a));
             } catch (UnknownHostException e) {
                 throw new AssertionError("4 or 16 bytes are always an address", e);
             }

@@ -107,6 +107,13 @@ class DecoderFuzzSeedsTest {
                 null, false));
         s.add(new Seed("v3-ipv6-link-local-first-vrid45", v3ip6, null, false));
         s.add(new Seed("v3-ipv6-global-first-as-keepalived-vrid46", global, null, false));
+        // an IPv4-mapped IPv6 address (::ffff:198.18.0.47) in place of fe80::45: still an IPv6 address (a fuzzer find)
+        DecoderFuzzTest.Input mapped = v3ip6;
+        int[][] bytes = {{8, 0}, {9, 0}, {18, 0xff}, {19, 0xff}, {20, 198}, {21, 18}, {22, 0}, {23, 47}};
+        for (int[] b : bytes) {
+            mapped = patched(mapped, p6, b[0], b[1]);
+        }
+        s.add(new Seed("v3-ipv6-ipv4-mapped-address", mapped, null, false));
         s.add(new Seed("v3-ipv4-ethernet-padded", new DecoderFuzzTest.Input(IpFamily.IPV4, 255, v3ip4.source(),
                 v3ip4.destination(), Arrays.copyOf(v3ip4.message(), 46)), DropReason.LENGTH_INVALID, false));
         s.add(new Seed("v3-ipv4-datagram", datagram(v3ip4, 0), null, true));
