@@ -33,7 +33,7 @@ class LauncherScriptTest {
         Path java = home.resolve("bin/java");
         Files.writeString(java, """
                 #!/bin/sh
-                echo "$*" >> "$(dirname "$0")/../calls.txt"
+                echo "$*" >> "$(dirname "$(readlink -f "$0")")/../calls.txt"
                 case "$*" in
                   *-XshowSettings*) echo "    java.specification.version = %s" >&2 ;;
                   *) echo "ran: $*" ;;
@@ -95,6 +95,30 @@ class LauncherScriptTest {
         assertThat(r.exit()).as(r.out()).isZero();
         assertThat(calls(old)).isEmpty(); // neither probed nor run
         assertThat(calls(jdk)).doesNotContain("-XshowSettings").contains("org.vrrp4j.daemon.Vrrp4j --version");
+    }
+
+    @Test
+    void aJavaOnThePathThatIsASymlinkIsJudgedByTheReleaseFileOfTheRuntimeItPointsTo() throws Exception {
+        // /usr/bin/java -> /etc/alternatives/java -> .../bin/java: the release file is beside the target
+        Path jdk = runtime("jdk25", "25", true);
+        Path usrBin = Files.createDirectories(dir.resolve("usr/bin"));
+        Path alternatives = Files.createDirectories(dir.resolve("etc/alternatives"));
+        Files.createSymbolicLink(alternatives.resolve("java"), jdk.resolve("bin/java"));
+        Files.createSymbolicLink(usrBin.resolve("java"), alternatives.resolve("java"));
+        Run r = launch(distribution(), Map.of("PATH", usrBin + ":/usr/bin:/bin"), "--version");
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(calls(jdk)).doesNotContain("-XshowSettings").contains("org.vrrp4j.daemon.Vrrp4j --version");
+    }
+
+    @Test
+    void aLauncherStartedThroughASymlinkFindsItsOwnLib() throws Exception {
+        Path jdk = runtime("jdk25", "25", true);
+        Path launcher = distribution();
+        Path link = Files.createDirectories(dir.resolve("usr/local/bin")).resolve("vrrp4j");
+        Files.createSymbolicLink(link, launcher);
+        Run r = launch(link, Map.of("JAVA_HOME", jdk.toString()), "--version");
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("-cp " + dir.resolve("dist/lib") + "/*");
     }
 
     @Test
