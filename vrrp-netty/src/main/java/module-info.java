@@ -18,4 +18,6 @@ module org.vrrp4j.netty {
 
     exports org.vrrp4j.netty;
     exports org.vrrp4j.netty.shared;
+    // the daemon's few system calls (signals, kill, mkfifo) share Libc's one downcall stub
+    exports org.vrrp4j.netty.linux to org.vrrp4j.daemon;
 }

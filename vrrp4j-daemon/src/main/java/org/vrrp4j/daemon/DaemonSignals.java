@@ -45,18 +45,12 @@ final class DaemonSignals {
 
     private static final int SIGHUP = 1;
 
-    /** {@code signal(sig, SIG_DFL)} through the FFM API. */
+    /** Back to SIG_DFL (rt_sigaction(2), through vrrp-netty's one FFM downcall stub). */
     private static void restoreDefault(int sig) {
         try {
-            java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
-            java.lang.invoke.MethodHandle signal = linker.downcallHandle(
-                    linker.defaultLookup().find("signal").orElseThrow(),
-                    java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS,
-                            java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS));
-            java.lang.foreign.MemorySegment ignoredPrevious =
-                    (java.lang.foreign.MemorySegment) signal.invokeExact(sig, java.lang.foreign.MemorySegment.NULL);
-        } catch (Throwable t) {
-            throw new IllegalStateException("cannot reset signal " + sig + " to its default: " + t, t);
+            org.vrrp4j.netty.linux.Libc.defaultSignalAction(sig);
+        } catch (org.vrrp4j.netty.linux.Libc.NativeException e) {
+            throw new IllegalStateException("cannot reset signal " + sig + " to its default: " + e.getMessage(), e);
         }
     }
 

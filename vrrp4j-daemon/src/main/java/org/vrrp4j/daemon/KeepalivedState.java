@@ -1,10 +1,6 @@
 package org.vrrp4j.daemon;
 
 import java.io.IOException;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -122,15 +118,12 @@ record KeepalivedState(Path pidFile, Path dataFile) {
         }
     }
 
-    /** kill(2) through the FFM API. */
+    /** kill(2); false when it fails (no such process, not permitted). */
     private static boolean kill(long pid, int signal) {
         try {
-            Linker linker = Linker.nativeLinker();
-            MethodHandle kill = linker.downcallHandle(linker.defaultLookup().find("kill").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            return (int) kill.invokeExact((int) pid, signal) == 0;
-        } catch (Throwable t) {
-            LOG.warn("cannot signal keepalived (pid {}): {}", pid, t.toString());
+            org.vrrp4j.netty.linux.Libc.kill(Math.toIntExact(pid), signal);
+            return true;
+        } catch (org.vrrp4j.netty.linux.Libc.NativeException | ArithmeticException e) {
             return false;
         }
     }

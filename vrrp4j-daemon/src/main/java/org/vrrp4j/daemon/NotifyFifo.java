@@ -3,13 +3,6 @@ package org.vrrp4j.daemon;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -282,25 +275,12 @@ final class NotifyFifo implements AutoCloseable {
 
     /** Creates a FIFO with mode 0600; one that appeared meanwhile (keepalived made it) is fine. */
     static void mkfifo(Path path) throws IOException {
-        Linker linker = Linker.nativeLinker();
-        StructLayout state = Linker.Option.captureStateLayout();
-        MethodHandle mkfifo = linker.downcallHandle(linker.defaultLookup().find("mkfifo").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
-                Linker.Option.captureCallState("errno"));
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = arena.allocate(state);
-            int rc = (int) mkfifo.invokeExact(errno, arena.allocateFrom(path.toString()), 0600);
-            if (rc != 0) {
-                int err = errno.get(ValueLayout.JAVA_INT, state.byteOffset(
-                        java.lang.foreign.MemoryLayout.PathElement.groupElement("errno")));
-                if (err != EEXIST) {
-                    throw new IOException("cannot create the FIFO " + path + " (errno " + err + ")");
-                }
+        try {
+            org.vrrp4j.netty.linux.Libc.mkfifo(path.toString(), 0600);
+        } catch (org.vrrp4j.netty.linux.Libc.NativeException e) {
+            if (e.errno() != EEXIST) {
+                throw new IOException("cannot create the FIFO " + path + ": " + e.getMessage(), e);
             }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IOException("cannot create the FIFO " + path + ": " + t, t);
         }
     }
 }

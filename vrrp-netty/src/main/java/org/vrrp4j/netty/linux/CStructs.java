@@ -95,6 +95,12 @@ final class CStructs {
     /** {@code struct itimerspec} (timerfd_settime). */
     static final StructLayout ITIMERSPEC = struct("itimerspec", TIMESPEC.withName("it_interval"),
             TIMESPEC.withName("it_value"));
+    /**
+     * The kernel's {@code struct sigaction} (rt_sigaction(2), asm-generic/signal.h; x86_64's and aarch64's
+     * both have sa_restorer, as both define SA_RESTORER), not glibc's, whose mask is 128 bytes.
+     */
+    static final StructLayout KERNEL_SIGACTION = struct("sigaction", C_POINTER.withName("sa_handler"),
+            C_LONG.withName("sa_flags"), C_POINTER.withName("sa_restorer"), C_LONG.withName("sa_mask"));
     /** {@code struct in_pktinfo} (IP_PKTINFO). */
     static final StructLayout IN_PKTINFO = struct("in_pktinfo", C_INT.withName("ipi_ifindex"),
             IN_ADDR.withName("ipi_spec_dst"), IN_ADDR.withName("ipi_addr"));
@@ -212,6 +218,8 @@ final class CStructs {
     /** The ifreq's hardware address ({@code ifr_hwaddr.sa_data}, SIOCGIFHWADDR). */
     static final long IFR_HWADDR_DATA = offset(IFREQ, "ifr_ifru", "ifr_hwaddr", "sa_data");
     static final long IFR_FLAGS = offset(IFREQ, "ifr_ifru", "ifr_flags");
+    /** The ifreq's interface index ({@code ifr_ifindex}, SIOCGIFINDEX). */
+    static final long IFR_IFINDEX = offset(IFREQ, "ifr_ifru", "ifr_ifindex");
 
     private CStructs() {
     }

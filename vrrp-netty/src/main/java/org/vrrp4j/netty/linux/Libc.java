@@ -11,9 +11,13 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The few libc calls vrrp4j needs, through the FFM API (no JNI, nothing to build or ship). Each call
- * captures errno. The argument and return types are the platform's C types and the structs are
- * {@link CStructs}' layouts, so nothing here assumes x86_64.
+ * The few system calls vrrp4j needs, through the FFM API (no JNI, nothing to build or ship). Each call
+ * captures errno. All go through libc's {@code syscall(2)} and one downcall handle: the FFM API spins a
+ * stub for each distinct C signature, and the thirteen functions called one by one cost ~60 ms more at
+ * start on a 2-vCPU VPS than one shared signature (issue 12). Arguments are C longs: pointers are the
+ * addresses of segments from explicit arenas (checked to be alive), ints are sign-extended (the kernel
+ * reads the low half). The numbers are x86_64's and asm-generic's (aarch64's), {@link Sys}; the structs
+ * are {@link CStructs}' layouts.
  *
  * <p>The constants below are the same on Linux x86_64 and aarch64, checked in the kernel's uapi headers:
  * neither architecture defines its own {@code asm/socket.h}, {@code asm/sockios.h} or {@code asm/errno.h}
@@ -74,6 +78,7 @@ public final class Libc {
     static final int MSG_DONTWAIT = 0x40;
     static final int CLONE_NEWNET = 0x40000000;
     static final int O_RDONLY = 0;
+    static final int O_CLOEXEC = 0x80000;
     static final long SIOCGIFFLAGS = 0x8913;
     static final long SIOCGIFHWADDR = 0x8927;
     static final long SIOCGIFADDR = 0x8915;
@@ -85,33 +90,80 @@ public final class Libc {
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final ValueLayout.OfInt INT = CStructs.C_INT;
     private static final ValueLayout.OfLong LONG = CStructs.C_LONG;     // long, and ssize_t on Linux
-    private static final ValueLayout.OfLong SIZE_T = CStructs.C_SIZE_T;
-    private static final ValueLayout ADDR = CStructs.C_POINTER;
 
-    private static final MethodHandle SOCKET = handle("socket", FunctionDescriptor.of(INT, INT, INT, INT));
-    private static final MethodHandle SETSOCKOPT = handle("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, ADDR, INT));
-    private static final MethodHandle BIND = handle("bind", FunctionDescriptor.of(INT, INT, ADDR, INT));
-    private static final MethodHandle RECVMSG = handle("recvmsg", FunctionDescriptor.of(LONG, INT, ADDR, INT));
-    private static final MethodHandle SENDMSG = handle("sendmsg", FunctionDescriptor.of(LONG, INT, ADDR, INT));
-    private static final MethodHandle SENDTO = handle("sendto", FunctionDescriptor.of(LONG, INT, ADDR, SIZE_T, INT, ADDR, INT));
-    private static final MethodHandle RECV = handle("recv", FunctionDescriptor.of(LONG, INT, ADDR, SIZE_T, INT));
-    private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(INT, INT));
-    private static final MethodHandle IF_NAMETOINDEX = handle("if_nametoindex", FunctionDescriptor.of(INT, ADDR));
-    // int ioctl(int, unsigned long, ...): the struct pointer is a variadic argument
-    private static final MethodHandle IOCTL = handle("ioctl", FunctionDescriptor.of(INT, INT, LONG, ADDR),
-            Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle SETNS = handle("setns", FunctionDescriptor.of(INT, INT, INT));
-    private static final MethodHandle OPEN = handle("open", FunctionDescriptor.of(INT, ADDR, INT));
+    static final int AT_FDCWD = -100;
+    static final long SIOCGIFINDEX = 0x8933;
+    private static final int S_IFIFO = 0010000;
+    private static final MethodHandle SYSCALL = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("syscall").orElseThrow(() -> new UnsatisfiedLinkError("libc has no syscall")),
+            FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG),
+            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+
+    /**
+     * System call numbers: x86_64's own table ({@code asm/unistd_64.h}) and asm-generic's ({@code
+     * asm-generic/unistd.h}), which aarch64 uses. {@code SyscallNumbersTest} checks both against the headers.
+     */
+    enum Sys {
+        READ(0, 63),
+        CLOSE(3, 57),
+        RT_SIGACTION(13, 134),
+        IOCTL(16, 29),
+        SOCKET(41, 198),
+        SENDTO(44, 206),
+        RECVFROM(45, 207),
+        SENDMSG(46, 211),
+        RECVMSG(47, 212),
+        BIND(49, 200),
+        SETSOCKOPT(54, 208),
+        KILL(62, 129),
+        OPENAT(257, 56),
+        MKNODAT(259, 33),
+        TIMERFD_CREATE(283, 85),
+        TIMERFD_SETTIME(286, 86),
+        SETNS(308, 268);
+
+        final int x86_64;
+        final int generic;
+        /** This machine's number, or -1 on an architecture vrrp-netty does not run on. */
+        final long number;
+
+        Sys(int x86_64, int generic) {
+            this.x86_64 = x86_64;
+            this.generic = generic;
+            this.number = switch (System.getProperty("os.arch", "")) {
+                case "amd64", "x86_64" -> x86_64;
+                case "aarch64" -> generic;
+                default -> -1;
+            };
+        }
+    }
 
     private Libc() {
     }
 
-    static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... more) {
-        MemorySegment symbol = LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        Linker.Option[] options = java.util.Arrays.copyOf(more, more.length + 1);
-        options[more.length] = Linker.Option.captureCallState("errno");
-        return LINKER.downcallHandle(symbol, fd, options);
+    /**
+     * {@code syscall(nr, a1..a6)}: the result, or -1 with errno in {@code c}. Unused trailing arguments are
+     * zero (the kernel ignores them).
+     */
+    static long syscall(Call c, Sys nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+        if (nr.number < 0) {
+            Platform.requireSupported();
+        }
+        try {
+            return (long) SYSCALL.invokeExact(c.state, nr.number, a1, a2, a3, a4, a5, a6);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** The segment's address for a system call; a freed segment fails here rather than in the kernel. */
+    static long addr(MemorySegment s) {
+        if (!s.scope().isAlive()) {
+            throw new IllegalStateException("the segment's memory is already freed");
+        }
+        return s.address();
     }
 
     /** A failed call: the function, errno, and what it means for an operator. */
@@ -165,22 +217,14 @@ public final class Libc {
 
     static int socket(int domain, int type, int protocol, String context) throws NativeException {
         try (Call c = new Call()) {
-            return check("socket", (int) SOCKET.invokeExact(c.state, domain, type, protocol), c, context);
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
+            return check("socket", (int) syscall(c, Sys.SOCKET, domain, type, protocol, 0, 0, 0), c, context);
         }
     }
 
     static void setsockopt(int fd, int level, int name, MemorySegment value, String context) throws NativeException {
         try (Call c = new Call()) {
-            check("setsockopt(" + level + "," + name + ")", (int) SETSOCKOPT.invokeExact(c.state, fd, level, name, value,
-                    (int) value.byteSize()), c, context);
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
+            check("setsockopt(" + level + "," + name + ")", (int) syscall(c, Sys.SETSOCKOPT, fd, level, name, addr(value),
+                    value.byteSize(), 0), c, context);
         }
     }
 
@@ -194,77 +238,56 @@ public final class Libc {
 
     static void bind(int fd, MemorySegment addr, String context) throws NativeException {
         try (Call c = new Call()) {
-            check("bind", (int) BIND.invokeExact(c.state, fd, addr, (int) addr.byteSize()), c, context);
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
+            check("bind", (int) syscall(c, Sys.BIND, fd, addr(addr), addr.byteSize(), 0, 0, 0), c, context);
         }
     }
 
     /** recvmsg; returns bytes, or -errno (EAGAIN when nothing is waiting). */
     static long recvmsg(int fd, MemorySegment msghdr, int flags, Call c) {
-        try {
-            long n = (long) RECVMSG.invokeExact(c.state, fd, msghdr, flags);
-            return n < 0 ? -c.errno() : n;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        long n = syscall(c, Sys.RECVMSG, fd, addr(msghdr), flags, 0, 0, 0);
+        return n < 0 ? -c.errno() : n;
     }
 
     /** sendmsg; returns bytes, or -errno. */
     static long sendmsg(int fd, MemorySegment msghdr, int flags, Call c) {
-        try {
-            long n = (long) SENDMSG.invokeExact(c.state, fd, msghdr, flags);
-            return n < 0 ? -c.errno() : n;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        long n = syscall(c, Sys.SENDMSG, fd, addr(msghdr), flags, 0, 0, 0);
+        return n < 0 ? -c.errno() : n;
     }
 
     /** sendto; returns bytes, or -errno. */
     static long sendto(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, Call c) {
-        try {
-            long n = (long) SENDTO.invokeExact(c.state, fd, buf, len, flags, addr, (int) addr.byteSize());
-            return n < 0 ? -c.errno() : n;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        long n = syscall(c, Sys.SENDTO, fd, addr(buf), len, flags, addr(addr), addr.byteSize());
+        return n < 0 ? -c.errno() : n;
     }
 
     /** recv; returns bytes, or -errno. */
     static long recv(int fd, MemorySegment buf, long len, int flags, Call c) {
-        try {
-            long n = (long) RECV.invokeExact(c.state, fd, buf, len, flags);
-            return n < 0 ? -c.errno() : n;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        long n = syscall(c, Sys.RECVFROM, fd, addr(buf), len, flags, 0, 0); // recv(2) is recvfrom without an address
+        return n < 0 ? -c.errno() : n;
     }
 
     static void close(int fd) {
         try (Call c = new Call()) {
-            int rc = (int) CLOSE.invokeExact(c.state, fd);
-            if (rc < 0) {
-                // nothing useful to do: the fd is gone either way
-            }
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
+            syscall(c, Sys.CLOSE, fd, 0, 0, 0, 0, 0); // a failure leaves nothing to do: the fd is gone either way
         }
     }
 
-    /** The interface's index in the calling thread's network namespace. */
+    /**
+     * The interface's index in the calling thread's network namespace: SIOCGIFINDEX on a datagram socket,
+     * as glibc's if_nametoindex does it.
+     */
     public static int ifindex(String name) throws NativeException {
-        try (Call c = new Call()) {
-            int idx = (int) IF_NAMETOINDEX.invokeExact(c.state, c.arena.allocateFrom(name));
-            if (idx == 0) {
-                throw new NativeException("if_nametoindex(" + name + ")", c.errno(), "unknown interface " + name);
-            }
-            return idx;
+        if (name.isEmpty() || name.getBytes(java.nio.charset.StandardCharsets.US_ASCII).length >= CStructs.IFNAMSIZ) {
+            throw new NativeException("if_nametoindex(" + name + ")", ENODEV, "unknown interface " + name);
+        }
+        int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0, "looking up interface " + name);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment ifr = ifreq(fd, SIOCGIFINDEX, name, a);
+            return ifr.get(INT, CStructs.IFR_IFINDEX);
         } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
+            throw new NativeException("if_nametoindex(" + name + ")", e.errno(), "unknown interface " + name);
+        } finally {
+            close(fd);
         }
     }
 
@@ -275,11 +298,8 @@ public final class Libc {
         MemorySegment.copy(n, 0, ifr, CStructs.C_CHAR, CStructs.offset(CStructs.IFREQ, "ifr_name"),
                 Math.min(n.length, CStructs.IFNAMSIZ - 1));
         try (Call c = new Call()) {
-            check("ioctl(" + Long.toHexString(request) + ", " + ifname + ")", (int) IOCTL.invokeExact(c.state, fd, request, ifr), c, ifname);
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
+            check("ioctl(" + Long.toHexString(request) + ", " + ifname + ")", (int) syscall(c, Sys.IOCTL, fd, request, addr(ifr),
+                    0, 0, 0), c, ifname);
         }
         return ifr;
     }
@@ -290,16 +310,40 @@ public final class Libc {
      */
     public static void enterNetworkNamespace(String path) throws NativeException {
         try (Call c = new Call()) {
-            int fd = check("open(" + path + ")", (int) OPEN.invokeExact(c.state, c.arena.allocateFrom(path), O_RDONLY), c, path);
+            int fd = check("open(" + path + ")", (int) syscall(c, Sys.OPENAT, AT_FDCWD, addr(c.arena.allocateFrom(path)),
+                    O_RDONLY | O_CLOEXEC, 0, 0, 0), c, path);
             try {
-                check("setns(" + path + ")", (int) SETNS.invokeExact(c.state, fd, CLONE_NEWNET), c, path);
+                check("setns(" + path + ")", (int) syscall(c, Sys.SETNS, fd, CLONE_NEWNET, 0, 0, 0, 0), c, path);
             } finally {
                 close(fd);
             }
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
+        }
+    }
+
+    /** kill(2): sends {@code signal} to {@code pid} (0 only checks that the process exists and may be signalled). */
+    public static void kill(int pid, int signal) throws NativeException {
+        try (Call c = new Call()) {
+            check("kill(" + pid + ", " + signal + ")", (int) syscall(c, Sys.KILL, pid, signal, 0, 0, 0, 0), c, "");
+        }
+    }
+
+    /** mkfifo(3): a FIFO at {@code path} with {@code mode} (less the umask), as mknodat(2) makes it. */
+    public static void mkfifo(String path, int mode) throws NativeException {
+        try (Call c = new Call()) {
+            check("mkfifo(" + path + ")", (int) syscall(c, Sys.MKNODAT, AT_FDCWD, addr(c.arena.allocateFrom(path)),
+                    S_IFIFO | mode, 0, 0, 0), c, path);
+        }
+    }
+
+    /**
+     * Sets {@code signal}'s action back to the default (SIG_DFL) with rt_sigaction(2): an all-zero
+     * {@code struct sigaction} is SIG_DFL, no flags, an empty mask.
+     */
+    public static void defaultSignalAction(int signal) throws NativeException {
+        try (Call c = new Call()) {
+            MemorySegment action = c.arena.allocate(CStructs.KERNEL_SIGACTION); // zeroed
+            check("rt_sigaction(" + signal + ")", (int) syscall(c, Sys.RT_SIGACTION, signal, addr(action), 0,
+                    CStructs.C_LONG.byteSize(), 0, 0), c, ""); // the kernel's sigset_t: 64 signals, one long
         }
     }
 }

@@ -1,9 +1,7 @@
 package org.vrrp4j.netty.linux;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 /**
  * A Linux timerfd on CLOCK_MONOTONIC (the clock of {@link System#nanoTime()}), armed at absolute
@@ -16,12 +14,6 @@ public final class TimerFd implements AutoCloseable {
     private static final int TFD_NONBLOCK = 04000;
     private static final int TFD_CLOEXEC = 02000000;
     private static final int TFD_TIMER_ABSTIME = 1;
-    private static final MethodHandle CREATE = Libc.handle("timerfd_create",
-            FunctionDescriptor.of(CStructs.C_INT, CStructs.C_INT, CStructs.C_INT));
-    private static final MethodHandle SETTIME = Libc.handle("timerfd_settime",
-            FunctionDescriptor.of(CStructs.C_INT, CStructs.C_INT, CStructs.C_INT, CStructs.C_POINTER, CStructs.C_POINTER));
-    private static final MethodHandle READ = Libc.handle("read",
-            FunctionDescriptor.of(CStructs.C_LONG, CStructs.C_INT, CStructs.C_POINTER, CStructs.C_LONG));
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final int fd;
@@ -38,13 +30,9 @@ public final class TimerFd implements AutoCloseable {
     /** Creates a disarmed timer. */
     public static TimerFd open() throws Libc.NativeException {
         try (Libc.Call c = new Libc.Call()) {
-            int fd = Libc.check("timerfd_create", (int) CREATE.invokeExact(c.state, CLOCK_MONOTONIC,
-                    TFD_NONBLOCK | TFD_CLOEXEC), c, "the node's deadline timer");
+            int fd = Libc.check("timerfd_create", (int) Libc.syscall(c, Libc.Sys.TIMERFD_CREATE, CLOCK_MONOTONIC,
+                    TFD_NONBLOCK | TFD_CLOEXEC, 0, 0, 0, 0), c, "the node's deadline timer");
             return new TimerFd(fd);
-        } catch (Libc.NativeException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         }
     }
 
@@ -61,27 +49,15 @@ public final class TimerFd implements AutoCloseable {
         long at = Math.max(1, deadlineNanos); // zero would disarm
         spec.set(CStructs.C_LONG, CStructs.IT_VALUE_SEC, at / NANOS_PER_SECOND);
         spec.set(CStructs.C_LONG, CStructs.IT_VALUE_NSEC, at % NANOS_PER_SECOND);
-        try {
-            Libc.check("timerfd_settime", (int) SETTIME.invokeExact(call.state, fd, TFD_TIMER_ABSTIME, spec,
-                    MemorySegment.NULL), call, "the node's deadline timer");
-        } catch (Libc.NativeException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        Libc.check("timerfd_settime", (int) Libc.syscall(call, Libc.Sys.TIMERFD_SETTIME, fd, TFD_TIMER_ABSTIME,
+                Libc.addr(spec), 0, 0, 0), call, "the node's deadline timer");
     }
 
     /** Reads the expiration count so the descriptor stops being readable (nothing to read is fine). */
     public void drain() {
-        try {
-            long n = (long) READ.invokeExact(call.state, fd, expirations, expirations.byteSize());
-            if (n < 0 && call.errno() != Libc.EAGAIN) {
-                throw new IllegalStateException("reading the deadline timer failed: " + Libc.NativeException.describe(call.errno()));
-            }
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
+        long n = Libc.syscall(call, Libc.Sys.READ, fd, Libc.addr(expirations), expirations.byteSize(), 0, 0, 0);
+        if (n < 0 && call.errno() != Libc.EAGAIN) {
+            throw new IllegalStateException("reading the deadline timer failed: " + Libc.NativeException.describe(call.errno()));
         }
     }
 

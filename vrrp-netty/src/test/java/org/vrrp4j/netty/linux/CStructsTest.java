@@ -47,6 +47,7 @@ class CStructsTest {
                 .as("cmsg_len is a size_t").isEqualTo(8);
         check(IN_ADDR, 4, "s_addr", 0);
         assertThat(IN6_ADDR.byteSize()).isEqualTo(16);
+        assertThat(KERNEL_SIGACTION.byteSize()).isEqualTo(32); // handler, flags, restorer, a 64-bit mask
         assertThat(IN6_ADDR.byteAlignment()).as("in6_addr holds __be32[4]").isEqualTo(4);
         check(SOCKADDR, 16, "sa_family", 0, "sa_data", 2);
         check(SOCKADDR_IN, 16, "sin_family", 0, "sin_port", 2, "sin_addr", 4, "sin_zero", 8);
