@@ -27,11 +27,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     /** The bound on a graceful stop; past it the process halts with status 1. */
     static final Duration STOP_BOUND = Duration.ofSeconds(20);
 
-    @Option(names = {"-f", "--use-file"}, paramLabel = "FILE", defaultValue = "/etc/keepalived/keepalived.conf",
+    static final String DEFAULT_FILE = "/etc/keepalived/keepalived.conf";
+    static final String DEFAULT_LOG_LEVEL = "info";
+    static final String DEFAULT_METRICS_NAMES = "vrrp4j";
+
+    @Option(names = {"-f", "--use-file"}, paramLabel = "FILE", defaultValue = DEFAULT_FILE,
             description = "keepalived.conf to run (default: ${DEFAULT-VALUE})")
     Path file;
 
-    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = DEFAULT_LOG_LEVEL,
             description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE})")
     Logging.Level logLevel;
 
@@ -43,10 +47,63 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     + ", loopback of the daemon's network namespace; ADDR defaults to 127.0.0.1); off: not at all")
     String http;
 
-    @Option(names = "--metrics-names", paramLabel = "NAMES", defaultValue = "vrrp4j",
+    @Option(names = "--metrics-names", paramLabel = "NAMES", defaultValue = DEFAULT_METRICS_NAMES,
             description = "metric names on /metrics: vrrp4j (default); keepalived-exporter or keepalived_exporter: "
                     + "also that exporter's VRRP families and labels, so its dashboards keep working; keepalived: both")
     String metricsNames;
+
+    /**
+     * {@code run} with the plain options as {@code systemd} units and operators give them ({@code -f FILE},
+     * {@code --use-file[=]FILE}, {@code --log-level[=]LEVEL}, {@code --http[=]X}, {@code --metrics-names[=]X},
+     * each at most once), read without picocli; null for anything else, which picocli then reads, with its
+     * help, version and error messages. picocli builds the model of every command by reflection, interpreted
+     * at start: ~150 ms of the daemon's start on a 2-vCPU VPS (issue 12). {@code RunArgumentsTest} holds
+     * the two readings equal.
+     *
+     * @param args the whole command line, {@code run} first
+     */
+    static RunCommand fromPlainArguments(String[] args) {
+        if (args.length == 0 || !args[0].equals("run")) {
+            return null;
+        }
+        java.util.Map<String, String> given = new java.util.HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            String name;
+            String value;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 2) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length) {
+                name = arg;
+                value = args[++i];
+            } else {
+                return null;
+            }
+            name = name.equals("-f") ? "--use-file" : name;
+            if (!java.util.Set.of("--use-file", "--log-level", "--http", "--metrics-names").contains(name)
+                    || value.isEmpty() || value.startsWith("-") || given.put(name, value) != null) {
+                return null;
+            }
+        }
+        Logging.Level level = null;
+        String levelName = given.getOrDefault("--log-level", DEFAULT_LOG_LEVEL);
+        for (Logging.Level l : Logging.Level.values()) {
+            if (l.name().equalsIgnoreCase(levelName)) {
+                level = l;
+            }
+        }
+        if (level == null) {
+            return null;
+        }
+        RunCommand run = new RunCommand();
+        run.file = Path.of(given.getOrDefault("--use-file", DEFAULT_FILE));
+        run.logLevel = level;
+        run.http = given.get("--http");
+        run.metricsNames = given.getOrDefault("--metrics-names", DEFAULT_METRICS_NAMES);
+        return run;
+    }
 
     @Override
     public Integer call() {

@@ -36,6 +36,17 @@ public final class Vrrp4j {
     public static void main(String[] args) {
         if (args.length > 0 && (args[0].equals("run") || args[0].equals("failover-agent"))) {
             DaemonSignals.install(); // before anything else: a SIGHUP during start-up must not end the daemon
+            RunCommand plain = RunCommand.fromPlainArguments(args); // null: picocli reads them
+            if (plain != null) {
+                int status;
+                try {
+                    status = plain.call();
+                } catch (RuntimeException | Error e) { // as picocli's execute: the trace, status 1, and exit
+                    e.printStackTrace();
+                    status = 1;
+                }
+                System.exit(status);
+            }
         }
         System.exit(execute(args));
     }
