@@ -67,10 +67,14 @@ final class AnnouncementSchedule {
         stop();
         burst(addresses, cadence.repeat());
         if (!cadence.delay().isZero()) {
-            secondBurst = loop.schedule(() -> {
-                secondBurst = null;
-                if (master.getAsBoolean()) {
-                    burst(addresses, cadence.repeat());
+            // a class, not a lambda: a lambda is linked the first time it runs, a backup's first take-over (issue 12)
+            secondBurst = loop.schedule(new Runnable() {
+                @Override
+                public void run() {
+                    secondBurst = null;
+                    if (master.getAsBoolean()) {
+                        burst(addresses, cadence.repeat());
+                    }
                 }
             }, cadence.delay().toNanos());
         }

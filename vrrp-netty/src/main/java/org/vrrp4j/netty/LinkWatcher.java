@@ -53,8 +53,12 @@ final class LinkWatcher {
     void start(LinkMonitor monitor, EventLoopPort loop) throws IOException {
         this.monitor = monitor;
         monitor.drain((ifindex, ifname, up, deleted) -> { }, ifindex -> { }, () -> { });
-        registration = loop.register(monitor.fd(), () -> monitor.drain(this::linkChanged, this::addressesChanged,
-                this::resync));
+        // the handlers made once, here: made in the callback, their first linking (~0.5 ms, interpreted) fell
+        // on the first netlink event, which is a backup's first take-over adding its addresses (issue 12)
+        LinkMonitor.LinkListener links = this::linkChanged;
+        java.util.function.IntConsumer addresses = this::addressesChanged;
+        Runnable overrun = this::resync;
+        registration = loop.register(monitor.fd(), () -> monitor.drain(links, addresses, overrun));
     }
 
     /** The interface {@code ifindex} is up with carrier, or not (tests: no name, not deleted). */

@@ -118,8 +118,18 @@ final class RouterDriver {
             }
             case Action.ArmTimer t -> timers.arm(t.kind(), t.deadlineNanos());
             case Action.CancelTimer t -> timers.cancel(t.kind());
-            case Action.AddAddresses add -> add.addresses().forEach(this::addAddress);
-            case Action.RemoveAddresses rm -> rm.addresses().forEach(this::removeAddress);
+            // loops, not forEach(this::addAddress): a method reference is linked the first time it runs, and
+            // the first AddAddresses is a backup's first take-over (issue 12)
+            case Action.AddAddresses add -> {
+                for (VirtualAddress va : add.addresses()) {
+                    addAddress(va);
+                }
+            }
+            case Action.RemoveAddresses rm -> {
+                for (VirtualAddress va : rm.addresses()) {
+                    removeAddress(va);
+                }
+            }
             case Action.Announce an -> announcements.announce(an.addresses());
             case Action.StateChanged sc -> {
                 LOG.info("{}: {} -> {} ({})", name, sc.from(), sc.to(), sc.reason());
