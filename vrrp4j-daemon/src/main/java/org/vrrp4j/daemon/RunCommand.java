@@ -106,6 +106,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         return run;
     }
 
+    /** The options' values, in declaration order: file, log level, --http (or null), metrics names. */
+    java.util.List<Object> options() {
+        return java.util.Arrays.asList(file, logLevel, http, metricsNames);
+    }
+
     /** The command line {@link #fromPlainArguments} read; null when picocli read it. */
     private String[] plainArguments;
 
@@ -123,12 +128,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         try {
             RunCommand picocli = (RunCommand) Vrrp4j.commandLine().parseArgs(plainArguments).subcommand()
                     .commandSpec().userObject();
-            if (!java.util.Objects.equals(picocli.file, file) || picocli.logLevel != logLevel
-                    || !java.util.Objects.equals(picocli.http, http)
-                    || !java.util.Objects.equals(picocli.metricsNames, metricsNames)) {
-                log.warn("the command line reads differently with picocli ({} {} {} {}); running with {} {} {} {}",
-                        picocli.file, picocli.logLevel, picocli.http, picocli.metricsNames, file, logLevel, http,
-                        metricsNames);
+            if (!picocli.options().equals(options())) {
+                log.warn("the command line reads differently with picocli ({}); running with {}", picocli.options(),
+                        options());
             }
         } catch (RuntimeException e) {
             log.warn("picocli cannot read the command line this daemon runs with: {}", e.toString());
