@@ -30,6 +30,15 @@ interface EventLoopPort {
     /** Whether the calling thread is the loop's (a blocking call from it would wait for itself). */
     boolean inLoop();
 
+    /**
+     * Runs {@code task} on the loop when the instant now held ({@link #atOneInstant}, a wake-up of the timers)
+     * ends, after everything due in it: the adverts of routers due together leave in one system call. Returns
+     * false, running nothing, when no instant is held. This default holds none.
+     */
+    default boolean atInstantEnd(Runnable task) {
+        return false;
+    }
+
     /** Runs {@code task} once, {@code delayNanos} from now (at once when not positive). */
     Cancellable schedule(Runnable task, long delayNanos);
 

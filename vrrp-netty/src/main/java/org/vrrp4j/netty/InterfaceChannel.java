@@ -125,6 +125,7 @@ final class InterfaceChannel {
             fresh.close();
             throw e;
         }
+        flush(); // what the old socket holds goes (or fails) before it closes
         boolean watched = registration != null;
         if (registration != null) {
             registration.cancel();
@@ -198,6 +199,58 @@ final class InterfaceChannel {
         return errors;
     }
 
+    /** The routers whose adverts wait in the socket's batch, in queue order: charged with a failed send. */
+    private final RouterDriver[] batchOwners = new RouterDriver[RawVrrpSocket.BATCH];
+    private final int[] batchErrnos = new int[RawVrrpSocket.BATCH];
+    /** Whether the loop will flush the batch when its instant ends. */
+    private boolean flushPending;
+    /** Made once: a method reference is linked the first time it is evaluated. */
+    private final Runnable flushAtInstantEnd = () -> {
+        flushPending = false;
+        flush();
+    };
+
+    /**
+     * Queues {@code owner}'s advert in the socket's batch, sent with one sendmmsg when the loop's instant ends
+     * together with the other adverts due then; the outcome goes to {@link RouterDriver#sent}. Returns false,
+     * queuing nothing, outside an instant (send now) or for a unicast advert to several peers (its sends
+     * are reported together).
+     */
+    boolean queue(RouterDriver owner, VirtualRouterConfig cfg, Action.SendAdvert sa, EventLoopPort loop) {
+        if (cfg.isUnicast() && cfg.unicastPeers().size() != 1) {
+            return false;
+        }
+        if (!flushPending) {
+            if (!loop.atInstantEnd(flushAtInstantEnd)) {
+                return false;
+            }
+            flushPending = true;
+        }
+        byte[] src = sa.source().getAddress();
+        byte[] dst = cfg.isUnicast() ? cfg.unicastPeers().getFirst().getAddress() : family == IpFamily.IPV6 ? GROUP6 : GROUP;
+        int len = VrrpCodec.encode(sa.packet(), src, dst, cfg.ipv4ChecksumForm(), socket.sendBuffer(), 0);
+        if (!socket.queue(len, src, dst)) {
+            flush(); // full: this advert starts the next batch
+            socket.queue(len, src, dst);
+        }
+        batchOwners[socket.queued() - 1] = owner;
+        return true;
+    }
+
+    /** Sends what waits in the batch and tells each advert's router how it went. */
+    void flush() {
+        int n = socket.flush(batchErrnos);
+        for (int i = 0; i < n; i++) {
+            RouterDriver owner = batchOwners[i];
+            batchOwners[i] = null;
+            int errno = batchErrnos[i];
+            if (errno != 0) {
+                lastSendErrno = errno;
+            }
+            owner.sent(errno == 0 ? 0 : 1, errno);
+        }
+    }
+
     /** The IPv6 virtual addresses of {@code routers} (the node's), recomputed after one left. */
     void recomputeVirtuals(Iterable<RouterDriver> routers) {
         virtuals.clear();
@@ -211,6 +264,7 @@ final class InterfaceChannel {
     }
 
     void close() {
+        flush();
         if (registration != null) {
             registration.cancel();
             registration = null;

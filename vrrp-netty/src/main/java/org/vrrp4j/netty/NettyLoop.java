@@ -71,7 +71,36 @@ final class NettyLoop implements EventLoopPort {
     }
 
     void release() {
-        held = NOT_HELD;
+        try {
+            for (int i = 0; i < atEndCount; i++) { // still held: the tasks belong to the instant
+                Runnable task = atEnd[i];
+                atEnd[i] = null;
+                try {
+                    task.run();
+                } catch (RuntimeException | Error e) {
+                    report.accept(e);
+                }
+            }
+        } finally {
+            atEndCount = 0;
+            held = NOT_HELD;
+        }
+    }
+
+    /** What runs when the held instant ends (loop only). */
+    private Runnable[] atEnd = new Runnable[4];
+    private int atEndCount;
+
+    @Override
+    public boolean atInstantEnd(Runnable task) {
+        if (held == NOT_HELD) {
+            return false;
+        }
+        if (atEndCount == atEnd.length) {
+            atEnd = java.util.Arrays.copyOf(atEnd, atEndCount * 2);
+        }
+        atEnd[atEndCount++] = task;
+        return true;
     }
 
     @Override

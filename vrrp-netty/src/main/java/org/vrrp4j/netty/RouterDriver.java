@@ -104,17 +104,34 @@ final class RouterDriver {
                 }
             }
         }
+        boolean plain = true; // an advert and its timer: nothing else must wait for the advert to leave
         for (Action a : actions) {
-            execute(a);
+            if (!(a instanceof Action.SendAdvert || a instanceof Action.ArmTimer || a instanceof Action.CancelTimer)) {
+                plain = false;
+                break;
+            }
+        }
+        for (Action a : actions) {
+            execute(a, plain);
         }
     }
 
     void execute(Action action) {
+        execute(action, false);
+    }
+
+    /**
+     * Executes one action; {@code batchable}: an advert may wait in its channel's batch until the loop's
+     * instant ends ({@link InterfaceChannel#queue}), sent with those of the other routers due with it. Not
+     * when anything else came with it: a take-over's advert leaves before its addresses are added.
+     */
+    private void execute(Action action, boolean batchable) {
         switch (action) {
             case Action.SendAdvert sa -> {
-                int errors = channel.transmit(router.config(), sa, false);
-                sendErrors += errors;
-                sendErrorLog.sent(name, channel.name, errors, channel.lastSendErrno, ctx.loop().nanoTime());
+                if (!batchable || !channel.queue(this, router.config(), sa, ctx.loop())) {
+                    int errors = channel.transmit(router.config(), sa, false);
+                    sent(errors, channel.lastSendErrno);
+                }
             }
             case Action.ArmTimer t -> timers.arm(t.kind(), t.deadlineNanos());
             case Action.CancelTimer t -> timers.cancel(t.kind());
@@ -147,6 +164,12 @@ final class RouterDriver {
                 ctx.listeners().dispatch(x -> x.lowerPriorityMasterHeard(name, l.source(), l.priority()));
             }
         }
+    }
+
+    /** An advert's outcome: {@code errors} of its sends failed, the last with {@code errno}. */
+    void sent(int errors, int errno) {
+        sendErrors += errors;
+        sendErrorLog.sent(name, channel.name, errors, errno, ctx.loop().nanoTime());
     }
 
     private void addAddress(VirtualAddress va) {

@@ -25,6 +25,15 @@ interface VrrpSocket extends AutoCloseable {
     /** The whole send path without sending (the warm-up). */
     void warmUp(int length, byte[] src, byte[] dst);
 
+    /** Adds {@code length} bytes of the send buffer to the batch; false when it is full. */
+    boolean queue(int length, byte[] src, byte[] dst);
+
+    /** How many adverts the batch holds. */
+    int queued();
+
+    /** Sends the batch, each advert's errno (0: sent) into {@code errnos} in queue order; how many it held. */
+    int flush(int[] errnos);
+
     @Override
     void close();
 
@@ -54,6 +63,21 @@ interface VrrpSocket extends AutoCloseable {
             @Override
             public void warmUp(int length, byte[] src, byte[] dst) {
                 s.warmUp(length, src, dst);
+            }
+
+            @Override
+            public boolean queue(int length, byte[] src, byte[] dst) {
+                return s.queue(length, src, dst);
+            }
+
+            @Override
+            public int queued() {
+                return s.queued();
+            }
+
+            @Override
+            public int flush(int[] errnos) {
+                return s.flush(errnos);
             }
 
             @Override

@@ -97,6 +97,34 @@ final class FakeHost implements Host {
             warmUps++;
         }
 
+        /** Queued, not yet flushed: they count as sent at the flush. */
+        final List<Sent> batch = new ArrayList<>();
+
+        @Override
+        public boolean queue(int length, byte[] src, byte[] dst) {
+            if (batch.size() == RawVrrpSocket.BATCH) {
+                return false;
+            }
+            byte[] m = new byte[length];
+            sendBuffer.get(0, m);
+            batch.add(new Sent(m, address(src), address(dst)));
+            return true;
+        }
+
+        @Override
+        public int queued() {
+            return batch.size();
+        }
+
+        @Override
+        public int flush(int[] errnos) {
+            int n = batch.size();
+            sent.addAll(batch);
+            batch.clear();
+            java.util.Arrays.fill(errnos, 0, n, 0);
+            return n;
+        }
+
         @Override
         public void close() {
             closed = true;

@@ -36,6 +36,7 @@ import org.vrrp4j.testkit.junit.Prerequisites;
  */
 class Ipv6WireTest {
     private static final byte[] GROUP6 = VrrpCodec.IPV6_GROUP.getAddress();
+    private static final int EINVAL = 22;
     @TempDir
     Path dir;
     private NetnsLab lab;
@@ -192,6 +193,49 @@ class Ipv6WireTest {
 
     private static RouterStatus status(VrrpNode node, String name) {
         return node.status().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aMessageTheKernelRefusesInTheMiddleOfABatchFailsAloneAndTheRestLeave() throws Exception {
+        // sendmmsg stops at the refused message; the socket sends on from the next one
+        byte[] src = NetnsLab.linkLocal(a).getAddress();
+        RawVrrpSocket receiver = NetnsLab.inside(b, () -> RawVrrpSocket.openIpv6("eth0"));
+        try {
+            int[] errnos = new int[RawVrrpSocket.BATCH];
+            int n = NetnsLab.inside(a, () -> {
+                try (RawVrrpSocket s = RawVrrpSocket.openIpv6("eth0")) {
+                    for (int vrid : new int[] {1, 2, 3, 4}) {
+                        VrrpPacket p = new VrrpPacket(VrrpVersion.V3, IpFamily.IPV6, vrid, 200, 10,
+                                List.of(Ipv6NodeTest.VIP_LL), AuthType.NONE, null);
+                        int len = encode(s, p, src);
+                        // 2 and 3: too short to hold the checksum the kernel fills at offset 6 (EINVAL)
+                        assertThat(s.queue(vrid == 2 || vrid == 3 ? 4 : len, src, GROUP6)).isTrue();
+                    }
+                    return s.flush(errnos);
+                }
+            });
+            assertThat(n).isEqualTo(4);
+            assertThat(java.util.Arrays.copyOf(errnos, 4)).containsExactly(0, EINVAL, EINVAL, 0);
+            ReceiveDecoder decoder = new ReceiveDecoder(IpFamily.IPV6);
+            RawVrrpSocket.Received r = new RawVrrpSocket.Received();
+            List<Integer> vrids = new java.util.ArrayList<>();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (vrids.size() < 2 && System.nanoTime() < end) {
+                if (receiver.receive(r)) {
+                    assertThat(decoder.decode(r.datagram, r.length, r.source, r.destination, r.hopLimit)).isNull();
+                    vrids.add(decoder.vrid());
+                } else {
+                    Thread.sleep(1);
+                }
+            }
+            Thread.sleep(200); // nothing else comes
+            while (receiver.receive(r)) {
+                vrids.add(-1);
+            }
+            assertThat(vrids).containsExactly(1, 4);
+        } finally {
+            receiver.close();
+        }
     }
 
     @Test

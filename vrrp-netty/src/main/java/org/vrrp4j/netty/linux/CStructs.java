@@ -87,6 +87,8 @@ final class CStructs {
     static final StructLayout MSGHDR = struct("msghdr", C_POINTER.withName("msg_name"), C_INT.withName("msg_namelen"),
             C_POINTER.withName("msg_iov"), C_SIZE_T.withName("msg_iovlen"), C_POINTER.withName("msg_control"),
             C_SIZE_T.withName("msg_controllen"), C_INT.withName("msg_flags"));
+    /** {@code struct mmsghdr} (sendmmsg): a msghdr and the bytes the kernel sent of it. */
+    static final StructLayout MMSGHDR = struct("mmsghdr", MSGHDR.withName("msg_hdr"), C_INT.withName("msg_len"));
     /** {@code struct cmsghdr}: the header of one control message; its data follows at {@link #CMSG_DATA}. */
     static final StructLayout CMSGHDR = struct("cmsghdr", C_SIZE_T.withName("cmsg_len"), C_INT.withName("cmsg_level"),
             C_INT.withName("cmsg_type"));

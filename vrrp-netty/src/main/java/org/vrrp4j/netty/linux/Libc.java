@@ -120,6 +120,7 @@ public final class Libc {
         MKNODAT(259, 33),
         TIMERFD_CREATE(283, 85),
         TIMERFD_SETTIME(286, 86),
+        SENDMMSG(307, 269),
         SETNS(308, 268);
 
         final int x86_64;
@@ -251,6 +252,15 @@ public final class Libc {
     /** sendmsg; returns bytes, or -errno. */
     static long sendmsg(int fd, MemorySegment msghdr, int flags, Call c) {
         long n = syscall(c, Sys.SENDMSG, fd, addr(msghdr), flags, 0, 0, 0);
+        return n < 0 ? -c.errno() : n;
+    }
+
+    /**
+     * sendmmsg(2) of the {@code vlen} messages from byte {@code offset} of {@code mmsghdrs}: how many were
+     * sent (the first unsent one failed, or the socket had no room), or -errno when the first failed.
+     */
+    static long sendmmsg(int fd, MemorySegment mmsghdrs, long offset, int vlen, int flags, Call c) {
+        long n = syscall(c, Sys.SENDMMSG, fd, addr(mmsghdrs) + offset, vlen, flags, 0, 0);
         return n < 0 ? -c.errno() : n;
     }
 

@@ -42,6 +42,7 @@ class CStructsTest {
         check(IOVEC, 16, "iov_base", 0, "iov_len", 8);
         check(MSGHDR, 56, "msg_name", 0, "msg_namelen", 8, "msg_iov", 16, "msg_iovlen", 24, "msg_control", 32,
                 "msg_controllen", 40, "msg_flags", 48);
+        check(MMSGHDR, 64, "msg_hdr", 0, "msg_len", 56); // sendmmsg steps through an array of them
         check(CMSGHDR, 16, "cmsg_len", 0, "cmsg_level", 8, "cmsg_type", 12);
         assertThat(CMSGHDR.select(MemoryLayout.PathElement.groupElement("cmsg_len")).byteSize())
                 .as("cmsg_len is a size_t").isEqualTo(8);
