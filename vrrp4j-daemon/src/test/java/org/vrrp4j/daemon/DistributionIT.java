@@ -103,6 +103,10 @@ class DistributionIT {
             s2.signal("HUP");
             s2.awaitLine("VI_1: \\w+ -> BACKUP", 0, STEP);
             assertThat(s2.process().isAlive()).as("a SIGHUP at start-up does not end the daemon").isTrue();
+            // Netty's epoll library comes from the distribution's lib/native/, not a copy written to /tmp
+            String maps = Files.readString(Path.of("/proc/" + s2.process().pid() + "/maps"));
+            assertThat(maps).contains(LAUNCHER.getParent().getParent().resolve("lib/native/libnetty_transport_native_epoll_")
+                    .toString());
             FailoverPairLab.await("routed to s1", STEP, () -> lab.rest().routedServerV4() == FailoverPairLab.restServer(1));
             assertThat(lab.holdsVip(1)).isTrue();
             assertThat(lab.holdsVip(2)).isFalse();

@@ -118,7 +118,8 @@ class LauncherScriptTest {
         Files.createSymbolicLink(link, launcher);
         Run r = launch(link, Map.of("JAVA_HOME", jdk.toString()), "--version");
         assertThat(r.exit()).as(r.out()).isZero();
-        assertThat(r.out()).contains("-cp " + dir.resolve("dist/lib") + "/*");
+        assertThat(r.out()).contains("-cp " + dir.resolve("dist/lib") + "/*")
+                .contains("-Djava.library.path=" + dir.resolve("dist/lib/native")); // Netty's epoll library
     }
 
     @Test
