@@ -90,7 +90,8 @@ public final class DaemonLog {
      * One event as written: its first line, then the message's further lines and a stack trace, each
      * line prefixed in journal mode so every journal entry the event makes keeps its priority.
      */
-    static String format(Level level, String logger, String message, Throwable t, boolean journal, OffsetDateTime now) {
+    static String format(Level level, String logger, String message, Throwable t, boolean journal,
+            OffsetDateTime now) { // now: unused (may be null) in journal mode
         StringBuilder text = new StringBuilder(message);
         if (t != null) {
             StringWriter w = new StringWriter();
@@ -160,7 +161,9 @@ public final class DaemonLog {
                 Throwable t) {
             String message = MessageFormatter.basicArrayFormat(pattern, args);
             PrintStream out = System.out; // looked up per line, as slf4j-simple does: a redirection is followed
-            out.print(format(level, shortName, message, t, JOURNAL, OffsetDateTime.now()));
+            // journald stamps the time itself; not reading the clock's zone also spares the first line the
+            // time zone database (~10 ms, on the way to BACKUP)
+            out.print(format(level, shortName, message, t, JOURNAL, JOURNAL ? null : OffsetDateTime.now()));
             out.flush();
         }
     }

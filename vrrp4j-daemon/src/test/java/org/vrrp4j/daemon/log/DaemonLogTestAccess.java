@@ -9,6 +9,6 @@ public final class DaemonLogTestAccess {
     }
 
     public static String format(Level level, String logger, String message, Throwable t, boolean journal) {
-        return DaemonLog.format(level, logger, message, t, journal, OffsetDateTime.now());
+        return DaemonLog.format(level, logger, message, t, journal, journal ? null : OffsetDateTime.now()); // as the daemon calls it
     }
 }
