@@ -184,8 +184,8 @@ final class InterfaceChannel {
         int errors = 0;
         int peers = cfg.isUnicast() ? cfg.unicastPeers().size() : 1;
         for (int p = 0; p < peers; p++) {
-            byte[] dst = cfg.isUnicast() ? cfg.unicastPeers().get(p).getAddress() : family == IpFamily.IPV6 ? GROUP6 : GROUP;
-            int len = VrrpCodec.encode(sa.packet(), src, dst, cfg.ipv4ChecksumForm(), socket.sendBuffer(), 0);
+            byte[] dst = destination(cfg, p);
+            int len = encode(cfg, sa, src, dst);
             if (dry) {
                 socket.warmUp(len, src, dst);
                 continue;
@@ -197,6 +197,16 @@ final class InterfaceChannel {
             }
         }
         return errors;
+    }
+
+    /** Where an advert goes: unicast peer {@code peer}, or the family's VRRP group. */
+    private byte[] destination(VirtualRouterConfig cfg, int peer) {
+        return cfg.isUnicast() ? cfg.unicastPeers().get(peer).getAddress() : family == IpFamily.IPV6 ? GROUP6 : GROUP;
+    }
+
+    /** Encodes {@code sa} into the socket's send buffer, at 0: its length. */
+    private int encode(VirtualRouterConfig cfg, Action.SendAdvert sa, byte[] src, byte[] dst) {
+        return VrrpCodec.encode(sa.packet(), src, dst, cfg.ipv4ChecksumForm(), socket.sendBuffer(), 0);
     }
 
     /** The routers whose adverts wait in the socket's batch, in queue order: charged with a failed send. */
@@ -227,8 +237,8 @@ final class InterfaceChannel {
             flushPending = true;
         }
         byte[] src = sa.source().getAddress();
-        byte[] dst = cfg.isUnicast() ? cfg.unicastPeers().getFirst().getAddress() : family == IpFamily.IPV6 ? GROUP6 : GROUP;
-        int len = VrrpCodec.encode(sa.packet(), src, dst, cfg.ipv4ChecksumForm(), socket.sendBuffer(), 0);
+        byte[] dst = destination(cfg, 0);
+        int len = encode(cfg, sa, src, dst);
         if (!socket.queue(len, src, dst)) {
             flush(); // full: this advert starts the next batch
             socket.queue(len, src, dst);

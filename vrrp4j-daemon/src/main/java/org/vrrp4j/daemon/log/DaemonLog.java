@@ -88,10 +88,10 @@ public final class DaemonLog {
 
     /**
      * One event as written: its first line, then the message's further lines and a stack trace, each
-     * line prefixed in journal mode so every journal entry the event makes keeps its priority.
+     * line prefixed in journal mode so every journal entry the event makes keeps its priority. {@code now} is
+     * the time written; unused, and may be null, in journal mode (journald stamps entries itself).
      */
-    static String format(Level level, String logger, String message, Throwable t, boolean journal,
-            OffsetDateTime now) { // now: unused (may be null) in journal mode
+    static String format(Level level, String logger, String message, Throwable t, boolean journal, OffsetDateTime now) {
         StringBuilder text = new StringBuilder(message);
         if (t != null) {
             StringWriter w = new StringWriter();
